@@ -1,0 +1,548 @@
+//! The command line: `hromada serve | demo | migrate | community … | user … | backup | restore`.
+
+use crate::server;
+use crate::settings::{Overrides, Settings};
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use hromada_db::Db;
+use hromada_db::core::audit::{self, Actor};
+use hromada_db::core::communities::{self, Contacts, NewCommunity};
+use hromada_db::core::users::{self, NewUser, PersonProof};
+use hromada_db::core::{operators, roles};
+use hromada_kernel::{Clock, Role, SystemClock};
+use std::io::Read;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hromada",
+    version,
+    about = "Hromada: e-democracy, website and chatbot for territorial communities"
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub overrides: Overrides,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the installation.
+    Serve {
+        /// Address to listen on.
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Serve with demo communities, accounts and content (seeded on first start).
+    Demo {
+        /// Address to listen on.
+        #[arg(long)]
+        bind: Option<String>,
+    },
+    /// Bring the database schema up to date and exit.
+    Migrate,
+    /// Manage communities.
+    #[command(subcommand)]
+    Community(CommunityCommand),
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Copy the embedded database to a file while the server runs.
+    Backup {
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Replace the embedded database with a backup (stop the server first).
+    Restore {
+        #[arg(long)]
+        from: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CommunityCommand {
+    /// Create a community.
+    Create {
+        /// Short Latin name used in addresses, e.g. `sievierodonetska`.
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        name_uk: String,
+        #[arg(long)]
+        name_en: Option<String>,
+        /// Its own host name, if it has one.
+        #[arg(long)]
+        host: Option<String>,
+    },
+    /// List communities with their hosts.
+    List,
+    /// Map a host name to a community (primary, or an alias that redirects to it).
+    SetHost {
+        #[arg(long)]
+        slug: String,
+        #[arg(long)]
+        host: String,
+        /// Add as an alias instead of making it the primary host.
+        #[arg(long)]
+        alias: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create an account in a community, or a platform operator with --platform-admin.
+    Create {
+        #[arg(long, required_unless_present = "platform_admin")]
+        community: Option<String>,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// The password (visible to other local users; prefer --password-stdin).
+        #[arg(long, conflicts_with = "password_stdin")]
+        password: Option<String>,
+        /// Read the password from standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        /// Roles to grant: admin, moderator, editor, department_officer, bot_operator, cnap_staff.
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Create a platform operator instead of a community account.
+        #[arg(long)]
+        platform_admin: bool,
+    },
+    /// Grant (or with --revoke, take away) a role.
+    SetRole {
+        #[arg(long)]
+        community: String,
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        revoke: bool,
+    },
+    /// Mark an account's e-mail confirmed, or its person verified by a tax number checked in person.
+    Verify {
+        #[arg(long)]
+        community: String,
+        #[arg(long)]
+        email: String,
+        /// Verify the person by this tax number (RNOKPP), as checked against a document.
+        #[arg(long)]
+        tax_number: Option<String>,
+    },
+}
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    match cli.command {
+        Command::Serve { bind } => {
+            server::run(
+                Settings::load(&cli.overrides, bind, "127.0.0.1:8080")?,
+                false,
+            )
+            .await
+        }
+        Command::Demo { bind } => {
+            server::run(
+                Settings::load(&cli.overrides, bind, "127.0.0.1:8080")?,
+                true,
+            )
+            .await
+        }
+        Command::Migrate => {
+            let settings = Settings::load(&cli.overrides, None, "127.0.0.1:8080")?;
+            let db = server::open_database(&settings).await?;
+            println!("The database is up to date.");
+            db.close().await;
+            Ok(())
+        }
+        Command::Community(cmd) => {
+            let settings = Settings::load(&cli.overrides, None, "127.0.0.1:8080")?;
+            let db = server::open_database(&settings).await?;
+            let result = community(&db, cmd).await;
+            db.close().await;
+            result
+        }
+        Command::User(cmd) => {
+            let settings = Settings::load(&cli.overrides, None, "127.0.0.1:8080")?;
+            let db = server::open_database(&settings).await?;
+            let result = user(&db, &settings, cmd).await;
+            db.close().await;
+            result
+        }
+        Command::Backup { to } => {
+            backup(
+                &Settings::load(&cli.overrides, None, "127.0.0.1:8080")?,
+                &to,
+            )
+            .await
+        }
+        Command::Restore { from } => {
+            restore(
+                &Settings::load(&cli.overrides, None, "127.0.0.1:8080")?,
+                &from,
+            )
+            .await
+        }
+    }
+}
+
+async fn community(db: &Db, cmd: CommunityCommand) -> anyhow::Result<()> {
+    let now = SystemClock.now();
+    match cmd {
+        CommunityCommand::Create {
+            slug,
+            name_uk,
+            name_en,
+            host,
+        } => {
+            if !hromada_platform::operators::valid_slug(&slug) {
+                bail!("the slug must be 2–63 lowercase Latin letters, digits or hyphens");
+            }
+            let new = NewCommunity {
+                slug: slug.clone(),
+                name_uk,
+                name_en,
+                coat_of_arms: None,
+                contacts: Contacts::default(),
+            };
+            let c = match communities::create(db, new, now).await {
+                Ok(c) => c,
+                Err(hromada_db::DbError::Unique(_)) => {
+                    bail!("a community with the slug {slug} already exists")
+                }
+                Err(e) => return Err(e.into()),
+            };
+            if let Some(host) = host {
+                set_host(db, &c.slug, &host, false).await?;
+            }
+            audit::record(
+                db,
+                Some(c.id),
+                &Actor::cli(),
+                "community.create",
+                "community",
+                Some(&c.id.to_string()),
+                &c.slug,
+                now,
+            )
+            .await?;
+            println!("Created {} ({})", c.name_uk, c.slug);
+        }
+        CommunityCommand::List => {
+            for c in communities::list(db).await? {
+                let hosts: Vec<String> = communities::hosts(db, c.id)
+                    .await?
+                    .into_iter()
+                    .map(|h| {
+                        if h.is_primary {
+                            h.host
+                        } else {
+                            format!("{} (alias)", h.host)
+                        }
+                    })
+                    .collect();
+                let state = if c.enabled { "" } else { " [disabled]" };
+                println!("{}\t{}\t{}{state}", c.slug, c.name_uk, hosts.join(", "));
+            }
+        }
+        CommunityCommand::SetHost { slug, host, alias } => {
+            set_host(db, &slug, &host, alias).await?
+        }
+    }
+    Ok(())
+}
+
+async fn set_host(db: &Db, slug: &str, host: &str, alias: bool) -> anyhow::Result<()> {
+    let host = host.trim().to_ascii_lowercase();
+    if !hromada_platform::operators::valid_host(&host) {
+        bail!("{host} is not a valid host name");
+    }
+    let c = communities::by_slug(db, slug)
+        .await?
+        .with_context(|| format!("no community with the slug {slug}"))?;
+    let result = if alias {
+        communities::add_alias_host(db, c.id, &host).await
+    } else {
+        communities::set_primary_host(db, c.id, &host).await
+    };
+    match result {
+        Ok(()) => {}
+        Err(hromada_db::DbError::Unique(_)) => bail!("{host} already belongs to another community"),
+        Err(e) => return Err(e.into()),
+    }
+    let action = if alias {
+        "community.host_alias"
+    } else {
+        "community.host_primary"
+    };
+    audit::record(
+        db,
+        Some(c.id),
+        &Actor::cli(),
+        action,
+        "community",
+        Some(&c.id.to_string()),
+        &host,
+        SystemClock.now(),
+    )
+    .await?;
+    println!("{host} → {slug}{}", if alias { " (alias)" } else { "" });
+    Ok(())
+}
+
+fn read_password(password: Option<String>, from_stdin: bool) -> anyhow::Result<String> {
+    let password = match (password, from_stdin) {
+        (Some(p), _) => p,
+        (None, true) => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s)?;
+            s.trim_end_matches(['\n', '\r']).to_owned()
+        }
+        (None, false) => bail!("give the password with --password or --password-stdin"),
+    };
+    if password.chars().count() < 10 {
+        bail!("the password needs at least 10 characters");
+    }
+    Ok(password)
+}
+
+async fn find_community(db: &Db, slug: &str) -> anyhow::Result<communities::Community> {
+    communities::by_slug(db, slug)
+        .await?
+        .with_context(|| format!("no community with the slug {slug}"))
+}
+
+fn parse_role(code: &str) -> anyhow::Result<Role> {
+    Role::parse(code).with_context(|| {
+        let known: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
+        format!("unknown role {code}; known roles: {}", known.join(", "))
+    })
+}
+
+async fn user(db: &Db, settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
+    let now = SystemClock.now();
+    match cmd {
+        UserCommand::Create {
+            community,
+            email,
+            name,
+            password,
+            password_stdin,
+            roles: role_codes,
+            platform_admin,
+        } => {
+            if !email.contains('@') {
+                bail!("{email} is not an e-mail address");
+            }
+            let roles_to_grant = role_codes
+                .iter()
+                .map(|r| parse_role(r))
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let password = read_password(password, password_stdin)?;
+            let hash = hromada_web::auth::hash_password(password)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            if platform_admin {
+                match operators::create(db, &email, &name, &hash, now).await {
+                    Ok(id) => {
+                        audit::record(
+                            db,
+                            None,
+                            &Actor::cli(),
+                            "operator.create",
+                            "operator",
+                            Some(&id.to_string()),
+                            &email,
+                            now,
+                        )
+                        .await?;
+                        println!("Created platform operator {email}");
+                        return Ok(());
+                    }
+                    Err(hromada_db::DbError::Unique(_)) => {
+                        bail!("an operator with the e-mail {email} already exists")
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            let c = find_community(db, community.as_deref().unwrap_or_default()).await?;
+            let new = NewUser {
+                email: Some(email.clone()),
+                password_hash: Some(hash),
+                full_name: name,
+                lang: "uk".into(),
+                ..Default::default()
+            };
+            let u = match users::create(db, c.id, new, now).await {
+                Ok(u) => u,
+                Err(hromada_db::DbError::Unique(_)) => {
+                    bail!("{email} already has an account in {}", c.slug)
+                }
+                Err(e) => return Err(e.into()),
+            };
+            // Accounts made by the operator are trusted to own their address.
+            users::confirm_email(db, c.id, u.id, now).await?;
+            for role in roles_to_grant {
+                roles::grant(db, c.id, u.id, role, now).await?;
+                audit::record(
+                    db,
+                    Some(c.id),
+                    &Actor::cli(),
+                    "role.grant",
+                    "user",
+                    Some(&u.id.to_string()),
+                    role.code(),
+                    now,
+                )
+                .await?;
+            }
+            println!("Created {email} in {}", c.slug);
+        }
+        UserCommand::SetRole {
+            community,
+            email,
+            role,
+            revoke,
+        } => {
+            let c = find_community(db, &community).await?;
+            let role = parse_role(&role)?;
+            let u = users::by_email(db, c.id, &email)
+                .await?
+                .with_context(|| format!("no account {email} in {community}"))?;
+            let (changed, action) = if revoke {
+                (roles::revoke(db, c.id, u.id, role).await?, "role.revoke")
+            } else {
+                (roles::grant(db, c.id, u.id, role, now).await?, "role.grant")
+            };
+            if changed {
+                audit::record(
+                    db,
+                    Some(c.id),
+                    &Actor::cli(),
+                    action,
+                    "user",
+                    Some(&u.id.to_string()),
+                    role.code(),
+                    now,
+                )
+                .await?;
+            }
+            println!(
+                "{email}: {} {}",
+                if revoke { "no longer" } else { "now" },
+                role.code()
+            );
+        }
+        UserCommand::Verify {
+            community,
+            email,
+            tax_number,
+        } => {
+            let c = find_community(db, &community).await?;
+            let u = users::by_email(db, c.id, &email)
+                .await?
+                .with_context(|| format!("no account {email} in {community}"))?;
+            users::confirm_email(db, c.id, u.id, now).await?;
+            if let Some(number) = tax_number {
+                let secret = settings.resolve_secret()?;
+                let key = hromada_web::auth::person_key(&secret, &number)
+                    .context("a tax number has 10 digits")?;
+                match users::set_person_key(
+                    db,
+                    c.id,
+                    u.id,
+                    &key,
+                    PersonProof::InPerson { by: u.id },
+                    now,
+                )
+                .await
+                {
+                    Ok(()) => {}
+                    Err(hromada_db::DbError::Unique(_)) => {
+                        bail!("this person already has a verified account in {community}")
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+                audit::record(
+                    db,
+                    Some(c.id),
+                    &Actor::cli(),
+                    "user.verify_in_person",
+                    "user",
+                    Some(&u.id.to_string()),
+                    &email,
+                    now,
+                )
+                .await?;
+            }
+            println!("{email} verified");
+        }
+    }
+    Ok(())
+}
+
+async fn backup(settings: &Settings, to: &PathBuf) -> anyhow::Result<()> {
+    if settings.is_postgres() {
+        println!("This installation uses PostgreSQL. Back it up with its own tools, for example:");
+        println!("  pg_dump --format=custom --file=hromada.dump \"$HROMADA_DATABASE_URL\"");
+        println!("and restore with:");
+        println!(
+            "  pg_restore --clean --if-exists --dbname=\"$HROMADA_DATABASE_URL\" hromada.dump"
+        );
+        return Ok(());
+    }
+    if to.exists() {
+        bail!("{} already exists; choose a new file", to.display());
+    }
+    let db = server::open_database(settings).await?;
+    // VACUUM INTO writes a consistent copy while other connections keep working.
+    let target = to
+        .to_str()
+        .context("the backup path must be valid UTF-8")?
+        .replace('\'', "''");
+    hromada_db::execute!(
+        &db,
+        sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{target}'")))
+    )?;
+    db.close().await;
+    println!("Backed up to {}", to.display());
+    Ok(())
+}
+
+async fn restore(settings: &Settings, from: &PathBuf) -> anyhow::Result<()> {
+    if settings.is_postgres() {
+        println!("This installation uses PostgreSQL. Restore it with:");
+        println!(
+            "  pg_restore --clean --if-exists --dbname=\"$HROMADA_DATABASE_URL\" hromada.dump"
+        );
+        return Ok(());
+    }
+    let check = Db::connect(&format!("sqlite://{}", from.display()))
+        .await
+        .with_context(|| format!("cannot open {}", from.display()))?;
+    let ok: Result<(i64,), _> = hromada_db::fetch_one!(
+        &check,
+        sqlx::query_as("SELECT COUNT(*) FROM schema_migrations")
+    );
+    check.close().await;
+    if ok.is_err() {
+        bail!("{} is not a Hromada backup", from.display());
+    }
+    let path = settings
+        .database_url
+        .strip_prefix("sqlite://")
+        .context("restore works with the embedded database only")?
+        .to_owned();
+    std::fs::create_dir_all(&settings.data_dir)?;
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{path}{suffix}"));
+    }
+    std::fs::copy(from, &path).with_context(|| format!("cannot write {path}"))?;
+    let db = server::open_database(settings).await?;
+    db.close().await;
+    println!("Restored {} into {path}", from.display());
+    Ok(())
+}

@@ -1,0 +1,195 @@
+//! The `hromada` program: settings, the module registry, the HTTP application, background
+//! workers, demo content and the command line.
+
+pub mod cli;
+pub mod demo;
+pub mod mailer;
+pub mod server;
+pub mod settings;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use hromada_db::{Db, Migration};
+use hromada_kernel::Clock;
+use hromada_web::module::Module;
+use hromada_web::state::AppStateBuilder;
+use hromada_web::tenant::{Surfaces, dispatch};
+use hromada_web::{AppState, WebConfig};
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+
+/// The modules of this build, in the order their navigation appears. A new feature is one
+/// more line here.
+pub fn modules() -> Vec<Arc<dyn Module>> {
+    vec![Arc::new(hromada_about::About)]
+}
+
+/// The core's migrations, then each module's.
+pub fn all_migrations(modules: &[Arc<dyn Module>]) -> Vec<Migration> {
+    let mut all = hromada_db::migrate::core_migrations();
+    for m in modules {
+        all.extend(m.migrations());
+    }
+    all
+}
+
+/// The application, ready to serve.
+pub struct App {
+    pub router: Router,
+    pub state: AppState,
+}
+
+/// Builds the whole application: translations, templates, state, and both surfaces (the
+/// communities' and the platform's) behind tenant dispatch and the shared layers.
+pub fn build(
+    db: Db,
+    config: WebConfig,
+    clock: Arc<dyn Clock>,
+    modules: Vec<Arc<dyn Module>>,
+) -> anyhow::Result<App> {
+    let mut locales = vec![
+        ("shell", hromada_web::shell_locales()),
+        ("platform", hromada_platform::locales()),
+    ];
+    let mut templates = vec![
+        hromada_web::shell_templates(),
+        hromada_platform::templates(),
+    ];
+    for m in &modules {
+        locales.push((m.key(), m.locales()));
+        templates.push(m.templates());
+    }
+    let i18n = Arc::new(hromada_web::i18n::I18n::new(&locales)?);
+    let templates = hromada_web::templates::Templates::new(
+        &templates,
+        config.theme_dir.as_deref(),
+        i18n.clone(),
+    )?;
+    let demo = config.demo;
+    let body_limit = config.body_limit;
+
+    let mut builder = AppStateBuilder::new(db, clock, config, templates, i18n);
+    for m in &modules {
+        builder.nav.extend(m.nav());
+        builder.admin_sections.extend(m.admin_sections());
+        builder.gated_actions.extend(m.gated_actions());
+    }
+    builder.modules = modules.clone();
+    let state = builder.build();
+
+    // The API document covers the core's and every module's endpoints.
+    let mut api = hromada_platform::api::community_api();
+    for m in &modules {
+        api = api.merge(m.api_routes());
+    }
+    let (community_api, doc) = hromada_platform::api::document(api);
+    let (platform_api, _) = hromada_platform::api::document(hromada_platform::api::platform_api());
+    let docs = hromada_platform::api::docs_routes(doc);
+
+    let mut community = hromada_platform::community_routes()
+        .merge(community_api)
+        .merge(docs.clone());
+    for m in &modules {
+        community = community
+            .merge(m.routes())
+            .nest(&format!("/admin/{}", m.key()), m.admin_routes());
+    }
+    let community = with_infrastructure(community)
+        .layer(from_fn_with_state(
+            state.clone(),
+            hromada_web::auth::load_community_viewer,
+        ))
+        .layer(from_fn_with_state(
+            state.clone(),
+            hromada_web::csrf::protect,
+        ))
+        .with_state(state.clone());
+
+    let mut platform = hromada_platform::platform_routes()
+        .merge(platform_api)
+        .merge(docs);
+    if demo {
+        platform =
+            platform.nest_service("/dev/eid", hromada_platform::eid::StubEid::demo().router());
+    }
+    let platform = with_infrastructure(platform)
+        .layer(from_fn_with_state(
+            state.clone(),
+            hromada_web::auth::load_platform_viewer,
+        ))
+        .layer(from_fn_with_state(
+            state.clone(),
+            hromada_web::csrf::protect,
+        ))
+        .with_state(state.clone());
+
+    let surfaces = Surfaces {
+        community,
+        platform,
+    };
+    let router = Router::new()
+        .fallback(dispatch)
+        .with_state((state.clone(), surfaces))
+        .layer(from_fn_with_state(
+            state.clone(),
+            hromada_web::page::render_errors,
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(CompressionLayer::new())
+        .layer(from_fn(hromada_web::security::headers))
+        .layer(from_fn_with_state(
+            state.clone(),
+            hromada_web::security::observe,
+        ));
+    Ok(App { router, state })
+}
+
+/// Health, readiness, metrics and static files, on every surface.
+fn with_infrastructure(router: Router<AppState>) -> Router<AppState> {
+    router
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route("/static/{*path}", get(hromada_web::assets::serve))
+        .fallback(|| async { hromada_web::AppError::NotFound })
+}
+
+async fn readyz(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    match state.db.ping().await {
+        Ok(()) => "ready".into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "database not ready");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn metrics(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> axum::response::Response {
+    let pending = hromada_db::core::outbox::pending_count(&state.db)
+        .await
+        .unwrap_or(-1);
+    let body = state.metrics.render(&[(
+        "hromada_outbox_pending",
+        "Mail waiting to be sent.",
+        pending,
+    )]);
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        body,
+    )
+        .into_response()
+}

@@ -1,0 +1,38 @@
+use crate::Lang;
+use serde::{Deserialize, Serialize};
+
+/// A text given in Ukrainian and, optionally, in English. English falls back to Ukrainian.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct LocalizedText {
+    pub uk: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+}
+
+impl LocalizedText {
+    pub fn new(uk: impl Into<String>, en: Option<String>) -> Self {
+        let en = en.filter(|e| !e.trim().is_empty());
+        Self { uk: uk.into(), en }
+    }
+
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Uk => &self.uk,
+            Lang::En => self.en.as_deref().unwrap_or(&self.uk),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn english_falls_back_to_ukrainian() {
+        let t = LocalizedText::new("Громада", None);
+        assert_eq!(t.get(Lang::En), "Громада");
+        let t = LocalizedText::new("Громада", Some("Community".into()));
+        assert_eq!(t.get(Lang::En), "Community");
+        assert_eq!(LocalizedText::new("Громада", Some("  ".into())).en, None);
+    }
+}

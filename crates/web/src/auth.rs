@@ -1,0 +1,230 @@
+//! Who is asking: the session or API token behind a request, passwords, and secrets derived
+//! from the installation key.
+
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::tenant::Tenant;
+use crate::{cookies, csrf};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use hromada_db::core::operators::Operator;
+use hromada_db::core::users::User;
+use hromada_db::core::{operators, roles, sessions, tokens, users};
+use hromada_kernel::permissions::allowed;
+use hromada_kernel::{IdentityLevel, Permission, Role};
+use sha2::{Digest, Sha256};
+
+/// The person behind the request, if signed in.
+#[derive(Debug, Clone, Default)]
+pub struct Viewer {
+    pub user: Option<User>,
+    pub roles: Vec<Role>,
+    pub operator: Option<Operator>,
+    pub session_hash: Option<Vec<u8>>,
+    /// Signed in with an API token rather than a browser session.
+    pub by_token: bool,
+}
+
+impl Viewer {
+    pub fn may(&self, permission: Permission) -> bool {
+        self.user.is_some() && allowed(&self.roles, permission)
+    }
+
+    /// The account, or `Unauthorized` (which sends a browser to the sign-in page).
+    pub fn require_user(&self) -> Result<&User, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthorized)
+    }
+
+    pub fn require(&self, permission: Permission) -> Result<&User, AppError> {
+        let user = self.require_user()?;
+        if allowed(&self.roles, permission) {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    pub fn require_operator(&self) -> Result<&Operator, AppError> {
+        self.operator.as_ref().ok_or(AppError::Unauthorized)
+    }
+
+    pub fn identity_level(&self) -> IdentityLevel {
+        self.user
+            .as_ref()
+            .map(|u| u.identity_level())
+            .unwrap_or_default()
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(parts
+            .extensions
+            .get::<Viewer>()
+            .cloned()
+            .unwrap_or_default())
+    }
+}
+
+/// Loads the viewer of a community request: a session cookie of this community, or an API
+/// token on `/api/` paths (where cookies are ignored, so the API needs no CSRF token).
+pub async fn load_community_viewer(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let tenant = req.extensions().get::<Tenant>().cloned();
+    let mut viewer = Viewer::default();
+    if let Some(tenant) = tenant {
+        let community = tenant.community.id;
+        let now = state.now();
+        let user_id = if req.uri().path().starts_with("/api/") {
+            match bearer(req.headers()) {
+                Some(token) => {
+                    tokens::api_token_user(&state.db, community, &hash_token(&token), now)
+                        .await
+                        .ok()
+                        .flatten()
+                }
+                None => None,
+            }
+        } else if let Some(token) = cookies::get(req.headers(), cookies::SESSION) {
+            let hash = hash_token(&token);
+            match sessions::find(&state.db, &hash, now).await {
+                Ok(Some(s)) if s.community_id == Some(community) => {
+                    viewer.session_hash = Some(hash);
+                    s.user_id
+                }
+                _ => None,
+            }
+        } else {
+            None
+        };
+        viewer.by_token = req.uri().path().starts_with("/api/") && user_id.is_some();
+        if let Some(id) = user_id
+            && let Ok(Some(user)) = users::by_id(&state.db, community, id).await
+        {
+            viewer.roles = roles::roles_of(&state.db, community, id)
+                .await
+                .unwrap_or_default();
+            viewer.user = Some(user);
+        }
+    }
+    req.extensions_mut().insert(viewer.clone());
+    let mut response = next.run(req).await;
+    response.extensions_mut().insert(viewer);
+    response
+}
+
+/// Loads a platform operator's session on platform pages.
+pub async fn load_platform_viewer(
+    State(state): State<AppState>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let mut viewer = Viewer::default();
+    if let Some(token) = cookies::get(req.headers(), cookies::SESSION) {
+        let hash = hash_token(&token);
+        if let Ok(Some(s)) = sessions::find(&state.db, &hash, state.now()).await
+            && s.community_id.is_none()
+            && let Some(id) = s.operator_id
+        {
+            viewer.operator = operators::by_id(&state.db, id).await.ok().flatten();
+            viewer.session_hash = Some(hash);
+        }
+    }
+    req.extensions_mut().insert(viewer.clone());
+    let mut response = next.run(req).await;
+    response.extensions_mut().insert(viewer);
+    response
+}
+
+fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    value.strip_prefix("Bearer ").map(|t| t.trim().to_owned())
+}
+
+/// A new random secret token (256 bits), URL-safe.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("operating system randomness");
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// What is stored instead of a token.
+pub fn hash_token(token: &str) -> Vec<u8> {
+    Sha256::digest(token.as_bytes()).to_vec()
+}
+
+/// HMAC-SHA256 of `message` under the installation secret.
+pub fn keyed_hash(secret: &[u8], message: &[u8]) -> Vec<u8> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(message);
+    mac.finalize().into_bytes().to_vec()
+}
+
+/// The identifier of a person: a keyed hash of the normalized tax number. The number itself
+/// is never stored.
+pub fn person_key(secret: &[u8], tax_number: &str) -> Option<Vec<u8>> {
+    let normalized = hromada_kernel::normalize_tax_number(tax_number)?;
+    Some(keyed_hash(
+        secret,
+        format!("person:{normalized}").as_bytes(),
+    ))
+}
+
+/// Hashes a password with argon2id (off the async threads: it takes tens of milliseconds on purpose).
+pub async fn hash_password(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::PasswordHasher;
+        argon2::Argon2::default()
+            .hash_password(password.as_bytes())
+            .map(|h| h.to_string())
+            .map_err(|e| AppError::unexpected(format!("hash password: {e}")))
+    })
+    .await
+    .map_err(|e| AppError::unexpected(e.to_string()))?
+}
+
+/// Checks a password against a stored hash. With no hash, a dummy one is checked so that the
+/// answer takes as long as for a real account.
+pub async fn verify_password(hash: Option<String>, password: String) -> bool {
+    tokio::task::spawn_blocking(move || {
+        use argon2::password_hash::PasswordVerifier;
+        use argon2::password_hash::phc::PasswordHash;
+        let stored = hash.unwrap_or_else(|| dummy_hash().to_owned());
+        let Ok(parsed) = PasswordHash::new(&stored) else {
+            return false;
+        };
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok()
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| {
+        use argon2::password_hash::PasswordHasher;
+        argon2::Argon2::default()
+            .hash_password(b"not a real password")
+            .map(|h| h.to_string())
+            .unwrap_or_default()
+    })
+}
+
+/// The CSRF token for a browser's CSRF cookie, as it must come back in forms.
+pub fn csrf_token_for(secret: &[u8], cookie: &str) -> String {
+    csrf::token_for(secret, cookie)
+}

@@ -1,0 +1,117 @@
+//! The module manifest: how a feature plugs into Hromada. The app holds an explicit list of
+//! modules and asks each for its routes, tables, templates, translations and demo content.
+
+use crate::i18n::Locales;
+use crate::state::AppState;
+use crate::templates::TemplateSources;
+use axum::Router;
+use futures::future::BoxFuture;
+use hromada_db::core::communities::Community;
+use hromada_db::{Db, Migration};
+use hromada_kernel::{Clock, IdentityLevel};
+use std::sync::Arc;
+
+/// A link in the community's public navigation.
+#[derive(Debug, Clone, Copy)]
+pub struct NavItem {
+    /// Translation key of the label.
+    pub label: &'static str,
+    /// Path inside the community, e.g. `/about`.
+    pub path: &'static str,
+}
+
+/// A section of `/admin` a module adds.
+#[derive(Debug, Clone, Copy)]
+pub struct AdminSection {
+    pub label: &'static str,
+    /// Path under `/admin`, e.g. `/admin/about`.
+    pub path: &'static str,
+    /// Who sees it.
+    pub permission: hromada_kernel::Permission,
+}
+
+/// An action a community may gate by identity level (sign a petition, vote, file an appeal).
+#[derive(Debug, Clone, Copy)]
+pub struct GatedAction {
+    /// `module.action`, e.g. `petitions.sign`.
+    pub key: &'static str,
+    pub label: &'static str,
+    pub default_level: IdentityLevel,
+}
+
+/// What demo seeding gets to work with.
+pub struct SeedContext<'a> {
+    pub db: &'a Db,
+    pub clock: Arc<dyn Clock>,
+    pub community: &'a Community,
+    /// Whether this is the main demo community (more content) or the smaller second one.
+    pub main: bool,
+}
+
+pub trait Module: Send + Sync + 'static {
+    /// Short stable key: owner of tables, template prefix, statute settings key.
+    fn key(&self) -> &'static str;
+
+    fn migrations(&self) -> Vec<Migration> {
+        vec![]
+    }
+
+    fn templates(&self) -> TemplateSources {
+        vec![]
+    }
+
+    fn locales(&self) -> Locales {
+        vec![]
+    }
+
+    /// Public pages of a community.
+    fn routes(&self) -> Router<AppState> {
+        Router::new()
+    }
+
+    /// Pages under `/admin/{key}`, for officials.
+    fn admin_routes(&self) -> Router<AppState> {
+        Router::new()
+    }
+
+    /// JSON endpoints under `/api/v1`, with their OpenAPI description.
+    fn api_routes(&self) -> utoipa_axum::router::OpenApiRouter<AppState> {
+        utoipa_axum::router::OpenApiRouter::new()
+    }
+
+    fn nav(&self) -> Vec<NavItem> {
+        vec![]
+    }
+
+    fn admin_sections(&self) -> Vec<AdminSection> {
+        vec![]
+    }
+
+    fn gated_actions(&self) -> Vec<GatedAction> {
+        vec![]
+    }
+
+    /// Figures for the admin dashboard: `(translation key, value)`.
+    fn stats<'a>(
+        &'a self,
+        _db: &'a Db,
+        _community: &'a Community,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<(&'static str, i64)>>> {
+        Box::pin(async { Ok(vec![]) })
+    }
+
+    /// Demo content for a community.
+    fn seed_demo<'a>(&'a self, _ctx: SeedContext<'a>) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async { Ok(()) })
+    }
+}
+
+/// The identity level a community demands for an action: its statute setting, or the module's default.
+pub fn required_level(community: &Community, action: &GatedAction) -> IdentityLevel {
+    community
+        .statute_of("identity")
+        .get(action.key)
+        .and_then(|v| v.as_str())
+        .and_then(IdentityLevel::parse)
+        .unwrap_or(action.default_level)
+}

@@ -1,0 +1,104 @@
+//! Response headers that keep pages from being framed, sniffed or fed foreign scripts, and the
+//! per-request bookkeeping (request id, metrics, log span).
+
+use crate::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+const CSP: &str = "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; \
+    font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+/// Swagger UI sets inline styles.
+const CSP_DOCS: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+    script-src 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+
+pub async fn headers(req: Request, next: Next) -> Response {
+    let docs = req.uri().path().starts_with("/api/docs");
+    let mut response = next.run(req).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(if docs { CSP_DOCS } else { CSP }),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("strict-origin-when-cross-origin"),
+    );
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(self)"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    response
+}
+
+/// The request id of a request, for logs and error pages.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let id = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+        .map(str::to_owned)
+        .unwrap_or_else(|| hromada_kernel::new_id().simple().to_string());
+    req.extensions_mut().insert(RequestId(id.clone()));
+    let span =
+        tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path());
+    let started = Instant::now();
+    state.metrics.in_flight.fetch_add(1, Ordering::Relaxed);
+    let mut response = tracing::Instrument::instrument(next.run(req), span.clone()).await;
+    state.metrics.in_flight.fetch_sub(1, Ordering::Relaxed);
+    let elapsed = started.elapsed().as_micros() as u64;
+    state.metrics.observe(response.status().as_u16(), elapsed);
+    if response.status().is_server_error() {
+        tracing::error!(parent: &span, status = response.status().as_u16(), "request failed");
+    }
+    if let Ok(v) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", v);
+    }
+    response
+}
+
+/// The client's address, for rate limits: the peer address, or the first `X-Forwarded-For`
+/// entry when the installation sits behind a trusted reverse proxy.
+#[derive(Debug, Clone)]
+pub struct ClientIp(pub String);
+
+impl axum::extract::FromRequestParts<AppState> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if state.config.trust_proxy
+            && let Some(first) = parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+        {
+            return Ok(ClientIp(first.trim().to_owned()));
+        }
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+            .unwrap_or_else(|| "unknown".into());
+        Ok(ClientIp(peer))
+    }
+}

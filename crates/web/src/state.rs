@@ -1,0 +1,111 @@
+use crate::config::WebConfig;
+use crate::i18n::I18n;
+use crate::metrics::Metrics;
+use crate::module::{AdminSection, GatedAction, Module, NavItem};
+use crate::rate_limit::RateLimiter;
+use crate::templates::Templates;
+use hromada_db::Db;
+use hromada_kernel::Clock;
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Everything a handler may need; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub config: WebConfig,
+    pub templates: Templates,
+    pub i18n: Arc<I18n>,
+    pub limiter: RateLimiter,
+    pub metrics: Metrics,
+    /// Public navigation entries from the registered modules, in registry order.
+    pub nav: Vec<NavItem>,
+    pub admin_sections: Vec<AdminSection>,
+    pub gated_actions: Vec<GatedAction>,
+    /// The registered modules, for dashboards and exports.
+    pub modules: Vec<Arc<dyn Module>>,
+    extensions: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+pub struct AppStateBuilder {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub config: WebConfig,
+    pub templates: Templates,
+    pub i18n: Arc<I18n>,
+    pub nav: Vec<NavItem>,
+    pub admin_sections: Vec<AdminSection>,
+    pub gated_actions: Vec<GatedAction>,
+    pub modules: Vec<Arc<dyn Module>>,
+    extensions: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
+}
+
+impl AppStateBuilder {
+    pub fn new(
+        db: Db,
+        clock: Arc<dyn Clock>,
+        config: WebConfig,
+        templates: Templates,
+        i18n: Arc<I18n>,
+    ) -> Self {
+        Self {
+            db,
+            clock,
+            config,
+            templates,
+            i18n,
+            nav: vec![],
+            admin_sections: vec![],
+            gated_actions: vec![],
+            modules: vec![],
+            extensions: HashMap::new(),
+        }
+    }
+
+    /// Gives handlers a shared value of a module's own (a writer handle, a client).
+    pub fn extension<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+        self.extensions.insert(TypeId::of::<T>(), Box::new(value));
+        self
+    }
+
+    pub fn build(self) -> AppState {
+        AppState(Arc::new(Inner {
+            db: self.db,
+            clock: self.clock,
+            config: self.config,
+            templates: self.templates,
+            i18n: self.i18n,
+            limiter: RateLimiter::default(),
+            metrics: Metrics::default(),
+            nav: self.nav,
+            admin_sections: self.admin_sections,
+            gated_actions: self.gated_actions,
+            modules: self.modules,
+            extensions: self.extensions,
+        }))
+    }
+}
+
+impl Inner {
+    /// A value registered with [`AppStateBuilder::extension`].
+    pub fn extension<T: Send + Sync + 'static>(&self) -> Option<&T> {
+        self.extensions
+            .get(&TypeId::of::<T>())
+            .and_then(|b| b.downcast_ref())
+    }
+
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        self.clock.now()
+    }
+}
