@@ -14,11 +14,7 @@ use std::io::Read;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "hromada",
-    version,
-    about = "Hromada: e-democracy, website and chatbot for territorial communities"
-)]
+#[command(name = "hromada", version, about = "Hromada: e-democracy, website and chatbot for territorial communities")]
 pub struct Cli {
     #[command(flatten)]
     pub overrides: Overrides,
@@ -137,20 +133,8 @@ pub enum UserCommand {
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve { bind } => {
-            server::run(
-                Settings::load(&cli.overrides, bind, "127.0.0.1:8080")?,
-                false,
-            )
-            .await
-        }
-        Command::Demo { bind } => {
-            server::run(
-                Settings::load(&cli.overrides, bind, "127.0.0.1:8080")?,
-                true,
-            )
-            .await
-        }
+        Command::Serve { bind } => server::run(Settings::load(&cli.overrides, bind, "127.0.0.1:8080")?, false).await,
+        Command::Demo { bind } => server::run(Settings::load(&cli.overrides, bind, "127.0.0.1:8080")?, true).await,
         Command::Migrate => {
             let settings = Settings::load(&cli.overrides, None, "127.0.0.1:8080")?;
             let db = server::open_database(&settings).await?;
@@ -172,32 +156,15 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
             result
         }
-        Command::Backup { to } => {
-            backup(
-                &Settings::load(&cli.overrides, None, "127.0.0.1:8080")?,
-                &to,
-            )
-            .await
-        }
-        Command::Restore { from } => {
-            restore(
-                &Settings::load(&cli.overrides, None, "127.0.0.1:8080")?,
-                &from,
-            )
-            .await
-        }
+        Command::Backup { to } => backup(&Settings::load(&cli.overrides, None, "127.0.0.1:8080")?, &to).await,
+        Command::Restore { from } => restore(&Settings::load(&cli.overrides, None, "127.0.0.1:8080")?, &from).await,
     }
 }
 
 async fn community(db: &Db, cmd: CommunityCommand) -> anyhow::Result<()> {
     let now = SystemClock.now();
     match cmd {
-        CommunityCommand::Create {
-            slug,
-            name_uk,
-            name_en,
-            host,
-        } => {
+        CommunityCommand::Create { slug, name_uk, name_en, host } => {
             if !hromada_platform::operators::valid_slug(&slug) {
                 bail!("the slug must be 2–63 lowercase Latin letters, digits or hyphens");
             }
@@ -236,21 +203,13 @@ async fn community(db: &Db, cmd: CommunityCommand) -> anyhow::Result<()> {
                 let hosts: Vec<String> = communities::hosts(db, c.id)
                     .await?
                     .into_iter()
-                    .map(|h| {
-                        if h.is_primary {
-                            h.host
-                        } else {
-                            format!("{} (alias)", h.host)
-                        }
-                    })
+                    .map(|h| if h.is_primary { h.host } else { format!("{} (alias)", h.host) })
                     .collect();
                 let state = if c.enabled { "" } else { " [disabled]" };
                 println!("{}\t{}\t{}{state}", c.slug, c.name_uk, hosts.join(", "));
             }
         }
-        CommunityCommand::SetHost { slug, host, alias } => {
-            set_host(db, &slug, &host, alias).await?
-        }
+        CommunityCommand::SetHost { slug, host, alias } => set_host(db, &slug, &host, alias).await?,
     }
     Ok(())
 }
@@ -260,9 +219,7 @@ async fn set_host(db: &Db, slug: &str, host: &str, alias: bool) -> anyhow::Resul
     if !hromada_platform::operators::valid_host(&host) {
         bail!("{host} is not a valid host name");
     }
-    let c = communities::by_slug(db, slug)
-        .await?
-        .with_context(|| format!("no community with the slug {slug}"))?;
+    let c = communities::by_slug(db, slug).await?.with_context(|| format!("no community with the slug {slug}"))?;
     let result = if alias {
         communities::add_alias_host(db, c.id, &host).await
     } else {
@@ -273,11 +230,7 @@ async fn set_host(db: &Db, slug: &str, host: &str, alias: bool) -> anyhow::Resul
         Err(hromada_db::DbError::Unique(_)) => bail!("{host} already belongs to another community"),
         Err(e) => return Err(e.into()),
     }
-    let action = if alias {
-        "community.host_alias"
-    } else {
-        "community.host_primary"
-    };
+    let action = if alias { "community.host_alias" } else { "community.host_primary" };
     audit::record(
         db,
         Some(c.id),
@@ -310,9 +263,7 @@ fn read_password(password: Option<String>, from_stdin: bool) -> anyhow::Result<S
 }
 
 async fn find_community(db: &Db, slug: &str) -> anyhow::Result<communities::Community> {
-    communities::by_slug(db, slug)
-        .await?
-        .with_context(|| format!("no community with the slug {slug}"))
+    communities::by_slug(db, slug).await?.with_context(|| format!("no community with the slug {slug}"))
 }
 
 fn parse_role(code: &str) -> anyhow::Result<Role> {
@@ -325,26 +276,13 @@ fn parse_role(code: &str) -> anyhow::Result<Role> {
 async fn user(db: &Db, settings: &Settings, cmd: UserCommand) -> anyhow::Result<()> {
     let now = SystemClock.now();
     match cmd {
-        UserCommand::Create {
-            community,
-            email,
-            name,
-            password,
-            password_stdin,
-            roles: role_codes,
-            platform_admin,
-        } => {
+        UserCommand::Create { community, email, name, password, password_stdin, roles: role_codes, platform_admin } => {
             if !email.contains('@') {
                 bail!("{email} is not an e-mail address");
             }
-            let roles_to_grant = role_codes
-                .iter()
-                .map(|r| parse_role(r))
-                .collect::<anyhow::Result<Vec<_>>>()?;
+            let roles_to_grant = role_codes.iter().map(|r| parse_role(r)).collect::<anyhow::Result<Vec<_>>>()?;
             let password = read_password(password, password_stdin)?;
-            let hash = hromada_web::auth::hash_password(password)
-                .await
-                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            let hash = hromada_web::auth::hash_password(password).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
             if platform_admin {
                 match operators::create(db, &email, &name, &hash, now).await {
                     Ok(id) => {
@@ -401,12 +339,7 @@ async fn user(db: &Db, settings: &Settings, cmd: UserCommand) -> anyhow::Result<
             }
             println!("Created {email} in {}", c.slug);
         }
-        UserCommand::SetRole {
-            community,
-            email,
-            role,
-            revoke,
-        } => {
+        UserCommand::SetRole { community, email, role, revoke } => {
             let c = find_community(db, &community).await?;
             let role = parse_role(&role)?;
             let u = users::by_email(db, c.id, &email)
@@ -418,29 +351,12 @@ async fn user(db: &Db, settings: &Settings, cmd: UserCommand) -> anyhow::Result<
                 (roles::grant(db, c.id, u.id, role, now).await?, "role.grant")
             };
             if changed {
-                audit::record(
-                    db,
-                    Some(c.id),
-                    &Actor::cli(),
-                    action,
-                    "user",
-                    Some(&u.id.to_string()),
-                    role.code(),
-                    now,
-                )
-                .await?;
+                audit::record(db, Some(c.id), &Actor::cli(), action, "user", Some(&u.id.to_string()), role.code(), now)
+                    .await?;
             }
-            println!(
-                "{email}: {} {}",
-                if revoke { "no longer" } else { "now" },
-                role.code()
-            );
+            println!("{email}: {} {}", if revoke { "no longer" } else { "now" }, role.code());
         }
-        UserCommand::Verify {
-            community,
-            email,
-            tax_number,
-        } => {
+        UserCommand::Verify { community, email, tax_number } => {
             let c = find_community(db, &community).await?;
             let u = users::by_email(db, c.id, &email)
                 .await?
@@ -448,18 +364,8 @@ async fn user(db: &Db, settings: &Settings, cmd: UserCommand) -> anyhow::Result<
             users::confirm_email(db, c.id, u.id, now).await?;
             if let Some(number) = tax_number {
                 let secret = settings.resolve_secret()?;
-                let key = hromada_web::auth::person_key(&secret, &number)
-                    .context("a tax number has 10 digits")?;
-                match users::set_person_key(
-                    db,
-                    c.id,
-                    u.id,
-                    &key,
-                    PersonProof::InPerson { by: u.id },
-                    now,
-                )
-                .await
-                {
+                let key = hromada_web::auth::person_key(&secret, &number).context("a tax number has 10 digits")?;
+                match users::set_person_key(db, c.id, u.id, &key, PersonProof::InPerson { by: u.id }, now).await {
                     Ok(()) => {}
                     Err(hromada_db::DbError::Unique(_)) => {
                         bail!("this person already has a verified account in {community}")
@@ -484,14 +390,12 @@ async fn user(db: &Db, settings: &Settings, cmd: UserCommand) -> anyhow::Result<
     Ok(())
 }
 
-async fn backup(settings: &Settings, to: &PathBuf) -> anyhow::Result<()> {
+async fn backup(settings: &Settings, to: &std::path::Path) -> anyhow::Result<()> {
     if settings.is_postgres() {
         println!("This installation uses PostgreSQL. Back it up with its own tools, for example:");
         println!("  pg_dump --format=custom --file=hromada.dump \"$HROMADA_DATABASE_URL\"");
         println!("and restore with:");
-        println!(
-            "  pg_restore --clean --if-exists --dbname=\"$HROMADA_DATABASE_URL\" hromada.dump"
-        );
+        println!("  pg_restore --clean --if-exists --dbname=\"$HROMADA_DATABASE_URL\" hromada.dump");
         return Ok(());
     }
     if to.exists() {
@@ -499,34 +403,24 @@ async fn backup(settings: &Settings, to: &PathBuf) -> anyhow::Result<()> {
     }
     let db = server::open_database(settings).await?;
     // VACUUM INTO writes a consistent copy while other connections keep working.
-    let target = to
-        .to_str()
-        .context("the backup path must be valid UTF-8")?
-        .replace('\'', "''");
-    hromada_db::execute!(
-        &db,
-        sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{target}'")))
-    )?;
+    let target = to.to_str().context("the backup path must be valid UTF-8")?.replace('\'', "''");
+    hromada_db::execute!(&db, sqlx::query(sqlx::AssertSqlSafe(format!("VACUUM INTO '{target}'"))))?;
     db.close().await;
     println!("Backed up to {}", to.display());
     Ok(())
 }
 
-async fn restore(settings: &Settings, from: &PathBuf) -> anyhow::Result<()> {
+async fn restore(settings: &Settings, from: &std::path::Path) -> anyhow::Result<()> {
     if settings.is_postgres() {
         println!("This installation uses PostgreSQL. Restore it with:");
-        println!(
-            "  pg_restore --clean --if-exists --dbname=\"$HROMADA_DATABASE_URL\" hromada.dump"
-        );
+        println!("  pg_restore --clean --if-exists --dbname=\"$HROMADA_DATABASE_URL\" hromada.dump");
         return Ok(());
     }
     let check = Db::connect(&format!("sqlite://{}", from.display()))
         .await
         .with_context(|| format!("cannot open {}", from.display()))?;
-    let ok: Result<(i64,), _> = hromada_db::fetch_one!(
-        &check,
-        sqlx::query_as("SELECT COUNT(*) FROM schema_migrations")
-    );
+    let ok: Result<(i64,), _> =
+        hromada_db::fetch_one!(&check, sqlx::query_as("SELECT COUNT(*) FROM schema_migrations"));
     check.close().await;
     if ok.is_err() {
         bail!("{} is not a Hromada backup", from.display());

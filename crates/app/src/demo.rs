@@ -16,47 +16,17 @@ pub const OPERATOR: &str = "operator@demo.hromada";
 
 /// `(e-mail, name, role)` of the main community's demo accounts.
 pub const ACCOUNTS: &[(&str, &str, Option<Role>)] = &[
-    (
-        "admin@demo.hromada",
-        "Оксана Адміністраторка",
-        Some(Role::Admin),
-    ),
-    (
-        "moderator@demo.hromada",
-        "Максим Модератор",
-        Some(Role::Moderator),
-    ),
-    (
-        "editor@demo.hromada",
-        "Ірина Редакторка",
-        Some(Role::Editor),
-    ),
-    (
-        "officer@demo.hromada",
-        "Василь Посадовець",
-        Some(Role::DepartmentOfficer),
-    ),
-    (
-        "bot@demo.hromada",
-        "Богдан Оператор",
-        Some(Role::BotOperator),
-    ),
-    (
-        "cnap@demo.hromada",
-        "Світлана з ЦНАП",
-        Some(Role::CnapStaff),
-    ),
+    ("admin@demo.hromada", "Оксана Адміністраторка", Some(Role::Admin)),
+    ("moderator@demo.hromada", "Максим Модератор", Some(Role::Moderator)),
+    ("editor@demo.hromada", "Ірина Редакторка", Some(Role::Editor)),
+    ("officer@demo.hromada", "Василь Посадовець", Some(Role::DepartmentOfficer)),
+    ("bot@demo.hromada", "Богдан Оператор", Some(Role::BotOperator)),
+    ("cnap@demo.hromada", "Світлана з ЦНАП", Some(Role::CnapStaff)),
     ("resident@demo.hromada", "Петро Мешканець", None),
 ];
 
-pub async fn seed(
-    db: &Db,
-    clock: Arc<dyn Clock>,
-    modules: &[Arc<dyn Module>],
-) -> anyhow::Result<()> {
-    let hash = hromada_web::auth::hash_password(PASSWORD.to_owned())
-        .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+pub async fn seed(db: &Db, clock: Arc<dyn Clock>, modules: &[Arc<dyn Module>]) -> anyhow::Result<()> {
+    let hash = hromada_web::auth::hash_password(PASSWORD.to_owned()).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let now = clock.now();
     if operators::by_email(db, OPERATOR).await?.is_none() {
         operators::create(db, OPERATOR, "Оператор платформи", &hash, now).await?;
@@ -74,36 +44,12 @@ pub async fn seed(
         },
         &[
             ("Сєвєродонецьк", "Sievierodonetsk", "city", None),
-            (
-                "Борівське",
-                "Borivske",
-                "town",
-                Some("Борівський старостинський округ"),
-            ),
-            (
-                "Метьолкіне",
-                "Metolkine",
-                "village",
-                Some("Метьолкінський старостинський округ"),
-            ),
-            (
-                "Воронове",
-                "Voronove",
-                "village",
-                Some("Борівський старостинський округ"),
-            ),
-            (
-                "Синецький",
-                "Synetskyi",
-                "village",
-                Some("Метьолкінський старостинський округ"),
-            ),
+            ("Борівське", "Borivske", "town", Some("Борівський старостинський округ")),
+            ("Метьолкіне", "Metolkine", "village", Some("Метьолкінський старостинський округ")),
+            ("Воронове", "Voronove", "village", Some("Борівський старостинський округ")),
+            ("Синецький", "Synetskyi", "village", Some("Метьолкінський старостинський округ")),
         ],
-        &[
-            "Відділ житлово-комунального господарства",
-            "Управління соціального захисту населення",
-            "Відділ освіти",
-        ],
+        &["Відділ житлово-комунального господарства", "Управління соціального захисту населення", "Відділ освіти"],
         now,
     )
     .await?;
@@ -120,18 +66,8 @@ pub async fn seed(
         },
         &[
             ("Бобровиця", "Bobrovytsia", "city", None),
-            (
-                "Браниця",
-                "Branytsia",
-                "village",
-                Some("Браницький старостинський округ"),
-            ),
-            (
-                "Кобижча",
-                "Kobyzhcha",
-                "village",
-                Some("Кобижчанський старостинський округ"),
-            ),
+            ("Браниця", "Branytsia", "village", Some("Браницький старостинський округ")),
+            ("Кобижча", "Kobyzhcha", "village", Some("Кобижчанський старостинський округ")),
         ],
         &["Відділ житлово-комунального господарства"],
         now,
@@ -141,26 +77,8 @@ pub async fn seed(
     for (email, name, role) in ACCOUNTS {
         account(db, &main, email, name, *role, &hash, now).await?;
     }
-    account(
-        db,
-        &second,
-        "admin@demo.hromada",
-        "Наталія Адміністраторка",
-        Some(Role::Admin),
-        &hash,
-        now,
-    )
-    .await?;
-    account(
-        db,
-        &second,
-        "resident@demo.hromada",
-        "Олег Мешканець",
-        None,
-        &hash,
-        now,
-    )
-    .await?;
+    account(db, &second, "admin@demo.hromada", "Наталія Адміністраторка", Some(Role::Admin), &hash, now).await?;
+    account(db, &second, "resident@demo.hromada", "Олег Мешканець", None, &hash, now).await?;
 
     // The demo officer works for the first department.
     if let (Some(officer), Some(dept)) = (
@@ -172,14 +90,7 @@ pub async fn seed(
 
     for module in modules {
         for (c, is_main) in [(&main, true), (&second, false)] {
-            module
-                .seed_demo(SeedContext {
-                    db,
-                    clock: clock.clone(),
-                    community: c,
-                    main: is_main,
-                })
-                .await?;
+            module.seed_demo(SeedContext { db, clock: clock.clone(), community: c, main: is_main }).await?;
         }
     }
     Ok(())
@@ -232,10 +143,7 @@ async fn account(
     if users::by_email(db, community.id, email).await?.is_some() {
         return Ok(());
     }
-    let settlement = settlements::list(db, community.id)
-        .await?
-        .first()
-        .map(|s| s.id);
+    let settlement = settlements::list(db, community.id).await?.first().map(|s| s.id);
     let user = users::create(
         db,
         community.id,

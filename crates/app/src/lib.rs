@@ -46,30 +46,15 @@ pub struct App {
 
 /// Builds the whole application: translations, templates, state, and both surfaces (the
 /// communities' and the platform's) behind tenant dispatch and the shared layers.
-pub fn build(
-    db: Db,
-    config: WebConfig,
-    clock: Arc<dyn Clock>,
-    modules: Vec<Arc<dyn Module>>,
-) -> anyhow::Result<App> {
-    let mut locales = vec![
-        ("shell", hromada_web::shell_locales()),
-        ("platform", hromada_platform::locales()),
-    ];
-    let mut templates = vec![
-        hromada_web::shell_templates(),
-        hromada_platform::templates(),
-    ];
+pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<dyn Module>>) -> anyhow::Result<App> {
+    let mut locales = vec![("shell", hromada_web::shell_locales()), ("platform", hromada_platform::locales())];
+    let mut templates = vec![hromada_web::shell_templates(), hromada_platform::templates()];
     for m in &modules {
         locales.push((m.key(), m.locales()));
         templates.push(m.templates());
     }
     let i18n = Arc::new(hromada_web::i18n::I18n::new(&locales)?);
-    let templates = hromada_web::templates::Templates::new(
-        &templates,
-        config.theme_dir.as_deref(),
-        i18n.clone(),
-    )?;
+    let templates = hromada_web::templates::Templates::new(&templates, config.theme_dir.as_deref(), i18n.clone())?;
     let demo = config.demo;
     let body_limit = config.body_limit;
 
@@ -91,63 +76,35 @@ pub fn build(
     let (platform_api, _) = hromada_platform::api::document(hromada_platform::api::platform_api());
     let docs = hromada_platform::api::docs_routes(doc);
 
-    let mut community = hromada_platform::community_routes()
-        .merge(community_api)
-        .merge(docs.clone());
+    let mut community = hromada_platform::community_routes().merge(community_api).merge(docs.clone());
     for m in &modules {
-        community = community
-            .merge(m.routes())
-            .nest(&format!("/admin/{}", m.key()), m.admin_routes());
+        community = community.merge(m.routes()).nest(&format!("/admin/{}", m.key()), m.admin_routes());
     }
     let community = with_infrastructure(community)
-        .layer(from_fn_with_state(
-            state.clone(),
-            hromada_web::auth::load_community_viewer,
-        ))
-        .layer(from_fn_with_state(
-            state.clone(),
-            hromada_web::csrf::protect,
-        ))
+        .layer(from_fn_with_state(state.clone(), hromada_web::auth::load_community_viewer))
+        .layer(from_fn_with_state(state.clone(), hromada_web::csrf::protect))
         .with_state(state.clone());
 
-    let mut platform = hromada_platform::platform_routes()
-        .merge(platform_api)
-        .merge(docs);
+    let mut platform = hromada_platform::platform_routes().merge(platform_api).merge(docs);
     if demo {
-        platform =
-            platform.nest_service("/dev/eid", hromada_platform::eid::StubEid::demo().router());
+        platform = platform.nest_service("/dev/eid", hromada_platform::eid::StubEid::demo().router());
     }
     let platform = with_infrastructure(platform)
-        .layer(from_fn_with_state(
-            state.clone(),
-            hromada_web::auth::load_platform_viewer,
-        ))
-        .layer(from_fn_with_state(
-            state.clone(),
-            hromada_web::csrf::protect,
-        ))
+        .layer(from_fn_with_state(state.clone(), hromada_web::auth::load_platform_viewer))
+        .layer(from_fn_with_state(state.clone(), hromada_web::csrf::protect))
         .with_state(state.clone());
 
-    let surfaces = Surfaces {
-        community,
-        platform,
-    };
+    let surfaces = Surfaces { community, platform };
     let router = Router::new()
         .fallback(dispatch)
         .with_state((state.clone(), surfaces))
-        .layer(from_fn_with_state(
-            state.clone(),
-            hromada_web::page::render_errors,
-        ))
-        .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(RequestBodyLimitLayer::new(body_limit))
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
+        .layer(from_fn_with_state(state.clone(), hromada_web::page::render_errors))
         .layer(CompressionLayer::new())
         .layer(from_fn(hromada_web::security::headers))
-        .layer(from_fn_with_state(
-            state.clone(),
-            hromada_web::security::observe,
-        ));
+        .layer(from_fn_with_state(state.clone(), hromada_web::security::observe));
     Ok(App { router, state })
 }
 
@@ -161,9 +118,7 @@ fn with_infrastructure(router: Router<AppState>) -> Router<AppState> {
         .fallback(|| async { hromada_web::AppError::NotFound })
 }
 
-async fn readyz(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> axum::response::Response {
+async fn readyz(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
     match state.db.ping().await {
         Ok(()) => "ready".into_response(),
         Err(e) => {
@@ -173,23 +128,8 @@ async fn readyz(
     }
 }
 
-async fn metrics(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> axum::response::Response {
-    let pending = hromada_db::core::outbox::pending_count(&state.db)
-        .await
-        .unwrap_or(-1);
-    let body = state.metrics.render(&[(
-        "hromada_outbox_pending",
-        "Mail waiting to be sent.",
-        pending,
-    )]);
-    (
-        [(
-            axum::http::header::CONTENT_TYPE,
-            "text/plain; version=0.0.4",
-        )],
-        body,
-    )
-        .into_response()
+async fn metrics(axum::extract::State(state): axum::extract::State<AppState>) -> axum::response::Response {
+    let pending = hromada_db::core::outbox::pending_count(&state.db).await.unwrap_or(-1);
+    let body = state.metrics.render(&[("hromada_outbox_pending", "Mail waiting to be sent.", pending)]);
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

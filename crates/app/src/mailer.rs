@@ -18,13 +18,9 @@ pub fn transport(smtp: &Smtp) -> anyhow::Result<AsyncSmtpTransport<Tokio1Executo
         "tls" => AsyncSmtpTransport::<Tokio1Executor>::relay(&smtp.host)?,
         _ => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&smtp.host)?,
     };
-    let builder = builder
-        .port(smtp.port)
-        .timeout(Some(std::time::Duration::from_secs(20)));
+    let builder = builder.port(smtp.port).timeout(Some(std::time::Duration::from_secs(20)));
     let builder = match (&smtp.username, &smtp.password) {
-        (Some(user), Some(pass)) => {
-            builder.credentials(Credentials::new(user.clone(), pass.clone()))
-        }
+        (Some(user), Some(pass)) => builder.credentials(Credentials::new(user.clone(), pass.clone())),
         _ => builder,
     };
     Ok(builder.build())
@@ -45,13 +41,8 @@ pub async fn deliver_due(
                 Ok(to) => to,
                 Err(e) => {
                     // A malformed address will not get better: park it far in the future.
-                    outbox::mark_failed(
-                        db,
-                        mail.id,
-                        &format!("bad address: {e}"),
-                        clock.now() + Duration::days(3650),
-                    )
-                    .await?;
+                    outbox::mark_failed(db, mail.id, &format!("bad address: {e}"), clock.now() + Duration::days(3650))
+                        .await?;
                     continue;
                 }
             })
@@ -67,13 +58,7 @@ pub async fn deliver_due(
                 // Back off: 1, 4, 9 … minutes, at most six hours.
                 let minutes = ((mail.attempts + 1).pow(2)).min(360);
                 tracing::warn!(error = %e, to = %mail.to_addr, "mail not sent, will retry");
-                outbox::mark_failed(
-                    db,
-                    mail.id,
-                    &e.to_string(),
-                    clock.now() + Duration::minutes(minutes),
-                )
-                .await?;
+                outbox::mark_failed(db, mail.id, &e.to_string(), clock.now() + Duration::minutes(minutes)).await?;
             }
         }
     }

@@ -14,27 +14,15 @@ use tokio::sync::watch;
 /// Opens the configured database and brings its schema up to date.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<Db> {
     if !settings.is_postgres() {
-        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-            format!(
-                "cannot create the data folder {}",
-                settings.data_dir.display()
-            )
-        })?;
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
     }
-    let db = Db::connect(&settings.database_url)
-        .await
-        .context("cannot open the database")?;
-    migrate::run(&db, &crate::all_migrations(&crate::modules()))
-        .await
-        .context("cannot migrate the database")?;
+    let db = Db::connect(&settings.database_url).await.context("cannot open the database")?;
+    migrate::run(&db, &crate::all_migrations(&crate::modules())).await.context("cannot migrate the database")?;
     Ok(db)
 }
 
-pub fn web_config(
-    settings: &Settings,
-    demo: bool,
-    public_url: String,
-) -> anyhow::Result<WebConfig> {
+pub fn web_config(settings: &Settings, demo: bool, public_url: String) -> anyhow::Result<WebConfig> {
     Ok(WebConfig {
         secret: settings.resolve_secret()?,
         demo,
@@ -49,21 +37,21 @@ pub fn web_config(
 }
 
 pub async fn run(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
+    // Listen for signals before the port opens, so that a stop sent right after start is graceful too.
+    #[cfg(unix)]
+    let terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    #[cfg(not(unix))]
+    let terminate = ();
     let db = open_database(&settings).await?;
     let listener = tokio::net::TcpListener::bind(&settings.bind)
         .await
         .with_context(|| format!("cannot listen on {}", settings.bind))?;
     let addr = listener.local_addr()?;
-    let public_url = settings
-        .public_url
-        .clone()
-        .unwrap_or_else(|| format!("http://{addr}"));
+    let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
     let config = web_config(&settings, demo_mode, public_url.clone())?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     if demo_mode {
-        demo::seed(&db, clock.clone(), &crate::modules())
-            .await
-            .context("cannot seed the demo")?;
+        demo::seed(&db, clock.clone(), &crate::modules()).await.context("cannot seed the demo")?;
     }
     let app = build(db.clone(), config, clock.clone(), crate::modules())?;
 
@@ -71,18 +59,9 @@ pub async fn run(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     let mut workers = vec![];
     // Demo mode never sends mail: it is read at the development mail page.
     if let (Some(smtp), false) = (settings.smtp.clone(), demo_mode) {
-        workers.push(tokio::spawn(mailer::run(
-            db.clone(),
-            clock.clone(),
-            smtp,
-            stop_rx.clone(),
-        )));
+        workers.push(tokio::spawn(mailer::run(db.clone(), clock.clone(), smtp, stop_rx.clone())));
     }
-    workers.push(tokio::spawn(purge_sessions(
-        db.clone(),
-        clock.clone(),
-        stop_rx.clone(),
-    )));
+    workers.push(tokio::spawn(purge_sessions(db.clone(), clock.clone(), stop_rx.clone())));
 
     if demo_mode {
         demo::print_welcome(&db, &public_url).await?;
@@ -90,13 +69,9 @@ pub async fn run(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
         println!("Hromada is serving at {public_url}/");
     }
     tracing::info!(%addr, "listening");
-    axum::serve(
-        listener,
-        app.router
-            .into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    axum::serve(listener, app.router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal(terminate))
+        .await?;
     tracing::info!("shutting down: finishing background work");
     let _ = stop_tx.send(true);
     for w in workers {
@@ -120,23 +95,15 @@ async fn purge_sessions(db: Db, clock: Arc<dyn Clock>, mut stop: watch::Receiver
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
+#[cfg(unix)]
+async fn shutdown_signal(mut terminate: tokio::signal::unix::Signal) {
     tokio::select! {
-        _ = ctrl_c => {}
-        _ = terminate => {}
+        _ = tokio::signal::ctrl_c() => {}
+        _ = terminate.recv() => {}
     }
+}
+
+#[cfg(not(unix))]
+async fn shutdown_signal(_: ()) {
+    let _ = tokio::signal::ctrl_c().await;
 }

@@ -51,12 +51,7 @@ pub struct Overrides {
     #[arg(long, env = "HROMADA_DATA_DIR", global = true)]
     pub data_dir: Option<PathBuf>,
     /// `postgres://…` to use PostgreSQL; the embedded SQLite in the data folder otherwise.
-    #[arg(
-        long,
-        env = "HROMADA_DATABASE_URL",
-        global = true,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "HROMADA_DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
     /// A TOML file with settings.
     #[arg(long, env = "HROMADA_CONFIG", global = true)]
@@ -116,61 +111,36 @@ fn env(name: &str) -> Option<String> {
 
 impl Settings {
     /// Reads the file (when given), the environment and the flags.
-    pub fn load(
-        over: &Overrides,
-        bind_flag: Option<String>,
-        default_bind: &str,
-    ) -> anyhow::Result<Settings> {
+    pub fn load(over: &Overrides, bind_flag: Option<String>, default_bind: &str) -> anyhow::Result<Settings> {
         let file: FileConfig = match &over.config {
             Some(path) => {
                 let text = std::fs::read_to_string(path)
                     .with_context(|| format!("cannot read the config file {}", path.display()))?;
-                toml::from_str(&text)
-                    .with_context(|| format!("the config file {} is not valid", path.display()))?
+                toml::from_str(&text).with_context(|| format!("the config file {} is not valid", path.display()))?
             }
             None => FileConfig::default(),
         };
-        let data_dir = over
-            .data_dir
-            .clone()
-            .or(file.data_dir)
-            .unwrap_or_else(|| PathBuf::from("hromada-data"));
-        let bind = bind_flag
-            .or_else(|| env("HROMADA_BIND"))
-            .or(file.bind)
-            .unwrap_or_else(|| default_bind.to_owned());
+        let data_dir = over.data_dir.clone().or(file.data_dir).unwrap_or_else(|| PathBuf::from("hromada-data"));
+        let bind = bind_flag.or_else(|| env("HROMADA_BIND")).or(file.bind).unwrap_or_else(|| default_bind.to_owned());
         let database_url = over
             .database_url
             .clone()
             .or(file.database_url)
             .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("hromada.sqlite").display()));
-        let secret = env("HROMADA_SECRET")
-            .or(file.secret)
-            .map(|s| Secret(s.into_bytes()));
+        let secret = env("HROMADA_SECRET").or(file.secret).map(|s| Secret(s.into_bytes()));
         let smtp_host = env("HROMADA_SMTP_HOST").or(file.smtp.host);
         let smtp = smtp_host.map(|host| Smtp {
             host,
-            port: env("HROMADA_SMTP_PORT")
-                .and_then(|p| p.parse().ok())
-                .or(file.smtp.port)
-                .unwrap_or(587),
+            port: env("HROMADA_SMTP_PORT").and_then(|p| p.parse().ok()).or(file.smtp.port).unwrap_or(587),
             username: env("HROMADA_SMTP_USERNAME").or(file.smtp.username),
             password: env("HROMADA_SMTP_PASSWORD").or(file.smtp.password),
-            from: env("HROMADA_SMTP_FROM")
-                .or(file.smtp.from)
-                .unwrap_or_else(|| "Hromada <noreply@localhost>".into()),
-            security: env("HROMADA_SMTP_SECURITY")
-                .or(file.smtp.security)
-                .unwrap_or_else(|| "starttls".into()),
+            from: env("HROMADA_SMTP_FROM").or(file.smtp.from).unwrap_or_else(|| "Hromada <noreply@localhost>".into()),
+            security: env("HROMADA_SMTP_SECURITY").or(file.smtp.security).unwrap_or_else(|| "starttls".into()),
         });
         let eid = hromada_web::EidConfig {
             base_url: env("HROMADA_EID_BASE_URL").or(file.eid.base_url),
-            client_id: env("HROMADA_EID_CLIENT_ID")
-                .or(file.eid.client_id)
-                .unwrap_or_default(),
-            client_secret: env("HROMADA_EID_CLIENT_SECRET")
-                .or(file.eid.client_secret)
-                .unwrap_or_default(),
+            client_id: env("HROMADA_EID_CLIENT_ID").or(file.eid.client_id).unwrap_or_default(),
+            client_secret: env("HROMADA_EID_CLIENT_SECRET").or(file.eid.client_secret).unwrap_or_default(),
             auth_type: env("HROMADA_EID_AUTH_TYPE")
                 .or(file.eid.auth_type)
                 .unwrap_or_else(|| "dig_sign,bank_id,diia_id".into()),
@@ -181,9 +151,7 @@ impl Settings {
             database_url,
             public_url: env("HROMADA_PUBLIC_URL").or(file.public_url),
             secret,
-            theme_dir: env("HROMADA_THEME_DIR")
-                .map(PathBuf::from)
-                .or(file.theme_dir),
+            theme_dir: env("HROMADA_THEME_DIR").map(PathBuf::from).or(file.theme_dir),
             trust_proxy: env("HROMADA_TRUST_PROXY")
                 .map(|v| v == "1" || v == "true")
                 .or(file.trust_proxy)
@@ -198,8 +166,7 @@ impl Settings {
     }
 
     pub fn is_postgres(&self) -> bool {
-        self.database_url.starts_with("postgres://")
-            || self.database_url.starts_with("postgresql://")
+        self.database_url.starts_with("postgres://") || self.database_url.starts_with("postgresql://")
     }
 
     /// The installation secret: configured, or kept in `secret.key` in the data folder
@@ -207,10 +174,7 @@ impl Settings {
     /// node shares it.
     pub fn resolve_secret(&self) -> anyhow::Result<Vec<u8>> {
         if let Some(s) = &self.secret {
-            anyhow::ensure!(
-                s.0.len() >= 32,
-                "HROMADA_SECRET must be at least 32 characters long"
-            );
+            anyhow::ensure!(s.0.len() >= 32, "HROMADA_SECRET must be at least 32 characters long");
             return Ok(s.0.clone());
         }
         anyhow::ensure!(
@@ -224,16 +188,11 @@ impl Settings {
 fn secret_file(path: &Path) -> anyhow::Result<Vec<u8>> {
     if let Ok(existing) = std::fs::read_to_string(path) {
         let trimmed = existing.trim();
-        anyhow::ensure!(
-            trimmed.len() >= 32,
-            "the secret in {} is too short",
-            path.display()
-        );
+        anyhow::ensure!(trimmed.len() >= 32, "the secret in {} is too short", path.display());
         return Ok(trimmed.as_bytes().to_vec());
     }
     if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
     }
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
@@ -255,21 +214,18 @@ mod tests {
     fn flags_win_over_the_file() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("h.toml");
-        std::fs::write(&file, "bind = \"0.0.0.0:9\"\ndata_dir = \"/from/file\"\n[smtp]\nhost = \"mail.example\"\npassword = \"p\"\n").unwrap();
-        let over = Overrides {
-            data_dir: Some(PathBuf::from("/from/flag")),
-            database_url: None,
-            config: Some(file),
-        };
+        std::fs::write(
+            &file,
+            "bind = \"0.0.0.0:9\"\ndata_dir = \"/from/file\"\n[smtp]\nhost = \"mail.example\"\npassword = \"p\"\n",
+        )
+        .unwrap();
+        let over = Overrides { data_dir: Some(PathBuf::from("/from/flag")), database_url: None, config: Some(file) };
         let s = Settings::load(&over, None, "127.0.0.1:8080").unwrap();
         assert_eq!(s.data_dir, PathBuf::from("/from/flag"));
         assert_eq!(s.bind, "0.0.0.0:9");
         assert!(s.database_url.starts_with("sqlite:///from/flag/"));
         let shown = format!("{s:?}");
-        assert!(
-            !shown.contains("\"p\""),
-            "the SMTP password must not be printed: {shown}"
-        );
+        assert!(!shown.contains("\"p\""), "the SMTP password must not be printed: {shown}");
         let s = Settings::load(&over, Some("127.0.0.1:1".into()), "x").unwrap();
         assert_eq!(s.bind, "127.0.0.1:1");
     }
@@ -279,10 +235,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("h.toml");
         std::fs::write(&file, "bindd = \"x\"\n").unwrap();
-        let over = Overrides {
-            config: Some(file),
-            ..Default::default()
-        };
+        let over = Overrides { config: Some(file), ..Default::default() };
         assert!(Settings::load(&over, None, "x").is_err());
     }
 

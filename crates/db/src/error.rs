@@ -27,10 +27,7 @@ impl From<sqlx::Error> for DbError {
             sqlx::Error::RowNotFound => DbError::NotFound,
             sqlx::Error::Database(d) if d.is_unique_violation() => {
                 // PostgreSQL names the constraint; SQLite lists the columns in the message.
-                let detail = d
-                    .constraint()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| d.message().to_owned());
+                let detail = d.constraint().map(str::to_owned).unwrap_or_else(|| d.message().to_owned());
                 DbError::Unique(detail)
             }
             _ => DbError::Sqlx(e),

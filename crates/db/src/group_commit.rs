@@ -39,11 +39,7 @@ pub struct GroupCommitConfig {
 
 impl Default for GroupCommitConfig {
     fn default() -> Self {
-        Self {
-            max_batch: 256,
-            max_wait: Duration::from_millis(1),
-            queue: 10_000,
-        }
+        Self { max_batch: 256, max_wait: Duration::from_millis(1), queue: 10_000 }
     }
 }
 
@@ -68,10 +64,7 @@ pub struct GroupCommit<W: BatchWriter> {
 
 impl<W: BatchWriter> Clone for GroupCommit<W> {
     fn clone(&self) -> Self {
-        Self {
-            tx: self.tx.clone(),
-            stats: self.stats.clone(),
-        }
+        Self { tx: self.tx.clone(), stats: self.stats.clone() }
     }
 }
 
@@ -94,19 +87,13 @@ impl<W: BatchWriter> GroupCommit<W> {
     /// Queues an item and waits until its batch is committed.
     pub async fn submit(&self, item: W::Item) -> Result<W::Output, GroupCommitError> {
         let (reply, answer) = oneshot::channel();
-        self.tx
-            .send((item, reply))
-            .await
-            .map_err(|_| GroupCommitError::Closed)?;
+        self.tx.send((item, reply)).await.map_err(|_| GroupCommitError::Closed)?;
         answer.await.map_err(|_| GroupCommitError::Closed)?
     }
 
     /// (batches written, items written) so far.
     pub fn stats(&self) -> (u64, u64) {
-        (
-            self.stats.batches.load(Ordering::Relaxed),
-            self.stats.items.load(Ordering::Relaxed),
-        )
+        (self.stats.batches.load(Ordering::Relaxed), self.stats.items.load(Ordering::Relaxed))
     }
 }
 
@@ -131,15 +118,13 @@ async fn run<W: BatchWriter>(
                     replies.push(reply);
                 }
                 Err(mpsc::error::TryRecvError::Disconnected) => break,
-                Err(mpsc::error::TryRecvError::Empty) => {
-                    match tokio::time::timeout_at(deadline, rx.recv()).await {
-                        Ok(Some((item, reply))) => {
-                            items.push(item);
-                            replies.push(reply);
-                        }
-                        Ok(None) | Err(_) => break,
+                Err(mpsc::error::TryRecvError::Empty) => match tokio::time::timeout_at(deadline, rx.recv()).await {
+                    Ok(Some((item, reply))) => {
+                        items.push(item);
+                        replies.push(reply);
                     }
-                }
+                    Ok(None) | Err(_) => break,
+                },
             }
         }
         write(&db, &writer, &stats, &mut items, &mut replies).await;

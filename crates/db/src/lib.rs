@@ -114,10 +114,7 @@ impl Db {
                 .await?;
             Ok(Db::Postgres(pool))
         } else {
-            let path = url
-                .strip_prefix("sqlite://")
-                .or_else(|| url.strip_prefix("sqlite:"))
-                .unwrap_or(url);
+            let path = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")).unwrap_or(url);
             Ok(Db::Sqlite(Self::open_sqlite(Path::new(path)).await?))
         }
     }

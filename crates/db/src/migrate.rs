@@ -24,18 +24,8 @@ macro_rules! migration {
             owner: $owner,
             version: $version,
             name: $file,
-            sqlite: include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/migrations/sqlite/",
-                $file,
-                ".sql"
-            )),
-            postgres: include_str!(concat!(
-                env!("CARGO_MANIFEST_DIR"),
-                "/migrations/postgres/",
-                $file,
-                ".sql"
-            )),
+            sqlite: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite/", $file, ".sql")),
+            postgres: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres/", $file, ".sql")),
         }
     };
 }
@@ -115,21 +105,14 @@ pub async fn run(db: &Db, migrations: &[Migration]) -> anyhow::Result<usize> {
             Db::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
                 // Several app nodes may start together: one migrates, the others wait.
-                sqlx::query("SELECT pg_advisory_xact_lock(724306)")
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query("SELECT pg_advisory_xact_lock(724306)").execute(&mut *tx).await?;
                 let done = apply_in!(tx, m, sum, m.postgres);
                 tx.commit().await?;
                 done
             }
         };
         if ran {
-            tracing::info!(
-                owner = m.owner,
-                version = m.version,
-                name = m.name,
-                "migration applied"
-            );
+            tracing::info!(owner = m.owner, version = m.version, name = m.name, "migration applied");
             applied += 1;
         }
     }

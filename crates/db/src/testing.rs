@@ -24,12 +24,7 @@ impl TestDb {
         let url = format!("sqlite://{}", path.display());
         let db = Db::connect(&url).await.expect("open sqlite");
         migrate::run(&db, migrations).await.expect("migrate sqlite");
-        TestDb {
-            db,
-            url,
-            _dir: Some(dir),
-            pg: None,
-        }
+        TestDb { db, url, _dir: Some(dir), pg: None }
     }
 
     /// A fresh PostgreSQL database, or `None` when no server is configured for tests.
@@ -37,21 +32,14 @@ impl TestDb {
         let admin_url = std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty())?;
         let template = ensure_template(&admin_url, migrations).await;
         let name = format!("hromada_t_{}", uuid::Uuid::now_v7().simple());
-        let mut admin = PgConnection::connect(&admin_url)
-            .await
-            .expect("connect to PostgreSQL");
+        let mut admin = PgConnection::connect(&admin_url).await.expect("connect to PostgreSQL");
         let create = format!("CREATE DATABASE {name} TEMPLATE {template}");
         let mut tries = 0;
         loop {
-            match sqlx::raw_sql(sqlx::AssertSqlSafe(create.clone()))
-                .execute(&mut admin)
-                .await
-            {
+            match sqlx::raw_sql(sqlx::AssertSqlSafe(create.clone())).execute(&mut admin).await {
                 Ok(_) => break,
                 // Two tests may clone the template at the same moment; one waits.
-                Err(e)
-                    if tries < 100 && e.to_string().contains("being accessed by other users") =>
-                {
+                Err(e) if tries < 100 && e.to_string().contains("being accessed by other users") => {
                     tries += 1;
                     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
                 }
@@ -61,12 +49,7 @@ impl TestDb {
         let _ = admin.close().await;
         let url = with_database(&admin_url, &name);
         let db = Db::connect(&url).await.expect("connect to test database");
-        Some(TestDb {
-            db,
-            url,
-            _dir: None,
-            pg: Some((admin_url, name)),
-        })
+        Some(TestDb { db, url, _dir: None, pg: Some((admin_url, name)) })
     }
 
     /// SQLite, and PostgreSQL too when configured: run a store test on each.
@@ -89,16 +72,11 @@ impl Drop for TestDb {
         if let Some((admin_url, name)) = self.pg.take() {
             // Dropping runs outside any runtime that may be shutting down: use a thread of its own.
             let _ = std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                    .expect("runtime");
+                let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
                 rt.block_on(async {
                     if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
                         let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop))
-                            .execute(&mut admin)
-                            .await;
+                        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop)).execute(&mut admin).await;
                     }
                 });
             })
@@ -130,14 +108,9 @@ async fn ensure_template(admin_url: &str, migrations: &[Migration]) -> String {
         hasher.update(m.postgres.as_bytes());
     }
     let name = format!("hromada_tpl_{}", &hex::encode(hasher.finalize())[..16]);
-    let mut admin = PgConnection::connect(admin_url)
-        .await
-        .expect("connect to PostgreSQL");
+    let mut admin = PgConnection::connect(admin_url).await.expect("connect to PostgreSQL");
     // Test processes run side by side: one builds the template, the others wait for it.
-    sqlx::query("SELECT pg_advisory_lock(724307)")
-        .execute(&mut admin)
-        .await
-        .expect("lock");
+    sqlx::query("SELECT pg_advisory_lock(724307)").execute(&mut admin).await.expect("lock");
     let exists: Option<(i32,)> = sqlx::query_as("SELECT 1 FROM pg_database WHERE datname = $1")
         .bind(&name)
         .fetch_optional(&mut admin)
@@ -145,33 +118,22 @@ async fn ensure_template(admin_url: &str, migrations: &[Migration]) -> String {
         .expect("look up template");
     if exists.is_none() {
         let build = format!("{name}_build");
-        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {build} WITH (FORCE)"
-        )))
-        .execute(&mut admin)
-        .await;
+        let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {build} WITH (FORCE)")))
+            .execute(&mut admin)
+            .await;
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {build}")))
             .execute(&mut admin)
             .await
             .expect("create template");
-        let db = Db::connect(&with_database(admin_url, &build))
-            .await
-            .expect("connect template");
-        migrate::run(&db, migrations)
-            .await
-            .expect("migrate template");
+        let db = Db::connect(&with_database(admin_url, &build)).await.expect("connect template");
+        migrate::run(&db, migrations).await.expect("migrate template");
         db.close().await;
-        sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-            "ALTER DATABASE {build} RENAME TO {name}"
-        )))
-        .execute(&mut admin)
-        .await
-        .expect("publish template");
+        sqlx::raw_sql(sqlx::AssertSqlSafe(format!("ALTER DATABASE {build} RENAME TO {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("publish template");
     }
-    sqlx::query("SELECT pg_advisory_unlock(724307)")
-        .execute(&mut admin)
-        .await
-        .expect("unlock");
+    sqlx::query("SELECT pg_advisory_unlock(724307)").execute(&mut admin).await.expect("unlock");
     let _ = admin.close().await;
     name
 }

@@ -14,10 +14,7 @@ impl WorkingCalendar {
         holidays: impl IntoIterator<Item = NaiveDate>,
         working_weekends: impl IntoIterator<Item = NaiveDate>,
     ) -> Self {
-        Self {
-            holidays: holidays.into_iter().collect(),
-            working_weekends: working_weekends.into_iter().collect(),
-        }
+        Self { holidays: holidays.into_iter().collect(), working_weekends: working_weekends.into_iter().collect() }
     }
 
     pub fn is_working_day(&self, day: NaiveDate) -> bool {
@@ -43,11 +40,7 @@ impl WorkingCalendar {
 
     /// Working days in `(from, to]`.
     pub fn working_days_between(&self, from: NaiveDate, to: NaiveDate) -> u32 {
-        from.iter_days()
-            .skip(1)
-            .take_while(|d| *d <= to)
-            .filter(|d| self.is_working_day(*d))
-            .count() as u32
+        from.iter_days().skip(1).take_while(|d| *d <= to).filter(|d| self.is_working_day(*d)).count() as u32
     }
 }
 

@@ -2,9 +2,7 @@ use serde::{Deserialize, Serialize};
 
 /// How sure the community is that an account is a real, single person.
 /// Each community chooses which level each action needs.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum IdentityLevel {
     /// Registered, e-mail not confirmed yet.
@@ -41,10 +39,7 @@ impl IdentityLevel {
 
 /// A tax number (РНОКПП, 10 digits) with spaces and separators removed, or `None` when it is not one.
 pub fn normalize_tax_number(raw: &str) -> Option<String> {
-    let digits: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .collect();
+    let digits: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
     (digits.len() == 10 && digits.chars().all(|c| c.is_ascii_digit())).then_some(digits)
 }
 
@@ -64,10 +59,7 @@ mod tests {
 
     #[test]
     fn tax_numbers_are_normalized() {
-        assert_eq!(
-            normalize_tax_number(" 12345 67890 ").as_deref(),
-            Some("1234567890")
-        );
+        assert_eq!(normalize_tax_number(" 12345 67890 ").as_deref(), Some("1234567890"));
         assert_eq!(normalize_tax_number("123456789"), None);
         assert_eq!(normalize_tax_number("12345678A0"), None);
     }

@@ -29,9 +29,7 @@ impl Lang {
 
     /// The first supported language of an `Accept-Language` header, in the order the client gave.
     pub fn from_accept_language(header: &str) -> Option<Lang> {
-        header
-            .split(',')
-            .find_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
+        header.split(',').find_map(|part| Lang::parse(part.split(';').next().unwrap_or("")))
     }
 }
 
@@ -41,10 +39,7 @@ mod tests {
 
     #[test]
     fn accept_language_takes_first_supported() {
-        assert_eq!(
-            Lang::from_accept_language("de-DE,en;q=0.8,uk;q=0.5"),
-            Some(Lang::En)
-        );
+        assert_eq!(Lang::from_accept_language("de-DE,en;q=0.8,uk;q=0.5"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("uk-UA,uk;q=0.9"), Some(Lang::Uk));
         assert_eq!(Lang::from_accept_language("fr"), None);
         assert_eq!(Lang::from_accept_language(""), None);

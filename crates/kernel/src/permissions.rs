@@ -39,14 +39,8 @@ pub enum Permission {
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Admin,
-        Role::Moderator,
-        Role::Editor,
-        Role::DepartmentOfficer,
-        Role::BotOperator,
-        Role::CnapStaff,
-    ];
+    pub const ALL: [Role; 6] =
+        [Role::Admin, Role::Moderator, Role::Editor, Role::DepartmentOfficer, Role::BotOperator, Role::CnapStaff];
 
     pub fn code(self) -> &'static str {
         match self {

@@ -18,9 +18,7 @@ use hromada_web::auth::{self, Viewer};
 use hromada_web::forms::{FieldErrors, validate};
 use hromada_web::page::safe_next;
 use hromada_web::security::ClientIp;
-use hromada_web::{
-    AppError, AppResult, AppState, Flash, Page, Serde, Tenant, Value, context, cookies,
-};
+use hromada_web::{AppError, AppResult, AppState, Flash, Page, Serde, Tenant, Value, context, cookies};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -47,11 +45,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn limit(state: &AppState, action: &str, who: &str, max: u32, minutes: u64) -> AppResult<()> {
-    if state.limiter.hit(
-        &format!("{action}:{who}"),
-        max,
-        std::time::Duration::from_secs(minutes * 60),
-    ) {
+    if state.limiter.hit(&format!("{action}:{who}"), max, std::time::Duration::from_secs(minutes * 60)) {
         Ok(())
     } else {
         Err(AppError::TooManyRequests)
@@ -59,42 +53,23 @@ fn limit(state: &AppState, action: &str, who: &str, max: u32, minutes: u64) -> A
 }
 
 /// Starts a session for the account and returns the cookie that carries it.
-pub async fn start_session(
-    state: &AppState,
-    tenant: &Tenant,
-    user: UserId,
-) -> AppResult<header::HeaderValue> {
+pub async fn start_session(state: &AppState, tenant: &Tenant, user: UserId) -> AppResult<header::HeaderValue> {
     let token = auth::new_token();
     let now = state.now();
     sessions::create(
         &state.db,
         &auth::hash_token(&token),
-        sessions::Holder::User {
-            community: tenant.community.id,
-            user,
-        },
+        sessions::Holder::User { community: tenant.community.id, user },
         now,
         now + Duration::days(SESSION_DAYS),
     )
     .await?;
-    let path = if tenant.base.is_empty() {
-        "/"
-    } else {
-        &tenant.base
-    };
-    Ok(cookies::set(
-        cookies::SESSION,
-        &token,
-        path,
-        Some(SESSION_DAYS * 86400),
-        state.config.secure_cookies,
-    ))
+    let path = if tenant.base.is_empty() { "/" } else { &tenant.base };
+    Ok(cookies::set(cookies::SESSION, &token, path, Some(SESSION_DAYS * 86400), state.config.secure_cookies))
 }
 
 fn settlement_options(list: &[settlements::Settlement], lang: Lang) -> Vec<Value> {
-    list.iter()
-        .map(|s| context! { value => s.id.to_string(), label => s.name(lang) })
-        .collect()
+    list.iter().map(|s| context! { value => s.id.to_string(), label => s.name(lang) }).collect()
 }
 
 // ---------- registration ----------
@@ -122,14 +97,7 @@ pub struct RegisterForm {
 }
 
 async fn register_form(page: Page, tenant: Tenant) -> AppResult<Response> {
-    render_register(
-        &page,
-        &tenant,
-        &RegisterForm::default(),
-        &FieldErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    render_register(&page, &tenant, &RegisterForm::default(), &FieldErrors::new(), StatusCode::OK).await
 }
 
 async fn render_register(
@@ -184,10 +152,7 @@ async fn register(
         "" => None,
         raw => {
             let known = settlements::list(&state.db, community).await?;
-            match Uuid::parse_str(raw)
-                .ok()
-                .filter(|id| known.iter().any(|s| s.id == *id))
-            {
+            match Uuid::parse_str(raw).ok().filter(|id| known.iter().any(|s| s.id == *id)) {
                 Some(id) => Some(id),
                 None => {
                     errors.add("settlement_id", "invalid-settlement_id");
@@ -197,14 +162,7 @@ async fn register(
         }
     };
     if !errors.is_empty() {
-        return render_register(
-            &page,
-            &tenant,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return render_register(&page, &tenant, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let hash = auth::hash_password(form.password.clone()).await?;
     let new = NewUser {
@@ -219,21 +177,13 @@ async fn register(
         Ok(user) => user,
         Err(DbError::Unique(_)) => {
             errors.add("email", "email-taken");
-            return render_register(
-                &page,
-                &tenant,
-                &form,
-                &errors,
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
+            return render_register(&page, &tenant, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
         Err(e) => return Err(e.into()),
     };
     mail::send_confirmation(&state, &tenant, &user, page.lang).await?;
     let cookie = start_session(&state, &tenant, user.id).await?;
-    let mut response =
-        page.redirect_with(&tenant.url("/account"), Flash::success("flash-registered"));
+    let mut response = page.redirect_with(&tenant.url("/account"), Flash::success("flash-registered"));
     response.headers_mut().append(header::SET_COOKIE, cookie);
     Ok(response)
 }
@@ -255,11 +205,7 @@ async fn confirm(
         state.now(),
     )
     .await?;
-    let target = if page.viewer.user.is_some() {
-        tenant.url("/account")
-    } else {
-        tenant.url("/login")
-    };
+    let target = if page.viewer.user.is_some() { tenant.url("/account") } else { tenant.url("/login") };
     match used {
         Some(user) => {
             users::confirm_email(&state.db, community, user, state.now()).await?;
@@ -269,20 +215,13 @@ async fn confirm(
     }
 }
 
-async fn resend_confirmation(
-    State(state): State<AppState>,
-    page: Page,
-    tenant: Tenant,
-) -> AppResult<Response> {
+async fn resend_confirmation(State(state): State<AppState>, page: Page, tenant: Tenant) -> AppResult<Response> {
     let user = page.viewer.require_user()?.clone();
     limit(&state, "confirm-resend", &user.id.to_string(), 3, 60)?;
     if user.email_confirmed_at.is_none() {
         mail::send_confirmation(&state, &tenant, &user, page.lang).await?;
     }
-    Ok(page.redirect_with(
-        &tenant.url("/account"),
-        Flash::info("flash-confirmation-sent"),
-    ))
+    Ok(page.redirect_with(&tenant.url("/account"), Flash::info("flash-confirmation-sent")))
 }
 
 // ---------- sign in / out ----------
@@ -303,10 +242,7 @@ pub struct NextQuery {
 }
 
 async fn login_form(page: Page, Query(q): Query<NextQuery>) -> AppResult<Response> {
-    page.render(
-        "account/login.html",
-        context! { email => "", next => q.next, failed => false },
-    )
+    page.render("account/login.html", context! { email => "", next => q.next, failed => false })
 }
 
 async fn login(
@@ -320,27 +256,13 @@ async fn login(
     let community = tenant.community.id;
     let email = users::normalize_email(&form.email);
     // Unknown and known addresses are throttled alike, so the limit tells nothing about accounts.
-    limit(
-        &state,
-        "login-email",
-        &format!("{community}:{email}"),
-        MAX_FAILED_LOGINS as u32 * 2,
-        LOCK_MINUTES as u64,
-    )?;
+    limit(&state, "login-email", &format!("{community}:{email}"), MAX_FAILED_LOGINS as u32 * 2, LOCK_MINUTES as u64)?;
     let user = users::by_email(&state.db, community, &email).await?;
     let now = state.now();
-    if user
-        .as_ref()
-        .and_then(|u| u.locked_until)
-        .is_some_and(|until| until > now)
-    {
+    if user.as_ref().and_then(|u| u.locked_until).is_some_and(|until| until > now) {
         return Err(AppError::TooManyRequests);
     }
-    let ok = auth::verify_password(
-        user.as_ref().and_then(|u| u.password_hash.clone()),
-        form.password.clone(),
-    )
-    .await;
+    let ok = auth::verify_password(user.as_ref().and_then(|u| u.password_hash.clone()), form.password.clone()).await;
     let Some(user) = user.filter(|_| ok) else {
         if let Some(u) = users::by_email(&state.db, community, &email).await? {
             users::record_failed_login(
@@ -370,16 +292,11 @@ async fn logout(State(state): State<AppState>, page: Page, tenant: Tenant) -> Ap
     if let Some(hash) = &page.viewer.session_hash {
         sessions::delete(&state.db, hash).await?;
     }
-    let path = if tenant.base.is_empty() {
-        "/"
-    } else {
-        &tenant.base
-    };
+    let path = if tenant.base.is_empty() { "/" } else { &tenant.base };
     let mut response = page.redirect_with(&tenant.url("/"), Flash::info("flash-signed-out"));
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        cookies::remove(cookies::SESSION, path, state.config.secure_cookies),
-    );
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, cookies::remove(cookies::SESSION, path, state.config.secure_cookies));
     Ok(response)
 }
 
@@ -419,10 +336,7 @@ pub struct ResetForm {
 }
 
 async fn reset_form(page: Page, Path(token): Path<String>) -> AppResult<Response> {
-    page.render(
-        "account/reset.html",
-        context! { token => token, errors => Serde(FieldErrors::new()) },
-    )
+    page.render("account/reset.html", context! { token => token, errors => Serde(FieldErrors::new()) })
 }
 
 async fn reset(
@@ -457,10 +371,7 @@ async fn reset(
     )
     .await?
     else {
-        return Ok(page.redirect_with(
-            &tenant.url("/password/forgot"),
-            Flash::error("flash-link-invalid"),
-        ));
+        return Ok(page.redirect_with(&tenant.url("/password/forgot"), Flash::error("flash-link-invalid")));
     };
     let hash = auth::hash_password(form.password).await?;
     users::set_password(&state.db, community, user, &hash).await?;
@@ -468,25 +379,14 @@ async fn reset(
     sessions::delete_for_user(&state.db, community, user).await?;
     // Following the link proves the mailbox too.
     users::confirm_email(&state.db, community, user, state.now()).await?;
-    Ok(page.redirect_with(
-        &tenant.url("/login"),
-        Flash::success("flash-password-changed"),
-    ))
+    Ok(page.redirect_with(&tenant.url("/login"), Flash::success("flash-password-changed")))
 }
 
 // ---------- profile ----------
 
 async fn profile(State(state): State<AppState>, page: Page, tenant: Tenant) -> AppResult<Response> {
     let user = page.viewer.require_user()?.clone();
-    render_profile(
-        &state,
-        &page,
-        &tenant,
-        &user,
-        &FieldErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    render_profile(&state, &page, &tenant, &user, &FieldErrors::new(), StatusCode::OK).await
 }
 
 async fn render_profile(
@@ -498,12 +398,7 @@ async fn render_profile(
     status: StatusCode,
 ) -> AppResult<Response> {
     let list = settlements::list(&state.db, tenant.community.id).await?;
-    let my_roles: Vec<String> = page
-        .viewer
-        .roles
-        .iter()
-        .map(|r| page.t(&format!("role-{}", r.code())))
-        .collect();
+    let my_roles: Vec<String> = page.viewer.roles.iter().map(|r| page.t(&format!("role-{}", r.code()))).collect();
     let depts = departments::departments_of(&state.db, tenant.community.id, user.id).await?;
     page.render_status(
         status,
@@ -558,10 +453,7 @@ async fn update_profile(
     let known = settlements::list(&state.db, community).await?;
     let settlement_id = match form.settlement_id.trim() {
         "" => None,
-        raw => match Uuid::parse_str(raw)
-            .ok()
-            .filter(|id| known.iter().any(|s| s.id == *id))
-        {
+        raw => match Uuid::parse_str(raw).ok().filter(|id| known.iter().any(|s| s.id == *id)) {
             Some(id) => Some(id),
             None => {
                 errors.add("settlement_id", "invalid-settlement_id");
@@ -571,63 +463,30 @@ async fn update_profile(
     };
     let lang = Lang::parse(&form.lang).unwrap_or(page.lang);
     if !errors.is_empty() {
-        return render_profile(
-            &state,
-            &page,
-            &tenant,
-            &user,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return render_profile(&state, &page, &tenant, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     users::update_profile(
         &state.db,
         community,
         user.id,
-        Profile {
-            full_name: name,
-            settlement_id,
-            birth_year,
-            lang: lang.code(),
-        },
+        Profile { full_name: name, settlement_id, birth_year, lang: lang.code() },
     )
     .await?;
-    let mut response = page.redirect_with(
-        &tenant.url("/account"),
-        Flash::success("flash-profile-saved"),
-    );
-    let path = if tenant.base.is_empty() {
-        "/"
-    } else {
-        &tenant.base
-    };
+    let mut response = page.redirect_with(&tenant.url("/account"), Flash::success("flash-profile-saved"));
+    let path = if tenant.base.is_empty() { "/" } else { &tenant.base };
     response.headers_mut().append(
         header::SET_COOKIE,
-        cookies::set(
-            cookies::LANG,
-            lang.code(),
-            path,
-            Some(365 * 86400),
-            state.config.secure_cookies,
-        ),
+        cookies::set(cookies::LANG, lang.code(), path, Some(365 * 86400), state.config.secure_cookies),
     );
     Ok(response)
 }
 
 /// Everything the platform keeps about the account, as JSON (the right of access).
-async fn export(
-    State(state): State<AppState>,
-    viewer: Viewer,
-    tenant: Tenant,
-) -> AppResult<Response> {
+async fn export(State(state): State<AppState>, viewer: Viewer, tenant: Tenant) -> AppResult<Response> {
     let user = viewer.require_user()?;
     let community = tenant.community.id;
-    let user_roles: Vec<&str> = roles::roles_of(&state.db, community, user.id)
-        .await?
-        .iter()
-        .map(|r| r.code())
-        .collect();
+    let user_roles: Vec<&str> =
+        roles::roles_of(&state.db, community, user.id).await?.iter().map(|r| r.code()).collect();
     let api_tokens = tokens::api_tokens_of(&state.db, community, user.id).await?;
     let depts = departments::departments_of(&state.db, community, user.id).await?;
     let body = serde_json::json!({
@@ -674,29 +533,23 @@ async fn delete(
         );
     }
     users::delete(&state.db, tenant.community.id, user.id).await?;
-    let path = if tenant.base.is_empty() {
-        "/"
-    } else {
-        &tenant.base
-    };
+    let path = if tenant.base.is_empty() { "/" } else { &tenant.base };
     let mut response = page.redirect_with(&tenant.url("/"), Flash::info("flash-account-deleted"));
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        cookies::remove(cookies::SESSION, path, state.config.secure_cookies),
-    );
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, cookies::remove(cookies::SESSION, path, state.config.secure_cookies));
     Ok(response)
 }
 
 // ---------- API tokens ----------
 
-async fn tokens_page(
-    State(state): State<AppState>,
-    page: Page,
-    tenant: Tenant,
-) -> AppResult<Response> {
+async fn tokens_page(State(state): State<AppState>, page: Page, tenant: Tenant) -> AppResult<Response> {
     let user = page.viewer.require_user()?;
     let list = tokens::api_tokens_of(&state.db, tenant.community.id, user.id).await?;
-    page.render("account/tokens.html", context! { tokens => Serde(&list), created => Value::from(()) , errors => Serde(FieldErrors::new()) })
+    page.render(
+        "account/tokens.html",
+        context! { tokens => Serde(&list), created => Value::from(()) , errors => Serde(FieldErrors::new()) },
+    )
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -725,25 +578,14 @@ async fn create_token(
         );
     }
     let token = auth::new_token();
-    tokens::create_api_token(
-        &state.db,
-        community,
-        user.id,
-        name,
-        &auth::hash_token(&token),
-        state.now(),
-    )
-    .await?;
+    tokens::create_api_token(&state.db, community, user.id, name, &auth::hash_token(&token), state.now()).await?;
     let list = tokens::api_tokens_of(&state.db, community, user.id).await?;
     // The token is shown once, on this page only.
     let mut response = page.render(
         "account/tokens.html",
         context! { tokens => Serde(&list), created => token, errors => Serde(FieldErrors::new()) },
     )?;
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
+    response.headers_mut().insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     Ok(response)
 }
 
@@ -757,10 +599,7 @@ async fn revoke_token(
     if !tokens::revoke_api_token(&state.db, tenant.community.id, user.id, id).await? {
         return Err(AppError::NotFound);
     }
-    Ok(page.redirect_with(
-        &tenant.url("/account/tokens"),
-        Flash::info("flash-token-revoked"),
-    ))
+    Ok(page.redirect_with(&tenant.url("/account/tokens"), Flash::info("flash-token-revoked")))
 }
 
 // ---------- language ----------
@@ -776,27 +615,13 @@ async fn switch_lang(
     let Some(lang) = Lang::parse(&code) else {
         return AppError::NotFound.into_response();
     };
-    let fallback = if base.is_empty() {
-        "/".to_owned()
-    } else {
-        format!("{base}/")
-    };
+    let fallback = if base.is_empty() { "/".to_owned() } else { format!("{base}/") };
     let next = safe_next(q.next.as_deref(), &fallback);
-    let path = if base.is_empty() {
-        "/".to_owned()
-    } else {
-        base
-    };
+    let path = if base.is_empty() { "/".to_owned() } else { base };
     let mut response = Redirect::to(&next).into_response();
     response.headers_mut().append(
         header::SET_COOKIE,
-        cookies::set(
-            cookies::LANG,
-            lang.code(),
-            &path,
-            Some(365 * 86400),
-            state.config.secure_cookies,
-        ),
+        cookies::set(cookies::LANG, lang.code(), &path, Some(365 * 86400), state.config.secure_cookies),
     );
     response
 }

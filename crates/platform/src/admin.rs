@@ -31,19 +31,10 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/roles/{role}/revoke", post(revoke_role))
         .route("/users/{id}/verify", post(verify_in_person))
         .route("/users/{id}/departments", post(assign_department))
-        .route(
-            "/users/{id}/departments/{dept}/remove",
-            post(unassign_department),
-        )
-        .route(
-            "/departments",
-            get(departments_page).post(create_department),
-        )
+        .route("/users/{id}/departments/{dept}/remove", post(unassign_department))
+        .route("/departments", get(departments_page).post(create_department))
         .route("/departments/{id}/delete", post(delete_department))
-        .route(
-            "/settlements",
-            get(settlements_page).post(create_settlement),
-        )
+        .route("/settlements", get(settlements_page).post(create_settlement))
         .route("/settlements/{id}/delete", post(delete_settlement))
         .route("/settings", get(settings_page).post(save_settings))
         .route("/settings/identity", post(save_identity_levels))
@@ -51,11 +42,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn actor(user: &User) -> Actor {
-    Actor {
-        kind: "user",
-        id: Some(user.id),
-        label: user.full_name.clone(),
-    }
+    Actor { kind: "user", id: Some(user.id), label: user.full_name.clone() }
 }
 
 /// The admin menu: core sections and the modules' sections this viewer may open.
@@ -63,34 +50,15 @@ fn menu(page: &Page, viewer: &Viewer) -> Vec<Value> {
     let core = [
         ("admin-dashboard", "/admin", Permission::EnterAdmin),
         ("admin-users", "/admin/users", Permission::ManageUsers),
-        (
-            "admin-departments",
-            "/admin/departments",
-            Permission::ManageDepartments,
-        ),
-        (
-            "admin-settlements",
-            "/admin/settlements",
-            Permission::ManageSettlements,
-        ),
-        (
-            "admin-settings",
-            "/admin/settings",
-            Permission::ManageSettings,
-        ),
+        ("admin-departments", "/admin/departments", Permission::ManageDepartments),
+        ("admin-settlements", "/admin/settlements", Permission::ManageSettlements),
+        ("admin-settings", "/admin/settings", Permission::ManageSettings),
         ("admin-audit", "/admin/audit", Permission::ViewAuditLog),
     ];
-    let modules = page
-        .state
-        .admin_sections
-        .iter()
-        .map(|s| (s.label, s.path, s.permission));
+    let modules = page.state.admin_sections.iter().map(|s| (s.label, s.path, s.permission));
     core.into_iter()
         .chain(modules)
-        .filter(|(_, _, p)| {
-            viewer.may(*p)
-                || (*p == Permission::ManageUsers && viewer.may(Permission::VerifyInPerson))
-        })
+        .filter(|(_, _, p)| viewer.may(*p) || (*p == Permission::ManageUsers && viewer.may(Permission::VerifyInPerson)))
         .map(|(label, path, _)| {
             let href = page.url(path);
             let current = page.path == href;
@@ -99,26 +67,11 @@ fn menu(page: &Page, viewer: &Viewer) -> Vec<Value> {
         .collect()
 }
 
-fn render(
-    page: &Page,
-    viewer: &Viewer,
-    status: StatusCode,
-    template: &str,
-    extra: Value,
-) -> AppResult<Response> {
-    page.render_status(
-        status,
-        template,
-        context! { ..extra, ..context! { admin_menu => menu(page, viewer) } },
-    )
+fn render(page: &Page, viewer: &Viewer, status: StatusCode, template: &str, extra: Value) -> AppResult<Response> {
+    page.render_status(status, template, context! { ..extra, ..context! { admin_menu => menu(page, viewer) } })
 }
 
-async fn dashboard(
-    State(state): State<AppState>,
-    page: Page,
-    viewer: Viewer,
-    tenant: Tenant,
-) -> AppResult<Response> {
+async fn dashboard(State(state): State<AppState>, page: Page, viewer: Viewer, tenant: Tenant) -> AppResult<Response> {
     viewer.require(Permission::EnterAdmin)?;
     let community = tenant.community.id;
     let mut stats = vec![
@@ -132,18 +85,8 @@ async fn dashboard(
             stats.push(context! { label => page.t(label), value => value });
         }
     }
-    let my_roles: Vec<String> = viewer
-        .roles
-        .iter()
-        .map(|r| page.t(&format!("role-{}", r.code())))
-        .collect();
-    render(
-        &page,
-        &viewer,
-        StatusCode::OK,
-        "admin/dashboard.html",
-        context! { stats => stats, roles => my_roles },
-    )
+    let my_roles: Vec<String> = viewer.roles.iter().map(|r| page.t(&format!("role-{}", r.code()))).collect();
+    render(&page, &viewer, StatusCode::OK, "admin/dashboard.html", context! { stats => stats, roles => my_roles })
 }
 
 // ---------- users and roles ----------
@@ -174,14 +117,7 @@ async fn users_page(
 ) -> AppResult<Response> {
     may_see_users(&viewer)?;
     let n = q.page.unwrap_or(1).max(1);
-    let list = users::search(
-        &state.db,
-        tenant.community.id,
-        &q.q,
-        PAGE_SIZE + 1,
-        (n - 1) * PAGE_SIZE,
-    )
-    .await?;
+    let list = users::search(&state.db, tenant.community.id, &q.q, PAGE_SIZE + 1, (n - 1) * PAGE_SIZE).await?;
     let more = list.len() as i64 > PAGE_SIZE;
     let rows: Vec<Value> = list
         .iter()
@@ -211,9 +147,7 @@ async fn users_page(
 }
 
 async fn load_user(state: &AppState, tenant: &Tenant, id: Uuid) -> AppResult<User> {
-    users::by_id(&state.db, tenant.community.id, id)
-        .await?
-        .ok_or(AppError::NotFound)
+    users::by_id(&state.db, tenant.community.id, id).await?.ok_or(AppError::NotFound)
 }
 
 async fn user_page(
@@ -225,16 +159,7 @@ async fn user_page(
 ) -> AppResult<Response> {
     may_see_users(&viewer)?;
     let user = load_user(&state, &tenant, id).await?;
-    render_user(
-        &state,
-        &page,
-        &viewer,
-        &tenant,
-        &user,
-        &FieldErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    render_user(&state, &page, &viewer, &tenant, &user, &FieldErrors::new(), StatusCode::OK).await
 }
 
 async fn render_user(
@@ -250,7 +175,9 @@ async fn render_user(
     let held = roles::roles_of(&state.db, community, user.id).await?;
     let role_rows: Vec<Value> = Role::ALL
         .iter()
-        .map(|r| context! { code => r.code(), label => page.t(&format!("role-{}", r.code())), held => held.contains(r) })
+        .map(
+            |r| context! { code => r.code(), label => page.t(&format!("role-{}", r.code())), held => held.contains(r) },
+        )
         .collect();
     let all_departments = departments::list(&state.db, community).await?;
     let mine = departments::departments_of(&state.db, community, user.id).await?;
@@ -266,11 +193,7 @@ async fn render_user(
             .map(|x| x.name(page.lang).to_owned()),
         None => None,
     };
-    let filter = audit::Filter {
-        action_prefix: None,
-        actor: None,
-        since: None,
-    };
+    let filter = audit::Filter { action_prefix: None, actor: None, since: None };
     let history: Vec<_> = audit::list(&state.db, Some(community), &filter, 200, 0)
         .await?
         .into_iter()
@@ -336,10 +259,7 @@ async fn grant_role(
         )
         .await?;
     }
-    Ok(page.redirect_with(
-        &tenant.url(&format!("/admin/users/{id}")),
-        Flash::success("flash-role-granted"),
-    ))
+    Ok(page.redirect_with(&tenant.url(&format!("/admin/users/{id}")), Flash::success("flash-role-granted")))
 }
 
 async fn revoke_role(
@@ -354,10 +274,8 @@ async fn revoke_role(
     let role = Role::parse(&role).ok_or(AppError::NotFound)?;
     if user.id == me.id && role == Role::Admin {
         // An administrator cannot lock the community out of its own admin by accident.
-        return Ok(page.redirect_with(
-            &tenant.url(&format!("/admin/users/{id}")),
-            Flash::error("flash-cannot-revoke-own-admin"),
-        ));
+        return Ok(page
+            .redirect_with(&tenant.url(&format!("/admin/users/{id}")), Flash::error("flash-cannot-revoke-own-admin")));
     }
     if roles::revoke(&state.db, tenant.community.id, user.id, role).await? {
         let summary = format!("{} ✕ {}", user.full_name, role.code());
@@ -373,10 +291,7 @@ async fn revoke_role(
         )
         .await?;
     }
-    Ok(page.redirect_with(
-        &tenant.url(&format!("/admin/users/{id}")),
-        Flash::success("flash-role-revoked"),
-    ))
+    Ok(page.redirect_with(&tenant.url(&format!("/admin/users/{id}")), Flash::success("flash-role-revoked")))
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -408,16 +323,7 @@ async fn verify_in_person(
     }
     if let (true, Some(key)) = (errors.is_empty(), key) {
         let proof = users::PersonProof::InPerson { by: me.id };
-        match users::set_person_key(
-            &state.db,
-            tenant.community.id,
-            user.id,
-            &key,
-            proof,
-            state.now(),
-        )
-        .await
-        {
+        match users::set_person_key(&state.db, tenant.community.id, user.id, &key, proof, state.now()).await {
             Ok(()) => {
                 audit::record(
                     &state.db,
@@ -439,16 +345,7 @@ async fn verify_in_person(
             Err(e) => return Err(e.into()),
         }
     }
-    render_user(
-        &state,
-        &page,
-        &viewer,
-        &tenant,
-        &user,
-        &errors,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
+    render_user(&state, &page, &viewer, &tenant, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -469,10 +366,7 @@ async fn assign_department(
     let user = load_user(&state, &tenant, id).await?;
     let dept = Uuid::parse_str(&form.department_id).map_err(|_| AppError::NotFound)?;
     let list = departments::list(&state.db, tenant.community.id).await?;
-    let d = list
-        .iter()
-        .find(|d| d.id == dept)
-        .ok_or(AppError::NotFound)?;
+    let d = list.iter().find(|d| d.id == dept).ok_or(AppError::NotFound)?;
     departments::add_officer(&state.db, tenant.community.id, dept, user.id).await?;
     let summary = format!("{} → {}", user.full_name, d.name_uk);
     audit::record(
@@ -486,10 +380,7 @@ async fn assign_department(
         state.now(),
     )
     .await?;
-    Ok(page.redirect_with(
-        &tenant.url(&format!("/admin/users/{id}")),
-        Flash::success("flash-saved"),
-    ))
+    Ok(page.redirect_with(&tenant.url(&format!("/admin/users/{id}")), Flash::success("flash-saved")))
 }
 
 async fn unassign_department(
@@ -513,10 +404,7 @@ async fn unassign_department(
         state.now(),
     )
     .await?;
-    Ok(page.redirect_with(
-        &tenant.url(&format!("/admin/users/{id}")),
-        Flash::success("flash-saved"),
-    ))
+    Ok(page.redirect_with(&tenant.url(&format!("/admin/users/{id}")), Flash::success("flash-saved")))
 }
 
 // ---------- departments ----------
@@ -538,16 +426,8 @@ async fn departments_page(
     tenant: Tenant,
 ) -> AppResult<Response> {
     viewer.require(Permission::ManageDepartments)?;
-    render_departments(
-        &state,
-        &page,
-        &viewer,
-        &tenant,
-        &DepartmentForm::default(),
-        &FieldErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    render_departments(&state, &page, &viewer, &tenant, &DepartmentForm::default(), &FieldErrors::new(), StatusCode::OK)
+        .await
 }
 
 async fn render_departments(
@@ -602,16 +482,8 @@ async fn create_department(
         errors.add("email", "invalid-email");
     }
     if !errors.is_empty() {
-        return render_departments(
-            &state,
-            &page,
-            &viewer,
-            &tenant,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return render_departments(&state, &page, &viewer, &tenant, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
     }
     let id = departments::create(
         &state.db,
@@ -633,10 +505,7 @@ async fn create_department(
         state.now(),
     )
     .await?;
-    Ok(page.redirect_with(
-        &tenant.url("/admin/departments"),
-        Flash::success("flash-saved"),
-    ))
+    Ok(page.redirect_with(&tenant.url("/admin/departments"), Flash::success("flash-saved")))
 }
 
 async fn delete_department(
@@ -661,10 +530,7 @@ async fn delete_department(
         state.now(),
     )
     .await?;
-    Ok(page.redirect_with(
-        &tenant.url("/admin/departments"),
-        Flash::success("flash-deleted"),
-    ))
+    Ok(page.redirect_with(&tenant.url("/admin/departments"), Flash::success("flash-deleted")))
 }
 
 // ---------- settlements ----------
@@ -688,16 +554,8 @@ async fn settlements_page(
     tenant: Tenant,
 ) -> AppResult<Response> {
     viewer.require(Permission::ManageSettlements)?;
-    render_settlements(
-        &state,
-        &page,
-        &viewer,
-        &tenant,
-        &SettlementForm::default(),
-        &FieldErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    render_settlements(&state, &page, &viewer, &tenant, &SettlementForm::default(), &FieldErrors::new(), StatusCode::OK)
+        .await
 }
 
 async fn render_settlements(
@@ -753,16 +611,8 @@ async fn create_settlement(
         errors.add("kind", "invalid-kind");
     }
     if !errors.is_empty() {
-        return render_settlements(
-            &state,
-            &page,
-            &viewer,
-            &tenant,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return render_settlements(&state, &page, &viewer, &tenant, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
     }
     let id = settlements::create(
         &state.db,
@@ -784,10 +634,7 @@ async fn create_settlement(
         state.now(),
     )
     .await?;
-    Ok(page.redirect_with(
-        &tenant.url("/admin/settlements"),
-        Flash::success("flash-saved"),
-    ))
+    Ok(page.redirect_with(&tenant.url("/admin/settlements"), Flash::success("flash-saved")))
 }
 
 async fn delete_settlement(
@@ -802,10 +649,7 @@ async fn delete_settlement(
         Ok(true) => {}
         Ok(false) => return Err(AppError::NotFound),
         Err(DbError::Unique(_)) => {
-            return Ok(page.redirect_with(
-                &tenant.url("/admin/settlements"),
-                Flash::error("flash-settlement-in-use"),
-            ));
+            return Ok(page.redirect_with(&tenant.url("/admin/settlements"), Flash::error("flash-settlement-in-use")));
         }
         Err(e) => return Err(e.into()),
     }
@@ -820,10 +664,7 @@ async fn delete_settlement(
         state.now(),
     )
     .await?;
-    Ok(page.redirect_with(
-        &tenant.url("/admin/settlements"),
-        Flash::success("flash-deleted"),
-    ))
+    Ok(page.redirect_with(&tenant.url("/admin/settlements"), Flash::success("flash-deleted")))
 }
 
 // ---------- settings ----------
@@ -863,15 +704,7 @@ async fn settings_page(
         email: c.contacts.email.clone(),
         hours: c.contacts.hours.clone(),
     };
-    render_settings(
-        &state,
-        &page,
-        &viewer,
-        &tenant,
-        &form,
-        &FieldErrors::new(),
-        StatusCode::OK,
-    )
+    render_settings(&state, &page, &viewer, &tenant, &form, &FieldErrors::new(), StatusCode::OK)
 }
 
 fn render_settings(
@@ -922,22 +755,15 @@ async fn save_settings(
         errors.add("name_uk", "invalid-name_uk");
     }
     let arms = form.coat_of_arms.trim();
-    if !arms.is_empty() && !(arms.starts_with("https://") || arms.starts_with('/')) {
+    let local = arms.starts_with('/') && !arms.starts_with("//");
+    if !(arms.is_empty() || arms.starts_with("https://") || local) {
         errors.add("coat_of_arms", "invalid-coat_of_arms");
     }
     if optional(&form.email).is_some_and(|e| !e.contains('@')) {
         errors.add("email", "invalid-email");
     }
     if !errors.is_empty() {
-        return render_settings(
-            &state,
-            &page,
-            &viewer,
-            &tenant,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        );
+        return render_settings(&state, &page, &viewer, &tenant, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let contacts = Contacts {
         address: form.address.trim().into(),
@@ -965,10 +791,7 @@ async fn save_settings(
         state.now(),
     )
     .await?;
-    Ok(page.redirect_with(
-        &tenant.url("/admin/settings"),
-        Flash::success("flash-saved"),
-    ))
+    Ok(page.redirect_with(&tenant.url("/admin/settings"), Flash::success("flash-saved")))
 }
 
 /// Which identity level each gated action demands, per the community's statute.
@@ -982,24 +805,12 @@ async fn save_identity_levels(
     let me = viewer.require(Permission::ManageSettings)?;
     let mut levels = serde_json::Map::new();
     for action in &state.gated_actions {
-        let chosen = form
-            .iter()
-            .find(|(k, _)| k == action.key)
-            .and_then(|(_, v)| IdentityLevel::parse(v));
+        let chosen = form.iter().find(|(k, _)| k == action.key).and_then(|(_, v)| IdentityLevel::parse(v));
         let level = chosen.unwrap_or_else(|| required_level(&tenant.community, action));
-        levels.insert(
-            action.key.to_owned(),
-            serde_json::Value::String(level.code().to_owned()),
-        );
+        levels.insert(action.key.to_owned(), serde_json::Value::String(level.code().to_owned()));
     }
     let summary = serde_json::Value::Object(levels.clone()).to_string();
-    communities::set_statute(
-        &state.db,
-        tenant.community.id,
-        "identity",
-        serde_json::Value::Object(levels),
-    )
-    .await?;
+    communities::set_statute(&state.db, tenant.community.id, "identity", serde_json::Value::Object(levels)).await?;
     audit::record(
         &state.db,
         Some(tenant.community.id),
@@ -1011,10 +822,7 @@ async fn save_identity_levels(
         state.now(),
     )
     .await?;
-    Ok(page.redirect_with(
-        &tenant.url("/admin/settings"),
-        Flash::success("flash-saved"),
-    ))
+    Ok(page.redirect_with(&tenant.url("/admin/settings"), Flash::success("flash-saved")))
 }
 
 // ---------- audit log ----------
@@ -1043,14 +851,8 @@ async fn audit_page(
         actor: optional(&q.actor).map(str::to_owned),
         since: None,
     };
-    let entries = audit::list(
-        &state.db,
-        Some(tenant.community.id),
-        &filter,
-        PAGE_SIZE + 1,
-        (n - 1) * PAGE_SIZE,
-    )
-    .await?;
+    let entries =
+        audit::list(&state.db, Some(tenant.community.id), &filter, PAGE_SIZE + 1, (n - 1) * PAGE_SIZE).await?;
     let more = entries.len() as i64 > PAGE_SIZE;
     let rows: Vec<_> = entries.into_iter().take(PAGE_SIZE as usize).collect();
     render(

@@ -29,10 +29,7 @@ impl utoipa::Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme(
-            "token",
-            SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
-        );
+        components.add_security_scheme("token", SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)));
     }
 }
 
@@ -90,32 +87,12 @@ pub struct Me {
     responses((status = 200, description = "Enabled communities", body = Vec<CommunitySummary>)))]
 async fn list_communities(State(state): State<AppState>) -> AppResult<Json<Vec<CommunitySummary>>> {
     let mut out = vec![];
-    for c in communities::list(&state.db)
-        .await?
-        .into_iter()
-        .filter(|c| c.enabled)
-    {
+    for c in communities::list(&state.db).await?.into_iter().filter(|c| c.enabled) {
         let url = match communities::primary_host(&state.db, c.id).await? {
-            Some(host) => format!(
-                "{}://{host}/",
-                if state.config.secure_cookies {
-                    "https"
-                } else {
-                    "http"
-                }
-            ),
-            None => format!(
-                "{}/c/{}/",
-                state.config.public_url.trim_end_matches('/'),
-                c.slug
-            ),
+            Some(host) => format!("{}://{host}/", if state.config.secure_cookies { "https" } else { "http" }),
+            None => format!("{}/c/{}/", state.config.public_url.trim_end_matches('/'), c.slug),
         };
-        out.push(CommunitySummary {
-            slug: c.slug,
-            name_uk: c.name_uk,
-            name_en: c.name_en,
-            url,
-        });
+        out.push(CommunitySummary { slug: c.slug, name_uk: c.name_uk, name_en: c.name_en, url });
     }
     Ok(Json(out))
 }
@@ -123,10 +100,7 @@ async fn list_communities(State(state): State<AppState>) -> AppResult<Json<Vec<C
 /// The community this request is for: names, contacts, settlements.
 #[utoipa::path(get, path = "/api/v1/community", tag = "communities",
     responses((status = 200, body = CommunityInfo), (status = 404, body = ApiError)))]
-async fn community(
-    State(state): State<AppState>,
-    tenant: Tenant,
-) -> AppResult<Json<CommunityInfo>> {
+async fn community(State(state): State<AppState>, tenant: Tenant) -> AppResult<Json<CommunityInfo>> {
     let c = tenant.community;
     let list = settlements::list(&state.db, c.id).await?;
     Ok(Json(CommunityInfo {
@@ -154,11 +128,7 @@ async fn community(
 #[utoipa::path(get, path = "/api/v1/me", tag = "account", security(("token" = [])),
     responses((status = 200, body = Me), (status = 401, body = ApiError)))]
 async fn me(viewer: Viewer) -> AppResult<Json<Me>> {
-    let user = viewer
-        .user
-        .as_ref()
-        .filter(|_| viewer.by_token)
-        .ok_or(AppError::Unauthorized)?;
+    let user = viewer.user.as_ref().filter(|_| viewer.by_token).ok_or(AppError::Unauthorized)?;
     Ok(Json(Me {
         id: user.id.to_string(),
         full_name: user.full_name.clone(),
@@ -170,10 +140,7 @@ async fn me(viewer: Viewer) -> AppResult<Json<Me>> {
 
 /// The core's API routes for communities; modules' routes are merged in by the app.
 pub fn community_api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(community))
-        .routes(routes!(me))
-        .routes(routes!(list_communities))
+    OpenApiRouter::new().routes(routes!(community)).routes(routes!(me)).routes(routes!(list_communities))
 }
 
 /// The API routes that need no community.
@@ -183,9 +150,7 @@ pub fn platform_api() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document of all API routes, and Swagger UI for it (served from the binary).
 pub fn document(api: OpenApiRouter<AppState>) -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(api)
-        .split_for_parts();
+    let (router, mut doc) = OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(api).split_for_parts();
     doc.info.version = env!("CARGO_PKG_VERSION").into();
     (router, doc)
 }
@@ -193,12 +158,6 @@ pub fn document(api: OpenApiRouter<AppState>) -> (Router<AppState>, utoipa::open
 pub fn docs_routes(doc: utoipa::openapi::OpenApi) -> Router<AppState> {
     let json = doc.clone();
     Router::new()
-        .route(
-            "/api/v1/openapi.json",
-            axum::routing::get(move || async move { Json(json.clone()).into_response() }),
-        )
-        .merge(
-            SwaggerUi::new("/api/docs")
-                .config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")),
-        )
+        .route("/api/v1/openapi.json", axum::routing::get(move || async move { Json(json.clone()).into_response() }))
+        .merge(SwaggerUi::new("/api/docs").config(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")))
 }

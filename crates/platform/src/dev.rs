@@ -17,12 +17,8 @@ pub fn platform_routes() -> Router<AppState> {
     Router::new()
 }
 
-async fn mail_page(
-    State(state): State<AppState>,
-    page: Page,
-    tenant: Tenant,
-) -> AppResult<Response> {
-    if !(state.config.demo || !state.config.smtp_configured) {
+async fn mail_page(State(state): State<AppState>, page: Page, tenant: Tenant) -> AppResult<Response> {
+    if !state.config.demo && state.config.smtp_configured {
         return Err(AppError::NotFound);
     }
     let mails = outbox::recent(&state.db, tenant.community.id, 50).await?;

@@ -28,10 +28,7 @@ pub fn routes() -> Router<AppState> {
 fn provider_base(state: &AppState) -> Option<String> {
     match &state.config.eid.base_url {
         Some(url) if !url.is_empty() => Some(url.trim_end_matches('/').to_owned()),
-        _ if state.config.demo => Some(format!(
-            "{}/dev/eid",
-            state.config.public_url.trim_end_matches('/')
-        )),
+        _ if state.config.demo => Some(format!("{}/dev/eid", state.config.public_url.trim_end_matches('/'))),
         _ => None,
     }
 }
@@ -57,20 +54,10 @@ async fn start(State(state): State<AppState>, page: Page, tenant: Tenant) -> App
         return Err(AppError::NotFound);
     };
     let request_state = auth::new_token();
-    tokens::create_eid_request(
-        &state.db,
-        &request_state,
-        tenant.community.id,
-        user.id,
-        state.now(),
-    )
-    .await?;
+    tokens::create_eid_request(&state.db, &request_state, tenant.community.id, user.id, state.now()).await?;
     let redirect_uri = tenant.absolute_url(&state, "/auth/eid/callback").await;
-    let auth_type = if state.config.eid.auth_type.is_empty() {
-        "dig_sign,bank_id,diia_id"
-    } else {
-        &state.config.eid.auth_type
-    };
+    let auth_type =
+        if state.config.eid.auth_type.is_empty() { "dig_sign,bank_id,diia_id" } else { &state.config.eid.auth_type };
     let url = format!(
         "{base}/?response_type=code&client_id={}&auth_type={}&state={}&redirect_uri={}",
         urlencode(&client_id(&state)),
@@ -82,11 +69,7 @@ async fn start(State(state): State<AppState>, page: Page, tenant: Tenant) -> App
 }
 
 fn client_id(state: &AppState) -> String {
-    if state.config.eid.client_id.is_empty() {
-        "hromada-demo".into()
-    } else {
-        state.config.eid.client_id.clone()
-    }
+    if state.config.eid.client_id.is_empty() { "hromada-demo".into() } else { state.config.eid.client_id.clone() }
 }
 
 fn client_secret(state: &AppState) -> String {
@@ -131,13 +114,10 @@ pub struct UserInfo {
     pub address: String,
 }
 
-const USER_INFO_FIELDS: &str =
-    "issuer,issuercn,serial,subjectcn,lastname,givenname,middlename,drfocode,address";
+const USER_INFO_FIELDS: &str = "issuer,issuercn,serial,subjectcn,lastname,givenname,middlename,drfocode,address";
 
 async fn fetch_identity(state: &AppState, base: &str, code: &str) -> anyhow::Result<UserInfo> {
-    let http = reqwest::Client::builder()
-        .timeout(std::time::Duration::from_secs(15))
-        .build()?;
+    let http = reqwest::Client::builder().timeout(std::time::Duration::from_secs(15)).build()?;
     let token: AccessToken = http
         .get(format!("{base}/get-access-token"))
         .query(&[
@@ -153,11 +133,7 @@ async fn fetch_identity(state: &AppState, base: &str, code: &str) -> anyhow::Res
         .await?;
     let info: UserInfo = http
         .get(format!("{base}/get-user-info"))
-        .query(&[
-            ("fields", USER_INFO_FIELDS),
-            ("access_token", &token.access_token),
-            ("user_id", &token.user_id),
-        ])
+        .query(&[("fields", USER_INFO_FIELDS), ("access_token", &token.access_token), ("user_id", &token.user_id)])
         .send()
         .await?
         .error_for_status()?
@@ -178,13 +154,9 @@ async fn callback(
     let Some(request_state) = q.state else {
         return Ok(page.redirect_with(&back, Flash::error("flash-eid-failed")));
     };
-    let started_for = tokens::take_eid_request(
-        &state.db,
-        community,
-        &request_state,
-        state.now() - chrono::Duration::minutes(30),
-    )
-    .await?;
+    let started_for =
+        tokens::take_eid_request(&state.db, community, &request_state, state.now() - chrono::Duration::minutes(30))
+            .await?;
     if started_for != Some(user.id) || q.error.is_some() {
         return Ok(page.redirect_with(&back, Flash::error("flash-eid-failed")));
     }
@@ -201,27 +173,14 @@ async fn callback(
     let Some(key) = auth::person_key(&state.config.secret, &info.drfocode) else {
         return Ok(page.redirect_with(&back, Flash::error("flash-eid-no-tax-number")));
     };
-    match users::set_person_key(
-        &state.db,
-        community,
-        user.id,
-        &key,
-        users::PersonProof::Eid,
-        state.now(),
-    )
-    .await
-    {
+    match users::set_person_key(&state.db, community, user.id, &key, users::PersonProof::Eid, state.now()).await {
         Ok(()) => {}
         Err(DbError::Unique(_)) => {
             return Ok(page.redirect_with(&back, Flash::error("flash-person-taken")));
         }
         Err(e) => return Err(e.into()),
     }
-    let actor = Actor {
-        kind: "user",
-        id: Some(user.id),
-        label: user.full_name.clone(),
-    };
+    let actor = Actor { kind: "user", id: Some(user.id), label: user.full_name.clone() };
     audit::record(
         &state.db,
         Some(community),
@@ -311,16 +270,10 @@ struct AuthorizeQuery {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-async fn stub_authorize_page(
-    State(stub): State<StubEid>,
-    Query(q): Query<AuthorizeQuery>,
-) -> Response {
+async fn stub_authorize_page(State(stub): State<StubEid>, Query(q): Query<AuthorizeQuery>) -> Response {
     if q.client_id != stub.client_id {
         return (StatusCode::BAD_REQUEST, "unknown client_id").into_response();
     }
@@ -360,22 +313,10 @@ async fn stub_authorize(State(stub): State<StubEid>, Query(q): Query<AuthorizeQu
         return (StatusCode::BAD_REQUEST, "bad request").into_response();
     }
     let code = auth::new_token();
-    stub.grants
-        .lock()
-        .expect("stub lock")
-        .insert(code.clone(), person);
-    let sep = if q.redirect_uri.contains('?') {
-        '&'
-    } else {
-        '?'
-    };
-    Redirect::to(&format!(
-        "{}{sep}code={}&state={}",
-        q.redirect_uri,
-        urlencode(&code),
-        urlencode(&q.state)
-    ))
-    .into_response()
+    stub.grants.lock().expect("stub lock").insert(code.clone(), person);
+    let sep = if q.redirect_uri.contains('?') { '&' } else { '?' };
+    Redirect::to(&format!("{}{sep}code={}&state={}", q.redirect_uri, urlencode(&code), urlencode(&q.state)))
+        .into_response()
 }
 
 #[derive(Debug, Deserialize)]
@@ -391,13 +332,7 @@ struct TokenQuery {
 }
 
 async fn stub_token(State(stub): State<StubEid>, Query(q): Query<TokenQuery>) -> Response {
-    let bad = |what: &str| {
-        (
-            StatusCode::BAD_REQUEST,
-            axum::Json(serde_json::json!({ "error": what })),
-        )
-            .into_response()
-    };
+    let bad = |what: &str| (StatusCode::BAD_REQUEST, axum::Json(serde_json::json!({ "error": what }))).into_response();
     if q.grant_type != "authorization_code" {
         return bad("unsupported_grant_type");
     }
@@ -408,10 +343,7 @@ async fn stub_token(State(stub): State<StubEid>, Query(q): Query<TokenQuery>) ->
         return bad("invalid_grant");
     };
     let access_token = auth::new_token();
-    stub.tokens
-        .lock()
-        .expect("stub lock")
-        .insert(access_token.clone(), person);
+    stub.tokens.lock().expect("stub lock").insert(access_token.clone(), person);
     axum::Json(AccessToken {
         access_token,
         token_type: "bearer".into(),
@@ -431,12 +363,7 @@ struct UserInfoQuery {
 }
 
 async fn stub_user_info(State(stub): State<StubEid>, Query(q): Query<UserInfoQuery>) -> Response {
-    let person = stub
-        .tokens
-        .lock()
-        .expect("stub lock")
-        .get(&q.access_token)
-        .copied();
+    let person = stub.tokens.lock().expect("stub lock").get(&q.access_token).copied();
     match person {
         Some(i) if q.user_id == format!("stub-{i}") => {
             let p = &stub.persons[i];
@@ -449,10 +376,6 @@ async fn stub_user_info(State(stub): State<StubEid>, Query(q): Query<UserInfoQue
             })
             .into_response()
         }
-        _ => (
-            StatusCode::UNAUTHORIZED,
-            axum::Json(serde_json::json!({ "error": "invalid_token" })),
-        )
-            .into_response(),
+        _ => (StatusCode::UNAUTHORIZED, axum::Json(serde_json::json!({ "error": "invalid_token" }))).into_response(),
     }
 }

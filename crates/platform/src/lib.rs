@@ -29,10 +29,7 @@ pub fn community_routes() -> Router<AppState> {
 
 /// Pages served when the request is for no community.
 pub fn platform_routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(operators::landing))
-        .merge(operators::routes())
-        .merge(dev::platform_routes())
+    Router::new().route("/", get(operators::landing)).merge(operators::routes()).merge(dev::platform_routes())
 }
 
 macro_rules! templates {
@@ -69,8 +66,5 @@ pub fn templates() -> TemplateSources {
 }
 
 pub fn locales() -> Locales {
-    vec![
-        (Lang::Uk, include_str!("../locales/uk/platform.ftl")),
-        (Lang::En, include_str!("../locales/en/platform.ftl")),
-    ]
+    vec![(Lang::Uk, include_str!("../locales/uk/platform.ftl")), (Lang::En, include_str!("../locales/en/platform.ftl"))]
 }

@@ -37,22 +37,14 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn actor(op: &Operator) -> Actor {
-    Actor {
-        kind: "operator",
-        id: Some(op.id),
-        label: op.full_name.clone(),
-    }
+    Actor { kind: "operator", id: Some(op.id), label: op.full_name.clone() }
 }
 
 /// A community's address: its primary host when it has one, `/c/{slug}/` otherwise.
 async fn community_link(state: &AppState, id: Uuid, slug: &str) -> String {
     match communities::primary_host(&state.db, id).await {
         Ok(Some(host)) => {
-            let scheme = if state.config.secure_cookies {
-                "https"
-            } else {
-                "http"
-            };
+            let scheme = if state.config.secure_cookies { "https" } else { "http" };
             format!("{scheme}://{host}/")
         }
         _ => format!("/c/{slug}/"),
@@ -61,11 +53,7 @@ async fn community_link(state: &AppState, id: Uuid, slug: &str) -> String {
 
 pub async fn landing(State(state): State<AppState>, page: Page) -> AppResult<Response> {
     let mut rows = vec![];
-    for c in communities::list(&state.db)
-        .await?
-        .into_iter()
-        .filter(|c| c.enabled)
-    {
+    for c in communities::list(&state.db).await?.into_iter().filter(|c| c.enabled) {
         let href = community_link(&state, c.id, &c.slug).await;
         rows.push(context! { name => c.name(page.lang), href => href, arms => &c.coat_of_arms });
     }
@@ -83,17 +71,10 @@ pub struct LoginForm {
 }
 
 async fn login_form(page: Page) -> AppResult<Response> {
-    page.render(
-        "platform/login.html",
-        context! { email => "", failed => false },
-    )
+    page.render("platform/login.html", context! { email => "", failed => false })
 }
 
-async fn login(
-    State(state): State<AppState>,
-    page: Page,
-    Form(form): Form<LoginForm>,
-) -> AppResult<Response> {
+async fn login(State(state): State<AppState>, page: Page, Form(form): Form<LoginForm>) -> AppResult<Response> {
     let email = hromada_db::core::users::normalize_email(&form.email);
     if !state.limiter.hit(
         &format!("platform-login:{email}"),
@@ -104,24 +85,14 @@ async fn login(
     }
     let op = operators::by_email(&state.db, &email).await?;
     let now = state.now();
-    if op
-        .as_ref()
-        .and_then(|o| o.locked_until)
-        .is_some_and(|t| t > now)
-    {
+    if op.as_ref().and_then(|o| o.locked_until).is_some_and(|t| t > now) {
         return Err(AppError::TooManyRequests);
     }
-    let ok =
-        auth::verify_password(op.as_ref().map(|o| o.password_hash.clone()), form.password).await;
+    let ok = auth::verify_password(op.as_ref().map(|o| o.password_hash.clone()), form.password).await;
     let Some(op) = op.filter(|_| ok) else {
         if let Some(o) = operators::by_email(&state.db, &email).await? {
-            operators::record_failed_login(
-                &state.db,
-                o.id,
-                MAX_FAILED_LOGINS,
-                now + Duration::minutes(LOCK_MINUTES),
-            )
-            .await?;
+            operators::record_failed_login(&state.db, o.id, MAX_FAILED_LOGINS, now + Duration::minutes(LOCK_MINUTES))
+                .await?;
         }
         return page.render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -139,19 +110,11 @@ async fn login(
         now + Duration::days(1),
     )
     .await?;
-    let mut response = page.redirect_with(
-        &safe_next(form.next.as_deref(), "/platform"),
-        Flash::success("flash-signed-in"),
-    );
+    let mut response =
+        page.redirect_with(&safe_next(form.next.as_deref(), "/platform"), Flash::success("flash-signed-in"));
     response.headers_mut().append(
         header::SET_COOKIE,
-        cookies::set(
-            cookies::SESSION,
-            &token,
-            "/",
-            Some(86400),
-            state.config.secure_cookies,
-        ),
+        cookies::set(cookies::SESSION, &token, "/", Some(86400), state.config.secure_cookies),
     );
     Ok(response)
 }
@@ -161,10 +124,9 @@ async fn logout(State(state): State<AppState>, page: Page) -> AppResult<Response
         sessions::delete(&state.db, hash).await?;
     }
     let mut response = page.redirect_with("/", Flash::info("flash-signed-out"));
-    response.headers_mut().append(
-        header::SET_COOKIE,
-        cookies::remove(cookies::SESSION, "/", state.config.secure_cookies),
-    );
+    response
+        .headers_mut()
+        .append(header::SET_COOKIE, cookies::remove(cookies::SESSION, "/", state.config.secure_cookies));
     Ok(response)
 }
 
@@ -181,9 +143,7 @@ pub struct CommunityForm {
 /// Slugs are lowercase Latin letters, digits and hyphens, 2–63 characters.
 pub fn valid_slug(slug: &str) -> bool {
     (2..=63).contains(&slug.len())
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && slug.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !slug.starts_with('-')
         && !slug.ends_with('-')
 }
@@ -199,20 +159,9 @@ pub fn valid_host(host: &str) -> bool {
         })
 }
 
-async fn dashboard(
-    State(state): State<AppState>,
-    page: Page,
-    viewer: Viewer,
-) -> AppResult<Response> {
+async fn dashboard(State(state): State<AppState>, page: Page, viewer: Viewer) -> AppResult<Response> {
     viewer.require_operator()?;
-    render_dashboard(
-        &state,
-        &page,
-        &CommunityForm::default(),
-        &FieldErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    render_dashboard(&state, &page, &CommunityForm::default(), &FieldErrors::new(), StatusCode::OK).await
 }
 
 async fn render_dashboard(
@@ -224,11 +173,7 @@ async fn render_dashboard(
 ) -> AppResult<Response> {
     let mut rows = vec![];
     for c in communities::list(&state.db).await? {
-        let hosts: Vec<String> = communities::hosts(&state.db, c.id)
-            .await?
-            .into_iter()
-            .map(|h| h.host)
-            .collect();
+        let hosts: Vec<String> = communities::hosts(&state.db, c.id).await?.into_iter().map(|h| h.host).collect();
         rows.push(context! { id => c.id.to_string(), name => &c.name_uk, slug => &c.slug, enabled => c.enabled, hosts => hosts });
     }
     let ops = operators::list(&state.db).await?;
@@ -282,23 +227,15 @@ async fn create_community(
                     state.now(),
                 )
                 .await?;
-                return Ok(page.redirect_with(
-                    &format!("/platform/communities/{}", c.id),
-                    Flash::success("flash-saved"),
-                ));
+                return Ok(
+                    page.redirect_with(&format!("/platform/communities/{}", c.id), Flash::success("flash-saved"))
+                );
             }
             Err(DbError::Unique(_)) => errors.add("slug", "slug-taken"),
             Err(e) => return Err(e.into()),
         }
     }
-    render_dashboard(
-        &state,
-        &page,
-        &form,
-        &errors,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
+    render_dashboard(&state, &page, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 async fn community_page(
@@ -318,9 +255,7 @@ async fn render_community(
     errors: &FieldErrors,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let c = communities::by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let c = communities::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let hosts = communities::hosts(&state.db, id).await?;
     let link = community_link(state, c.id, &c.slug).await;
     let filter = audit::Filter::default();
@@ -353,9 +288,7 @@ async fn add_host(
     Form(form): Form<HostForm>,
 ) -> AppResult<Response> {
     let op = viewer.require_operator()?;
-    communities::by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    communities::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let host = form.host.trim().to_ascii_lowercase();
     let mut errors = FieldErrors::new();
     if !valid_host(&host) {
@@ -369,11 +302,7 @@ async fn add_host(
         };
         match result {
             Ok(()) => {
-                let action = if primary {
-                    "community.host_primary"
-                } else {
-                    "community.host_alias"
-                };
+                let action = if primary { "community.host_primary" } else { "community.host_alias" };
                 audit::record(
                     &state.db,
                     Some(id),
@@ -385,10 +314,7 @@ async fn add_host(
                     state.now(),
                 )
                 .await?;
-                return Ok(page.redirect_with(
-                    &format!("/platform/communities/{id}"),
-                    Flash::success("flash-saved"),
-                ));
+                return Ok(page.redirect_with(&format!("/platform/communities/{id}"), Flash::success("flash-saved")));
             }
             Err(DbError::Unique(_)) => errors.add("host", "host-taken"),
             Err(e) => return Err(e.into()),
@@ -418,10 +344,7 @@ async fn remove_host(
         )
         .await?;
     }
-    Ok(page.redirect_with(
-        &format!("/platform/communities/{id}"),
-        Flash::success("flash-saved"),
-    ))
+    Ok(page.redirect_with(&format!("/platform/communities/{id}"), Flash::success("flash-saved")))
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -438,31 +361,12 @@ async fn set_enabled(
     Form(form): Form<EnabledForm>,
 ) -> AppResult<Response> {
     let op = viewer.require_operator()?;
-    communities::by_id(&state.db, id)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    communities::by_id(&state.db, id).await?.ok_or(AppError::NotFound)?;
     let enabled = form.enabled == "true";
     communities::set_enabled(&state.db, id, enabled).await?;
-    let action = if enabled {
-        "community.enable"
-    } else {
-        "community.disable"
-    };
-    audit::record(
-        &state.db,
-        Some(id),
-        &actor(op),
-        action,
-        "community",
-        Some(&id.to_string()),
-        "",
-        state.now(),
-    )
-    .await?;
-    Ok(page.redirect_with(
-        &format!("/platform/communities/{id}"),
-        Flash::success("flash-saved"),
-    ))
+    let action = if enabled { "community.enable" } else { "community.disable" };
+    audit::record(&state.db, Some(id), &actor(op), action, "community", Some(&id.to_string()), "", state.now()).await?;
+    Ok(page.redirect_with(&format!("/platform/communities/{id}"), Flash::success("flash-saved")))
 }
 
 #[derive(Debug, Deserialize, Default)]
@@ -494,15 +398,7 @@ async fn create_operator(
     }
     if errors.is_empty() {
         let hash = auth::hash_password(form.password.clone()).await?;
-        match operators::create(
-            &state.db,
-            &form.email,
-            form.full_name.trim(),
-            &hash,
-            state.now(),
-        )
-        .await
-        {
+        match operators::create(&state.db, &form.email, form.full_name.trim(), &hash, state.now()).await {
             Ok(id) => {
                 audit::record(
                     &state.db,
@@ -521,14 +417,7 @@ async fn create_operator(
             Err(e) => return Err(e.into()),
         }
     }
-    render_dashboard(
-        &state,
-        &page,
-        &CommunityForm::default(),
-        &errors,
-        StatusCode::UNPROCESSABLE_ENTITY,
-    )
-    .await
+    render_dashboard(&state, &page, &CommunityForm::default(), &errors, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
 #[cfg(test)]

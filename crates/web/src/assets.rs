@@ -18,10 +18,7 @@ fn versions() -> &'static HashMap<String, String> {
         Static::iter()
             .filter_map(|name| {
                 let file = Static::get(&name)?;
-                Some((
-                    name.to_string(),
-                    hex::encode(&file.metadata.sha256_hash()[..6]),
-                ))
+                Some((name.to_string(), hex::encode(&file.metadata.sha256_hash()[..6])))
             })
             .collect()
     })
@@ -40,21 +37,13 @@ pub struct Version {
     v: Option<String>,
 }
 
-pub async fn serve(
-    Path(path): Path<String>,
-    Query(q): Query<Version>,
-    headers: HeaderMap,
-) -> Response {
+pub async fn serve(Path(path): Path<String>, Query(q): Query<Version>, headers: HeaderMap) -> Response {
     let Some(file) = Static::get(&path) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let version = versions().get(&path).cloned().unwrap_or_default();
     let etag = format!("\"{version}\"");
-    if headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        == Some(etag.as_str())
-    {
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
     let cache = if q.v.as_deref() == Some(version.as_str()) {
@@ -67,8 +56,7 @@ pub async fn serve(
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_TYPE,
-        HeaderValue::from_str(mime.as_ref())
-            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+        HeaderValue::from_str(mime.as_ref()).unwrap_or(HeaderValue::from_static("application/octet-stream")),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     if let Ok(v) = HeaderValue::from_str(&etag) {

@@ -41,11 +41,7 @@ impl Viewer {
 
     pub fn require(&self, permission: Permission) -> Result<&User, AppError> {
         let user = self.require_user()?;
-        if allowed(&self.roles, permission) {
-            Ok(user)
-        } else {
-            Err(AppError::Forbidden)
-        }
+        if allowed(&self.roles, permission) { Ok(user) } else { Err(AppError::Forbidden) }
     }
 
     pub fn require_operator(&self) -> Result<&Operator, AppError> {
@@ -53,10 +49,7 @@ impl Viewer {
     }
 
     pub fn identity_level(&self) -> IdentityLevel {
-        self.user
-            .as_ref()
-            .map(|u| u.identity_level())
-            .unwrap_or_default()
+        self.user.as_ref().map(|u| u.identity_level()).unwrap_or_default()
     }
 }
 
@@ -64,21 +57,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Viewer {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(parts
-            .extensions
-            .get::<Viewer>()
-            .cloned()
-            .unwrap_or_default())
+        Ok(parts.extensions.get::<Viewer>().cloned().unwrap_or_default())
     }
 }
 
 /// Loads the viewer of a community request: a session cookie of this community, or an API
 /// token on `/api/` paths (where cookies are ignored, so the API needs no CSRF token).
-pub async fn load_community_viewer(
-    State(state): State<AppState>,
-    mut req: Request,
-    next: Next,
-) -> Response {
+pub async fn load_community_viewer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let tenant = req.extensions().get::<Tenant>().cloned();
     let mut viewer = Viewer::default();
     if let Some(tenant) = tenant {
@@ -87,10 +72,7 @@ pub async fn load_community_viewer(
         let user_id = if req.uri().path().starts_with("/api/") {
             match bearer(req.headers()) {
                 Some(token) => {
-                    tokens::api_token_user(&state.db, community, &hash_token(&token), now)
-                        .await
-                        .ok()
-                        .flatten()
+                    tokens::api_token_user(&state.db, community, &hash_token(&token), now).await.ok().flatten()
                 }
                 None => None,
             }
@@ -110,9 +92,7 @@ pub async fn load_community_viewer(
         if let Some(id) = user_id
             && let Ok(Some(user)) = users::by_id(&state.db, community, id).await
         {
-            viewer.roles = roles::roles_of(&state.db, community, id)
-                .await
-                .unwrap_or_default();
+            viewer.roles = roles::roles_of(&state.db, community, id).await.unwrap_or_default();
             viewer.user = Some(user);
         }
     }
@@ -123,11 +103,7 @@ pub async fn load_community_viewer(
 }
 
 /// Loads a platform operator's session on platform pages.
-pub async fn load_platform_viewer(
-    State(state): State<AppState>,
-    mut req: Request,
-    next: Next,
-) -> Response {
+pub async fn load_platform_viewer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let mut viewer = Viewer::default();
     if let Some(token) = cookies::get(req.headers(), cookies::SESSION) {
         let hash = hash_token(&token);
@@ -146,10 +122,7 @@ pub async fn load_platform_viewer(
 }
 
 fn bearer(headers: &axum::http::HeaderMap) -> Option<String> {
-    let value = headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
+    let value = headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?;
     value.strip_prefix("Bearer ").map(|t| t.trim().to_owned())
 }
 
@@ -176,10 +149,7 @@ pub fn keyed_hash(secret: &[u8], message: &[u8]) -> Vec<u8> {
 /// is never stored.
 pub fn person_key(secret: &[u8], tax_number: &str) -> Option<Vec<u8>> {
     let normalized = hromada_kernel::normalize_tax_number(tax_number)?;
-    Some(keyed_hash(
-        secret,
-        format!("person:{normalized}").as_bytes(),
-    ))
+    Some(keyed_hash(secret, format!("person:{normalized}").as_bytes()))
 }
 
 /// Hashes a password with argon2id (off the async threads: it takes tens of milliseconds on purpose).
@@ -205,9 +175,7 @@ pub async fn verify_password(hash: Option<String>, password: String) -> bool {
         let Ok(parsed) = PasswordHash::new(&stored) else {
             return false;
         };
-        argon2::Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok()
+        argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok()
     })
     .await
     .unwrap_or(false)
@@ -217,10 +185,7 @@ fn dummy_hash() -> &'static str {
     static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     DUMMY.get_or_init(|| {
         use argon2::password_hash::PasswordHasher;
-        argon2::Argon2::default()
-            .hash_password(b"not a real password")
-            .map(|h| h.to_string())
-            .unwrap_or_default()
+        argon2::Argon2::default().hash_password(b"not a real password").map(|h| h.to_string()).unwrap_or_default()
     })
 }
 

@@ -34,11 +34,7 @@ fn exempt(path: &str) -> bool {
 }
 
 pub async fn protect(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let base = req
-        .extensions()
-        .get::<Tenant>()
-        .map(|t| t.base.clone())
-        .unwrap_or_default();
+    let base = req.extensions().get::<Tenant>().map(|t| t.base.clone()).unwrap_or_default();
     let existing = cookies::get(req.headers(), cookies::CSRF).filter(|c| c.len() >= 32);
     let cookie = existing.clone().unwrap_or_else(crate::auth::new_token);
     let expected = token_for(&state.config.secret, &cookie);
@@ -49,11 +45,7 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
         if existing.is_none() {
             return AppError::CsrfRejected.into_response();
         }
-        let from_header = req
-            .headers()
-            .get(HEADER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let from_header = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).map(str::to_owned);
         let from_query = req.uri().query().and_then(|q| {
             serde_urlencoded::from_str::<Vec<(String, String)>>(q)
                 .ok()?
@@ -67,11 +59,7 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
                 // Read the form to find the token, then hand the same bytes on to the handler.
                 let (parts, body) = req.into_parts();
                 let Ok(bytes) = to_bytes(body, state.config.body_limit).await else {
-                    return (
-                        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                        "payload too large",
-                    )
-                        .into_response();
+                    return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "payload too large").into_response();
                 };
                 let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
                     .ok()
@@ -90,18 +78,8 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     let mut response = next.run(req).await;
     response.extensions_mut().insert(CsrfToken(expected));
     if existing.is_none() {
-        let path = if base.is_empty() {
-            "/".to_owned()
-        } else {
-            base
-        };
-        let value = cookies::set(
-            cookies::CSRF,
-            &cookie,
-            &path,
-            Some(60 * 60 * 24 * 365),
-            state.config.secure_cookies,
-        );
+        let path = if base.is_empty() { "/".to_owned() } else { base };
+        let value = cookies::set(cookies::CSRF, &cookie, &path, Some(60 * 60 * 24 * 365), state.config.secure_cookies);
         response.headers_mut().append(header::SET_COOKIE, value);
     }
     response

@@ -12,10 +12,7 @@ impl FieldErrors {
     }
 
     pub fn add(&mut self, field: &str, message_key: impl Into<String>) {
-        self.0
-            .entry(field.to_owned())
-            .or_default()
-            .push(message_key.into());
+        self.0.entry(field.to_owned()).or_default().push(message_key.into());
     }
 
     pub fn is_empty(&self) -> bool {

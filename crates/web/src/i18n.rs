@@ -32,9 +32,7 @@ impl I18n {
                             keys.entry(lang).or_default().insert(m.id.name.to_string());
                         }
                     }
-                    bundle
-                        .add_resource(resource)
-                        .map_err(|errs| anyhow::anyhow!("{owner} {}: {errs:?}", l.code()))?;
+                    bundle.add_resource(resource).map_err(|errs| anyhow::anyhow!("{owner} {}: {errs:?}", l.code()))?;
                 }
             }
             bundles.insert(lang, bundle);
@@ -102,14 +100,8 @@ mod tests {
     #[test]
     fn ukrainian_plurals_use_one_few_many() {
         let ftl = "signatures = { $count ->\n    [one] { $count } підпис\n    [few] { $count } підписи\n   *[many] { $count } підписів\n}\n";
-        let i18n = I18n::new(&[(
-            "t",
-            vec![
-                (Lang::Uk, ftl),
-                (Lang::En, "signatures = { $count } signatures\n"),
-            ],
-        )])
-        .unwrap();
+        let i18n =
+            I18n::new(&[("t", vec![(Lang::Uk, ftl), (Lang::En, "signatures = { $count } signatures\n")])]).unwrap();
         let say = |n: f64| {
             let mut a = FluentArgs::new();
             a.set("count", n);

@@ -33,26 +33,14 @@ pub use minijinja::value::{Serde, Value};
 /// The shell's own templates: the layout, the error page and the form macros.
 pub fn shell_templates() -> templates::TemplateSources {
     vec![
-        (
-            "layout.html".into(),
-            include_str!("../templates/layout.html").into(),
-        ),
-        (
-            "error.html".into(),
-            include_str!("../templates/error.html").into(),
-        ),
-        (
-            "forms.html".into(),
-            include_str!("../templates/forms.html").into(),
-        ),
+        ("layout.html".into(), include_str!("../templates/layout.html").into()),
+        ("error.html".into(), include_str!("../templates/error.html").into()),
+        ("forms.html".into(), include_str!("../templates/forms.html").into()),
     ]
 }
 
 /// The shell's translations.
 pub fn shell_locales() -> i18n::Locales {
     use hromada_kernel::Lang;
-    vec![
-        (Lang::Uk, include_str!("../locales/uk/shell.ftl")),
-        (Lang::En, include_str!("../locales/en/shell.ftl")),
-    ]
+    vec![(Lang::Uk, include_str!("../locales/uk/shell.ftl")), (Lang::En, include_str!("../locales/en/shell.ftl"))]
 }

@@ -31,10 +31,7 @@ impl Metrics {
     pub fn render(&self, extra: &[(&str, &str, i64)]) -> String {
         let mut out = String::new();
         let get = |c: &AtomicU64| c.load(Ordering::Relaxed);
-        let _ = writeln!(
-            out,
-            "# HELP hromada_http_requests_total HTTP requests answered."
-        );
+        let _ = writeln!(out, "# HELP hromada_http_requests_total HTTP requests answered.");
         let _ = writeln!(out, "# TYPE hromada_http_requests_total counter");
         for (class, c) in [
             ("2xx", &self.responses_2xx),
@@ -42,35 +39,14 @@ impl Metrics {
             ("4xx", &self.responses_4xx),
             ("5xx", &self.responses_5xx),
         ] {
-            let _ = writeln!(
-                out,
-                "hromada_http_requests_total{{status=\"{class}\"}} {}",
-                get(c)
-            );
+            let _ = writeln!(out, "hromada_http_requests_total{{status=\"{class}\"}} {}", get(c));
         }
-        let _ = writeln!(
-            out,
-            "# HELP hromada_http_request_duration_seconds_sum Time spent answering requests."
-        );
-        let _ = writeln!(
-            out,
-            "# TYPE hromada_http_request_duration_seconds_sum counter"
-        );
-        let _ = writeln!(
-            out,
-            "hromada_http_request_duration_seconds_sum {:.6}",
-            get(&self.duration_us) as f64 / 1e6
-        );
-        let _ = writeln!(
-            out,
-            "# HELP hromada_http_requests_in_flight Requests being answered now."
-        );
+        let _ = writeln!(out, "# HELP hromada_http_request_duration_seconds_sum Time spent answering requests.");
+        let _ = writeln!(out, "# TYPE hromada_http_request_duration_seconds_sum counter");
+        let _ = writeln!(out, "hromada_http_request_duration_seconds_sum {:.6}", get(&self.duration_us) as f64 / 1e6);
+        let _ = writeln!(out, "# HELP hromada_http_requests_in_flight Requests being answered now.");
         let _ = writeln!(out, "# TYPE hromada_http_requests_in_flight gauge");
-        let _ = writeln!(
-            out,
-            "hromada_http_requests_in_flight {}",
-            get(&self.in_flight)
-        );
+        let _ = writeln!(out, "hromada_http_requests_in_flight {}", get(&self.in_flight));
         for (name, help, value) in extra {
             let _ = writeln!(out, "# HELP {name} {help}");
             let _ = writeln!(out, "# TYPE {name} gauge");

@@ -26,22 +26,13 @@ pub struct Flash {
 
 impl Flash {
     pub fn success(key: &str) -> Self {
-        Self {
-            kind: "success",
-            key: key.to_owned(),
-        }
+        Self { kind: "success", key: key.to_owned() }
     }
     pub fn info(key: &str) -> Self {
-        Self {
-            kind: "info",
-            key: key.to_owned(),
-        }
+        Self { kind: "info", key: key.to_owned() }
     }
     pub fn error(key: &str) -> Self {
-        Self {
-            kind: "error",
-            key: key.to_owned(),
-        }
+        Self { kind: "error", key: key.to_owned() }
     }
 
     fn encode(&self) -> String {
@@ -56,12 +47,7 @@ impl Flash {
             "error" => "error",
             _ => return None,
         };
-        key.chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-')
-            .then(|| Self {
-                kind,
-                key: key.to_owned(),
-            })
+        key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-').then(|| Self { kind, key: key.to_owned() })
     }
 }
 
@@ -83,10 +69,7 @@ pub fn resolve_lang(headers: &HeaderMap, viewer: &Viewer) -> Lang {
         .and_then(|c| Lang::parse(&c))
         .or_else(|| viewer.user.as_ref().and_then(|u| Lang::parse(&u.lang)))
         .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .and_then(Lang::from_accept_language)
+            headers.get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language)
         })
         .unwrap_or_default()
 }
@@ -94,34 +77,15 @@ pub fn resolve_lang(headers: &HeaderMap, viewer: &Viewer) -> Lang {
 impl FromRequestParts<AppState> for Page {
     type Rejection = AppError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let tenant = parts.extensions.get::<Tenant>().cloned();
-        let viewer = parts
-            .extensions
-            .get::<Viewer>()
-            .cloned()
-            .unwrap_or_default();
-        let csrf = parts
-            .extensions
-            .get::<CsrfToken>()
-            .map(|c| c.0.clone())
-            .unwrap_or_default();
+        let viewer = parts.extensions.get::<Viewer>().cloned().unwrap_or_default();
+        let csrf = parts.extensions.get::<CsrfToken>().map(|c| c.0.clone()).unwrap_or_default();
         let lang = resolve_lang(&parts.headers, &viewer);
         let flash = cookies::get(&parts.headers, cookies::FLASH).and_then(|f| Flash::decode(&f));
         let base = tenant.as_ref().map(|t| t.base.as_str()).unwrap_or("");
         let path = format!("{base}{}", parts.uri.path());
-        Ok(Page {
-            state: state.clone(),
-            lang,
-            tenant,
-            viewer,
-            csrf,
-            flash,
-            path,
-        })
+        Ok(Page { state: state.clone(), lang, tenant, viewer, csrf, flash, path })
     }
 }
 
@@ -147,8 +111,7 @@ impl Page {
                 .iter()
                 .map(|item| {
                     let href = self.url(item.path);
-                    let current =
-                        self.path == href || (item.path != "/" && self.path.starts_with(&href));
+                    let current = self.path == href || (item.path != "/" && self.path.starts_with(&href));
                     context! { label => self.t(item.label), href => href, current => current }
                 })
                 .collect()
@@ -173,11 +136,7 @@ impl Page {
                 confirmed => u.email_confirmed_at.is_some(),
             }
         });
-        let operator = self
-            .viewer
-            .operator
-            .as_ref()
-            .map(|o| context! { name => &o.full_name });
+        let operator = self.viewer.operator.as_ref().map(|o| context! { name => &o.full_name });
         let (flash_kind, flash_text) = match &self.flash {
             Some(f) => (Some(f.kind), Some(self.t(&f.key))),
             None => (None, None),
@@ -206,46 +165,26 @@ impl Page {
         self.render_status(StatusCode::OK, template, extra)
     }
 
-    pub fn render_status(
-        &self,
-        status: StatusCode,
-        template: &str,
-        extra: Value,
-    ) -> AppResult<Response> {
+    pub fn render_status(&self, status: StatusCode, template: &str, extra: Value) -> AppResult<Response> {
         let ctx = context! { ..extra, ..self.context() };
         let html = self.state.templates.render(template, ctx)?;
         let mut response = (status, Html(html)).into_response();
         if self.flash.is_some() {
-            let path = if self.base().is_empty() {
-                "/"
-            } else {
-                self.base()
-            };
-            response.headers_mut().append(
-                header::SET_COOKIE,
-                cookies::remove(cookies::FLASH, path, self.state.config.secure_cookies),
-            );
+            let path = if self.base().is_empty() { "/" } else { self.base() };
+            response
+                .headers_mut()
+                .append(header::SET_COOKIE, cookies::remove(cookies::FLASH, path, self.state.config.secure_cookies));
         }
         Ok(response)
     }
 
     /// POST-redirect-GET with a message for the next page.
     pub fn redirect_with(&self, to: &str, flash: Flash) -> Response {
-        let path = if self.base().is_empty() {
-            "/"
-        } else {
-            self.base()
-        };
+        let path = if self.base().is_empty() { "/" } else { self.base() };
         let mut response = Redirect::to(to).into_response();
         response.headers_mut().append(
             header::SET_COOKIE,
-            cookies::set(
-                cookies::FLASH,
-                &flash.encode(),
-                path,
-                Some(300),
-                self.state.config.secure_cookies,
-            ),
+            cookies::set(cookies::FLASH, &flash.encode(), path, Some(300), self.state.config.secure_cookies),
         );
         response
     }
@@ -255,10 +194,7 @@ fn wants_json(path: &str, headers: &HeaderMap) -> bool {
     if path.contains("/api/") {
         return true;
     }
-    let accept = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).unwrap_or("");
     accept.contains("application/json") && !accept.contains("text/html")
 }
 
@@ -272,40 +208,20 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
     if status.as_u16() < 400 {
         return response;
     }
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
     if content_type.starts_with("text/html") || content_type.starts_with("application/json") {
         return response;
     }
     let info = response.extensions().get::<ErrorInfo>().cloned();
-    let message = info
-        .as_ref()
-        .map(|i| i.message)
-        .unwrap_or_else(|| message_for_status(status));
-    let tenant = response.extensions().get::<Tenant>().cloned();
-    let viewer = response
-        .extensions()
-        .get::<Viewer>()
-        .cloned()
-        .unwrap_or_default();
-    let csrf = response
-        .extensions()
-        .get::<CsrfToken>()
-        .map(|c| c.0.clone())
-        .unwrap_or_default();
+    let message = info.as_ref().map(|i| i.message).unwrap_or_else(|| message_for_status(status));
+    // A switched-off community shows no data of its own, not even in the page frame.
+    let tenant = response.extensions().get::<Tenant>().cloned().filter(|t| t.community.enabled);
+    let viewer = response.extensions().get::<Viewer>().cloned().unwrap_or_default();
+    let csrf = response.extensions().get::<CsrfToken>().map(|c| c.0.clone()).unwrap_or_default();
     let lang = resolve_lang(&headers, &viewer);
     let keep: Vec<_> = [header::SET_COOKIE, header::RETRY_AFTER]
         .iter()
-        .flat_map(|name| {
-            response
-                .headers()
-                .get_all(name)
-                .iter()
-                .map(move |v| (name.clone(), v.clone()))
-        })
+        .flat_map(|name| response.headers().get_all(name).iter().map(move |v| (name.clone(), v.clone())))
         .collect();
 
     let mut out = if wants_json(&path, &headers) {
@@ -323,15 +239,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         let next = urlencode(&path);
         Redirect::to(&format!("{login}?next={next}")).into_response()
     } else {
-        let page = Page {
-            state: state.clone(),
-            lang,
-            tenant,
-            viewer,
-            csrf,
-            flash: None,
-            path,
-        };
+        let page = Page { state: state.clone(), lang, tenant, viewer, csrf, flash: None, path };
         let extra = context! {
             status => status.as_u16(),
             title => state.i18n.t(lang, &format!("{message}-title")),
@@ -339,13 +247,9 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         };
         match page.render_status(status, "error.html", extra) {
             Ok(r) => r,
-            Err(_) => (
-                status,
-                Html(format!(
-                    "<!doctype html><title>{status}</title><h1>{status}</h1>"
-                )),
-            )
-                .into_response(),
+            Err(_) => {
+                (status, Html(format!("<!doctype html><title>{status}</title><h1>{status}</h1>"))).into_response()
+            }
         }
     };
     for (name, value) in keep {
@@ -355,9 +259,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
 }
 
 pub fn urlencode(s: &str) -> String {
-    serde_urlencoded::to_string([("", s)])
-        .map(|e| e.trim_start_matches('=').to_owned())
-        .unwrap_or_default()
+    serde_urlencoded::to_string([("", s)]).map(|e| e.trim_start_matches('=').to_owned()).unwrap_or_default()
 }
 
 /// A `next` parameter that may be followed: a path on this site only.

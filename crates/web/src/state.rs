@@ -52,13 +52,7 @@ pub struct AppStateBuilder {
 }
 
 impl AppStateBuilder {
-    pub fn new(
-        db: Db,
-        clock: Arc<dyn Clock>,
-        config: WebConfig,
-        templates: Templates,
-        i18n: Arc<I18n>,
-    ) -> Self {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, config: WebConfig, templates: Templates, i18n: Arc<I18n>) -> Self {
         Self {
             db,
             clock,
@@ -100,9 +94,7 @@ impl AppStateBuilder {
 impl Inner {
     /// A value registered with [`AppStateBuilder::extension`].
     pub fn extension<T: Send + Sync + 'static>(&self) -> Option<&T> {
-        self.extensions
-            .get(&TypeId::of::<T>())
-            .and_then(|b| b.downcast_ref())
+        self.extensions.get(&TypeId::of::<T>()).and_then(|b| b.downcast_ref())
     }
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {

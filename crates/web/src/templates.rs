@@ -17,11 +17,7 @@ pub struct Templates {
 pub type TemplateSources = Vec<(String, String)>;
 
 impl Templates {
-    pub fn new(
-        sources: &[TemplateSources],
-        theme_dir: Option<&Path>,
-        i18n: Arc<I18n>,
-    ) -> anyhow::Result<Templates> {
+    pub fn new(sources: &[TemplateSources], theme_dir: Option<&Path>, i18n: Arc<I18n>) -> anyhow::Result<Templates> {
         let mut env = Environment::new();
         for (name, text) in sources.iter().flatten() {
             let text = theme_dir
@@ -32,35 +28,20 @@ impl Templates {
             env.add_template_owned(name.clone(), text)?;
         }
         let tr = i18n.clone();
-        env.add_function(
-            "t",
-            move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, minijinja::Error> {
-                let lang = current_lang(state);
-                let mut map = serde_json::Map::new();
-                for arg in kwargs.args() {
-                    let v: Value = kwargs.get(arg)?;
-                    let json = serde_json::to_value(&v).unwrap_or(serde_json::Value::Null);
-                    map.insert(arg.to_owned(), json);
-                }
-                if map.is_empty() {
-                    Ok(tr.t(lang, key))
-                } else {
-                    Ok(tr.t_args(lang, key, Some(&args_from_json(&map))))
-                }
-            },
-        );
-        env.add_function("url", |path: &str| -> String {
-            RENDERING.with_borrow(|r| format!("{}{path}", r.1))
+        env.add_function("t", move |state: &State, key: &str, kwargs: Kwargs| -> Result<String, minijinja::Error> {
+            let lang = current_lang(state);
+            let mut map = serde_json::Map::new();
+            for arg in kwargs.args() {
+                let v: Value = kwargs.get(arg)?;
+                let json = serde_json::to_value(&v).unwrap_or(serde_json::Value::Null);
+                map.insert(arg.to_owned(), json);
+            }
+            if map.is_empty() { Ok(tr.t(lang, key)) } else { Ok(tr.t_args(lang, key, Some(&args_from_json(&map)))) }
         });
-        env.add_filter("urlencode", |s: &str| -> String {
-            crate::page::urlencode(s)
-        });
-        env.add_function("asset", |name: &str| -> String {
-            crate::assets::versioned_url(name)
-        });
-        env.add_filter("linkify", |text: &str| {
-            Value::from_safe_string(linkify(text))
-        });
+        env.add_function("url", |path: &str| -> String { RENDERING.with_borrow(|r| format!("{}{path}", r.1)) });
+        env.add_filter("urlencode", |s: &str| -> String { crate::page::urlencode(s) });
+        env.add_function("asset", |name: &str| -> String { crate::assets::versioned_url(name) });
+        env.add_filter("linkify", |text: &str| Value::from_safe_string(linkify(text)));
         env.add_filter("datetime", |value: &str, state: &State| -> String {
             format_datetime(value, current_lang(state))
         });
@@ -70,16 +51,8 @@ impl Templates {
     pub fn render(&self, name: &str, ctx: Value) -> Result<String, AppError> {
         // Imported macros do not see the page's context, so the language and base path of the
         // page being rendered travel beside it, on this thread, for `t()` and `url()`.
-        let lang = ctx
-            .get_attr("lang")
-            .ok()
-            .and_then(|l| l.as_str().and_then(Lang::parse))
-            .unwrap_or_default();
-        let base = ctx
-            .get_attr("base")
-            .ok()
-            .and_then(|b| b.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let lang = ctx.get_attr("lang").ok().and_then(|l| l.as_str().and_then(Lang::parse)).unwrap_or_default();
+        let base = ctx.get_attr("base").ok().and_then(|b| b.as_str().map(str::to_owned)).unwrap_or_default();
         let previous = RENDERING.replace((lang, base));
         let result = self.render_inner(name, ctx);
         RENDERING.set(previous);
@@ -87,13 +60,9 @@ impl Templates {
     }
 
     fn render_inner(&self, name: &str, ctx: Value) -> Result<String, AppError> {
-        let template = self
-            .env
-            .get_template(name)
-            .map_err(|e| AppError::unexpected(format!("template {name}: {e}")))?;
-        template
-            .render(ctx)
-            .map_err(|e| AppError::unexpected(format!("render {name}: {e:#}")))
+        let template =
+            self.env.get_template(name).map_err(|e| AppError::unexpected(format!("template {name}: {e}")))?;
+        template.render(ctx).map_err(|e| AppError::unexpected(format!("render {name}: {e:#}")))
     }
 
     pub fn names(&self) -> Vec<String> {
@@ -102,23 +71,14 @@ impl Templates {
 }
 
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#x27;")
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#x27;")
 }
 
 /// Escapes plain text and turns http(s) addresses in it into links.
 pub fn linkify(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 64);
     let mut rest = text;
-    while let Some(start) = rest
-        .find("http://")
-        .into_iter()
-        .chain(rest.find("https://"))
-        .min()
-    {
+    while let Some(start) = rest.find("http://").into_iter().chain(rest.find("https://")).min() {
         out.push_str(&escape(&rest[..start]));
         let tail = &rest[start..];
         let end = tail.find(char::is_whitespace).unwrap_or(tail.len());
@@ -181,18 +141,9 @@ mod tests {
 
     #[test]
     fn kyiv_time_follows_summer_time() {
-        assert_eq!(
-            format_datetime("2026-01-15T10:00:00Z", Lang::Uk),
-            "15.01.2026 12:00"
-        );
-        assert_eq!(
-            format_datetime("2026-07-15T10:00:00Z", Lang::Uk),
-            "15.07.2026 13:00"
-        );
-        assert_eq!(
-            format_datetime("2026-07-15T10:00:00Z", Lang::En),
-            "2026-07-15 13:00"
-        );
+        assert_eq!(format_datetime("2026-01-15T10:00:00Z", Lang::Uk), "15.01.2026 12:00");
+        assert_eq!(format_datetime("2026-07-15T10:00:00Z", Lang::Uk), "15.07.2026 13:00");
+        assert_eq!(format_datetime("2026-07-15T10:00:00Z", Lang::En), "2026-07-15 13:00");
         assert_eq!(format_datetime("not a date", Lang::En), "not a date");
     }
 }

@@ -31,11 +31,7 @@ impl Tenant {
         if self.base.is_empty()
             && let Ok(Some(host)) = communities::primary_host(&state.db, self.community.id).await
         {
-            let scheme = if state.config.secure_cookies {
-                "https"
-            } else {
-                "http"
-            };
+            let scheme = if state.config.secure_cookies { "https" } else { "http" };
             return format!("{scheme}://{host}{path}");
         }
         let public = state.config.public_url.trim_end_matches('/');
@@ -55,11 +51,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Tenant {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Tenant>()
-            .cloned()
-            .ok_or(AppError::NotFound)
+        parts.extensions.get::<Tenant>().cloned().ok_or(AppError::NotFound)
     }
 }
 
@@ -71,24 +63,14 @@ pub struct Surfaces {
 }
 
 fn request_host(req: &Request) -> String {
-    let raw = req
-        .headers()
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .or_else(|| req.uri().host())
-        .unwrap_or("");
-    let host = raw
-        .rsplit_once(':')
-        .filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit()))
-        .map_or(raw, |(h, _)| h);
+    let raw = req.headers().get(header::HOST).and_then(|h| h.to_str().ok()).or_else(|| req.uri().host()).unwrap_or("");
+    let host =
+        raw.rsplit_once(':').filter(|(_, port)| port.chars().all(|c| c.is_ascii_digit())).map_or(raw, |(h, _)| h);
     host.trim_end_matches('.').to_ascii_lowercase()
 }
 
 /// Sends the request to the community it is for, or to the platform pages.
-pub async fn dispatch(
-    State((state, surfaces)): State<(AppState, Surfaces)>,
-    mut req: Request,
-) -> Response {
+pub async fn dispatch(State((state, surfaces)): State<(AppState, Surfaces)>, mut req: Request) -> Response {
     let host = request_host(&req);
     match communities::by_host(&state.db, &host).await {
         Ok(Some((community, true))) => {
@@ -99,11 +81,7 @@ pub async fn dispatch(
                 Ok(Some(primary)) => primary,
                 _ => return enter(community, String::new(), req, &surfaces).await,
             };
-            let scheme = if state.config.secure_cookies {
-                "https"
-            } else {
-                "http"
-            };
+            let scheme = if state.config.secure_cookies { "https" } else { "http" };
             let port = req
                 .headers()
                 .get(header::HOST)
@@ -111,13 +89,13 @@ pub async fn dispatch(
                 .and_then(|h| h.rsplit_once(':'))
                 .map(|(_, p)| format!(":{p}"))
                 .unwrap_or_default();
-            let path = req
-                .uri()
-                .path_and_query()
-                .map(|p| p.as_str())
-                .unwrap_or("/");
-            return Redirect::permanent(&format!("{scheme}://{target}{port}{path}"))
-                .into_response();
+            let path = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
+            // 301, not 308: old links and search engines know it best, and only GETs follow aliases.
+            let location = format!("{scheme}://{target}{port}{path}");
+            return match HeaderValue::from_str(&location) {
+                Ok(value) => (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, value)]).into_response(),
+                Err(_) => StatusCode::BAD_REQUEST.into_response(),
+            };
         }
         Ok(None) => {}
         Err(e) => return AppError::from(e).into_response(),
@@ -145,36 +123,19 @@ pub async fn dispatch(
             Err(e) => return AppError::from(e).into_response(),
         }
     }
-    surfaces
-        .platform
-        .clone()
-        .oneshot(req)
-        .await
-        .unwrap_or_else(|e| match e {})
+    surfaces.platform.clone().oneshot(req).await.unwrap_or_else(|e| match e {})
 }
 
-async fn enter(
-    community: Community,
-    base: String,
-    mut req: Request,
-    surfaces: &Surfaces,
-) -> Response {
+async fn enter(community: Community, base: String, mut req: Request, surfaces: &Surfaces) -> Response {
     let disabled = !community.enabled;
     let tenant = Tenant { community, base };
     req.extensions_mut().insert(tenant.clone());
     let mut response = if disabled && !is_infrastructure(req.uri().path()) {
         let mut response = AppError::CommunityDisabled.into_response();
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("3600"));
+        response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("3600"));
         response
     } else {
-        surfaces
-            .community
-            .clone()
-            .oneshot(req)
-            .await
-            .unwrap_or_else(|e| match e {})
+        surfaces.community.clone().oneshot(req).await.unwrap_or_else(|e| match e {})
     };
     response.extensions_mut().insert(tenant);
     response

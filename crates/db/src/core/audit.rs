@@ -32,18 +32,10 @@ pub struct Actor {
 
 impl Actor {
     pub fn cli() -> Self {
-        Self {
-            kind: "cli",
-            id: None,
-            label: "command line".into(),
-        }
+        Self { kind: "cli", id: None, label: "command line".into() }
     }
     pub fn system() -> Self {
-        Self {
-            kind: "system",
-            id: None,
-            label: "system".into(),
-        }
+        Self { kind: "system", id: None, label: "system".into() }
     }
 }
 
@@ -83,22 +75,25 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> DbResult<Vec<AuditEntry>> {
-    let action = filter
-        .action_prefix
-        .as_deref()
-        .map(|a| format!("{}%", a.replace(['%', '_'], "")));
-    let actor = filter
-        .actor
-        .as_deref()
-        .map(|a| format!("%{}%", a.replace(['%', '_'], "")));
+    let action = filter.action_prefix.as_deref().map(|a| format!("{}%", a.replace(['%', '_'], "")));
+    let actor = filter.actor.as_deref().map(|a| format!("%{}%", a.replace(['%', '_'], "")));
     let since = filter.since;
-    Ok(fetch_all!(db, sqlx::query_as::<_, AuditEntry>(
-        "SELECT community_id, id, at, actor_kind, actor_id, actor_label, action, target_type, target_id, summary
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as::<_, AuditEntry>(
+            "SELECT community_id, id, at, actor_kind, actor_id, actor_label, action, target_type, target_id, summary
          FROM audit_log
          WHERE ((community_id IS NULL AND $1 IS NULL) OR community_id = $1)
            AND ($2 IS NULL OR action LIKE $2)
            AND ($3 IS NULL OR actor_label LIKE $3)
            AND ($4 IS NULL OR at >= $4)
-         ORDER BY at DESC, id DESC LIMIT $5 OFFSET $6")
-        .bind(community).bind(&action).bind(&actor).bind(since).bind(limit).bind(offset))?)
+         ORDER BY at DESC, id DESC LIMIT $5 OFFSET $6"
+        )
+        .bind(community)
+        .bind(&action)
+        .bind(&actor)
+        .bind(since)
+        .bind(limit)
+        .bind(offset)
+    )?)
 }

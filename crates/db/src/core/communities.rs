@@ -37,21 +37,14 @@ pub struct Community {
 impl Community {
     pub fn name(&self, lang: Lang) -> &str {
         match lang {
-            Lang::En => self
-                .name_en
-                .as_deref()
-                .filter(|n| !n.is_empty())
-                .unwrap_or(&self.name_uk),
+            Lang::En => self.name_en.as_deref().filter(|n| !n.is_empty()).unwrap_or(&self.name_uk),
             Lang::Uk => &self.name_uk,
         }
     }
 
     /// The statute settings of one module, or `null` when the community set none.
     pub fn statute_of(&self, module: &str) -> &serde_json::Value {
-        self.statute
-            .0
-            .get(module)
-            .unwrap_or(&serde_json::Value::Null)
+        self.statute.0.get(module).unwrap_or(&serde_json::Value::Null)
     }
 }
 
@@ -83,45 +76,66 @@ pub async fn create(db: &Db, new: NewCommunity, now: DateTime<Utc>) -> DbResult<
         enabled: true,
         created_at: now,
     };
-    execute!(db, sqlx::query(
-        "INSERT INTO communities (id, slug, name_uk, name_en, coat_of_arms, contacts, statute, enabled, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
-        .bind(row.id).bind(&row.slug).bind(&row.name_uk).bind(&row.name_en).bind(&row.coat_of_arms)
-        .bind(&row.contacts).bind(&row.statute).bind(row.enabled).bind(row.created_at))?;
+    execute!(
+        db,
+        sqlx::query(
+            "INSERT INTO communities (id, slug, name_uk, name_en, coat_of_arms, contacts, statute, enabled, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"
+        )
+        .bind(row.id)
+        .bind(&row.slug)
+        .bind(&row.name_uk)
+        .bind(&row.name_en)
+        .bind(&row.coat_of_arms)
+        .bind(&row.contacts)
+        .bind(&row.statute)
+        .bind(row.enabled)
+        .bind(row.created_at)
+    )?;
     Ok(row)
 }
 
 pub async fn list(db: &Db) -> DbResult<Vec<Community>> {
-    Ok(fetch_all!(db, sqlx::query_as::<_, Community>(
-        "SELECT id, slug, name_uk, name_en, coat_of_arms, contacts, statute, enabled, created_at
-         FROM communities ORDER BY name_uk"))?)
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as::<_, Community>(
+            "SELECT id, slug, name_uk, name_en, coat_of_arms, contacts, statute, enabled, created_at
+         FROM communities ORDER BY name_uk"
+        )
+    )?)
 }
 
 pub async fn by_slug(db: &Db, slug: &str) -> DbResult<Option<Community>> {
-    Ok(fetch_optional!(db, sqlx::query_as::<_, Community>(
-        "SELECT id, slug, name_uk, name_en, coat_of_arms, contacts, statute, enabled, created_at
-         FROM communities WHERE slug = $1").bind(slug))?)
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_as::<_, Community>(
+            "SELECT id, slug, name_uk, name_en, coat_of_arms, contacts, statute, enabled, created_at
+         FROM communities WHERE slug = $1"
+        )
+        .bind(slug)
+    )?)
 }
 
 pub async fn by_id(db: &Db, id: CommunityId) -> DbResult<Option<Community>> {
-    Ok(fetch_optional!(db, sqlx::query_as::<_, Community>(
-        "SELECT id, slug, name_uk, name_en, coat_of_arms, contacts, statute, enabled, created_at
-         FROM communities WHERE id = $1").bind(id))?)
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_as::<_, Community>(
+            "SELECT id, slug, name_uk, name_en, coat_of_arms, contacts, statute, enabled, created_at
+         FROM communities WHERE id = $1"
+        )
+        .bind(id)
+    )?)
 }
 
 /// The community a host name belongs to, and whether that host is its primary one.
 pub async fn by_host(db: &Db, host: &str) -> DbResult<Option<(Community, bool)>> {
     let found: Option<Host> = fetch_optional!(
         db,
-        sqlx::query_as::<_, Host>(
-            "SELECT host, community_id, is_primary FROM community_hosts WHERE host = $1"
-        )
-        .bind(host)
+        sqlx::query_as::<_, Host>("SELECT host, community_id, is_primary FROM community_hosts WHERE host = $1")
+            .bind(host)
     )?;
     let Some(found) = found else { return Ok(None) };
-    Ok(by_id(db, found.community_id)
-        .await?
-        .map(|c| (c, found.is_primary)))
+    Ok(by_id(db, found.community_id).await?.map(|c| (c, found.is_primary)))
 }
 
 pub async fn hosts(db: &Db, community: CommunityId) -> DbResult<Vec<Host>> {
@@ -138,8 +152,7 @@ pub async fn hosts(db: &Db, community: CommunityId) -> DbResult<Vec<Host>> {
 pub async fn primary_host(db: &Db, community: CommunityId) -> DbResult<Option<String>> {
     let row: Option<(String,)> = fetch_optional!(
         db,
-        sqlx::query_as("SELECT host FROM community_hosts WHERE community_id = $1 AND is_primary")
-            .bind(community)
+        sqlx::query_as("SELECT host FROM community_hosts WHERE community_id = $1 AND is_primary").bind(community)
     )?;
     Ok(row.map(|r| r.0))
 }
@@ -177,20 +190,13 @@ async fn set_host(db: &Db, community: CommunityId, host: &str, primary: bool) ->
 pub async fn remove_host(db: &Db, community: CommunityId, host: &str) -> DbResult<bool> {
     let affected = execute!(
         db,
-        sqlx::query("DELETE FROM community_hosts WHERE community_id = $1 AND host = $2")
-            .bind(community)
-            .bind(host)
+        sqlx::query("DELETE FROM community_hosts WHERE community_id = $1 AND host = $2").bind(community).bind(host)
     )?;
     Ok(affected > 0)
 }
 
 pub async fn set_enabled(db: &Db, community: CommunityId, enabled: bool) -> DbResult<()> {
-    execute!(
-        db,
-        sqlx::query("UPDATE communities SET enabled = $2 WHERE id = $1")
-            .bind(community)
-            .bind(enabled)
-    )?;
+    execute!(db, sqlx::query("UPDATE communities SET enabled = $2 WHERE id = $1").bind(community).bind(enabled))?;
     Ok(())
 }
 
@@ -202,19 +208,22 @@ pub async fn update_details(
     coat_of_arms: Option<&str>,
     contacts: &Contacts,
 ) -> DbResult<()> {
-    execute!(db, sqlx::query(
-        "UPDATE communities SET name_uk = $2, name_en = $3, coat_of_arms = $4, contacts = $5 WHERE id = $1")
-        .bind(community).bind(name_uk).bind(name_en).bind(coat_of_arms).bind(Json(contacts)))?;
+    execute!(
+        db,
+        sqlx::query(
+            "UPDATE communities SET name_uk = $2, name_en = $3, coat_of_arms = $4, contacts = $5 WHERE id = $1"
+        )
+        .bind(community)
+        .bind(name_uk)
+        .bind(name_en)
+        .bind(coat_of_arms)
+        .bind(Json(contacts))
+    )?;
     Ok(())
 }
 
 /// Replaces the statute settings of one module, leaving the other modules' settings as they are.
-pub async fn set_statute(
-    db: &Db,
-    community: CommunityId,
-    module: &str,
-    value: serde_json::Value,
-) -> DbResult<()> {
+pub async fn set_statute(db: &Db, community: CommunityId, module: &str, value: serde_json::Value) -> DbResult<()> {
     write_tx!(db, tx => {
         let (Json(mut statute),): (Json<serde_json::Value>,) =
             sqlx::query_as("SELECT statute FROM communities WHERE id = $1")

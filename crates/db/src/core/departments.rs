@@ -45,35 +45,33 @@ pub async fn list(db: &Db, community: CommunityId) -> DbResult<Vec<Department>> 
 pub async fn delete(db: &Db, community: CommunityId, id: Uuid) -> DbResult<bool> {
     let n = execute!(
         db,
-        sqlx::query("DELETE FROM departments WHERE community_id = $1 AND id = $2")
-            .bind(community)
-            .bind(id)
+        sqlx::query("DELETE FROM departments WHERE community_id = $1 AND id = $2").bind(community).bind(id)
     )?;
     Ok(n > 0)
 }
 
-pub async fn add_officer(
-    db: &Db,
-    community: CommunityId,
-    department: Uuid,
-    user: UserId,
-) -> DbResult<()> {
-    execute!(db, sqlx::query(
-        "INSERT INTO department_officers (community_id, department_id, user_id) VALUES ($1, $2, $3)
-         ON CONFLICT DO NOTHING")
-        .bind(community).bind(department).bind(user))?;
+pub async fn add_officer(db: &Db, community: CommunityId, department: Uuid, user: UserId) -> DbResult<()> {
+    execute!(
+        db,
+        sqlx::query(
+            "INSERT INTO department_officers (community_id, department_id, user_id) VALUES ($1, $2, $3)
+         ON CONFLICT DO NOTHING"
+        )
+        .bind(community)
+        .bind(department)
+        .bind(user)
+    )?;
     Ok(())
 }
 
-pub async fn remove_officer(
-    db: &Db,
-    community: CommunityId,
-    department: Uuid,
-    user: UserId,
-) -> DbResult<()> {
-    execute!(db, sqlx::query(
-        "DELETE FROM department_officers WHERE community_id = $1 AND department_id = $2 AND user_id = $3")
-        .bind(community).bind(department).bind(user))?;
+pub async fn remove_officer(db: &Db, community: CommunityId, department: Uuid, user: UserId) -> DbResult<()> {
+    execute!(
+        db,
+        sqlx::query("DELETE FROM department_officers WHERE community_id = $1 AND department_id = $2 AND user_id = $3")
+            .bind(community)
+            .bind(department)
+            .bind(user)
+    )?;
     Ok(())
 }
 
@@ -98,9 +96,11 @@ pub async fn officers(db: &Db, community: CommunityId) -> DbResult<Vec<Officer>>
 
 /// The departments an officer works for.
 pub async fn departments_of(db: &Db, community: CommunityId, user: UserId) -> DbResult<Vec<Uuid>> {
-    let rows: Vec<(Uuid,)> =
-        fetch_all!(db, sqlx::query_as(
-        "SELECT department_id FROM department_officers WHERE community_id = $1 AND user_id = $2")
-        .bind(community).bind(user))?;
+    let rows: Vec<(Uuid,)> = fetch_all!(
+        db,
+        sqlx::query_as("SELECT department_id FROM department_officers WHERE community_id = $1 AND user_id = $2")
+            .bind(community)
+            .bind(user)
+    )?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }

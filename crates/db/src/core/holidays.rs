@@ -24,9 +24,7 @@ pub async fn upsert(db: &Db, day: &CalendarDay) -> DbResult<()> {
 pub async fn list(db: &Db) -> DbResult<Vec<CalendarDay>> {
     Ok(fetch_all!(
         db,
-        sqlx::query_as::<_, CalendarDay>(
-            "SELECT day, name_uk, name_en, is_working FROM public_holidays ORDER BY day"
-        )
+        sqlx::query_as::<_, CalendarDay>("SELECT day, name_uk, name_en, is_working FROM public_holidays ORDER BY day")
     )?)
 }
 

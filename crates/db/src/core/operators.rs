@@ -20,13 +20,7 @@ pub struct Operator {
     pub created_at: DateTime<Utc>,
 }
 
-pub async fn create(
-    db: &Db,
-    email: &str,
-    full_name: &str,
-    password_hash: &str,
-    now: DateTime<Utc>,
-) -> DbResult<Uuid> {
+pub async fn create(db: &Db, email: &str, full_name: &str, password_hash: &str, now: DateTime<Utc>) -> DbResult<Uuid> {
     let id = hromada_kernel::new_id();
     execute!(db, sqlx::query(
         "INSERT INTO operators (id, email_norm, full_name, password_hash, failed_logins, created_at) VALUES ($1, $2, $3, $4, 0, $5)")
@@ -64,12 +58,7 @@ pub async fn count(db: &Db) -> DbResult<i64> {
     Ok(n)
 }
 
-pub async fn record_failed_login(
-    db: &Db,
-    id: Uuid,
-    max_failures: i64,
-    lock_until: DateTime<Utc>,
-) -> DbResult<i64> {
+pub async fn record_failed_login(db: &Db, id: Uuid, max_failures: i64, lock_until: DateTime<Utc>) -> DbResult<i64> {
     let (n,): (i64,) = fetch_one!(
         db,
         sqlx::query_as(
@@ -85,10 +74,6 @@ pub async fn record_failed_login(
 }
 
 pub async fn reset_failed_logins(db: &Db, id: Uuid) -> DbResult<()> {
-    execute!(
-        db,
-        sqlx::query("UPDATE operators SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-            .bind(id)
-    )?;
+    execute!(db, sqlx::query("UPDATE operators SET failed_logins = 0, locked_until = NULL WHERE id = $1").bind(id))?;
     Ok(())
 }

@@ -31,10 +31,19 @@ pub async fn enqueue(
     now: DateTime<Utc>,
 ) -> DbResult<Uuid> {
     let id = hromada_kernel::new_id();
-    execute!(db, sqlx::query(
-        "INSERT INTO outbox (community_id, id, to_addr, subject, body_text, created_at, next_attempt_at, attempts)
-         VALUES ($1, $2, $3, $4, $5, $6, $6, 0)")
-        .bind(community).bind(id).bind(to).bind(subject).bind(body).bind(now))?;
+    execute!(
+        db,
+        sqlx::query(
+            "INSERT INTO outbox (community_id, id, to_addr, subject, body_text, created_at, next_attempt_at, attempts)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, 0)"
+        )
+        .bind(community)
+        .bind(id)
+        .bind(to)
+        .bind(subject)
+        .bind(body)
+        .bind(now)
+    )?;
     Ok(id)
 }
 
@@ -55,22 +64,28 @@ pub async fn due(db: &Db, now: DateTime<Utc>, limit: i64) -> DbResult<Vec<Mail>>
 }
 
 pub async fn mark_sent(db: &Db, id: Uuid, now: DateTime<Utc>) -> DbResult<()> {
-    execute!(db, sqlx::query("UPDATE outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1")
-        .bind(id).bind(now))?;
+    execute!(
+        db,
+        sqlx::query("UPDATE outbox SET sent_at = $2, attempts = attempts + 1, last_error = NULL WHERE id = $1")
+            .bind(id)
+            .bind(now)
+    )?;
     Ok(())
 }
 
 pub async fn mark_failed(db: &Db, id: Uuid, error: &str, retry_at: DateTime<Utc>) -> DbResult<()> {
-    execute!(db, sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1")
-        .bind(id).bind(error).bind(retry_at))?;
+    execute!(
+        db,
+        sqlx::query("UPDATE outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(error)
+            .bind(retry_at)
+    )?;
     Ok(())
 }
 
 /// Messages not sent yet.
 pub async fn pending_count(db: &Db) -> DbResult<i64> {
-    let (n,): (i64,) = crate::fetch_one!(
-        db,
-        sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL")
-    )?;
+    let (n,): (i64,) = crate::fetch_one!(db, sqlx::query_as("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL"))?;
     Ok(n)
 }

@@ -4,29 +4,28 @@ use hromada_kernel::{CommunityId, Role, UserId};
 use serde::Serialize;
 use sqlx::FromRow;
 
-pub async fn grant(
-    db: &Db,
-    community: CommunityId,
-    user: UserId,
-    role: Role,
-    now: DateTime<Utc>,
-) -> DbResult<bool> {
-    let n = execute!(db, sqlx::query(
-        "INSERT INTO user_roles (community_id, user_id, role, granted_at) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (community_id, user_id, role) DO NOTHING")
-        .bind(community).bind(user).bind(role.code()).bind(now))?;
+pub async fn grant(db: &Db, community: CommunityId, user: UserId, role: Role, now: DateTime<Utc>) -> DbResult<bool> {
+    let n = execute!(
+        db,
+        sqlx::query(
+            "INSERT INTO user_roles (community_id, user_id, role, granted_at) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (community_id, user_id, role) DO NOTHING"
+        )
+        .bind(community)
+        .bind(user)
+        .bind(role.code())
+        .bind(now)
+    )?;
     Ok(n > 0)
 }
 
 pub async fn revoke(db: &Db, community: CommunityId, user: UserId, role: Role) -> DbResult<bool> {
     let n = execute!(
         db,
-        sqlx::query(
-            "DELETE FROM user_roles WHERE community_id = $1 AND user_id = $2 AND role = $3"
-        )
-        .bind(community)
-        .bind(user)
-        .bind(role.code())
+        sqlx::query("DELETE FROM user_roles WHERE community_id = $1 AND user_id = $2 AND role = $3")
+            .bind(community)
+            .bind(user)
+            .bind(role.code())
     )?;
     Ok(n > 0)
 }
@@ -34,11 +33,9 @@ pub async fn revoke(db: &Db, community: CommunityId, user: UserId, role: Role) -
 pub async fn roles_of(db: &Db, community: CommunityId, user: UserId) -> DbResult<Vec<Role>> {
     let rows: Vec<(String,)> = fetch_all!(
         db,
-        sqlx::query_as(
-            "SELECT role FROM user_roles WHERE community_id = $1 AND user_id = $2 ORDER BY role"
-        )
-        .bind(community)
-        .bind(user)
+        sqlx::query_as("SELECT role FROM user_roles WHERE community_id = $1 AND user_id = $2 ORDER BY role")
+            .bind(community)
+            .bind(user)
     )?;
     Ok(rows.iter().filter_map(|(r,)| Role::parse(r)).collect())
 }

@@ -20,10 +20,7 @@ pub struct Session {
 /// Who a session belongs to: a community's account or a platform operator.
 #[derive(Debug, Clone, Copy)]
 pub enum Holder {
-    User {
-        community: CommunityId,
-        user: UserId,
-    },
+    User { community: CommunityId, user: UserId },
     Operator(Uuid),
 }
 
@@ -38,10 +35,19 @@ pub async fn create(
         Holder::User { community, user } => (Some(community), Some(user), None),
         Holder::Operator(id) => (None, None, Some(id)),
     };
-    execute!(db, sqlx::query(
-        "INSERT INTO sessions (token_hash, community_id, user_id, operator_id, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(token_hash).bind(community).bind(user).bind(operator).bind(now).bind(expires_at))?;
+    execute!(
+        db,
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, community_id, user_id, operator_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)"
+        )
+        .bind(token_hash)
+        .bind(community)
+        .bind(user)
+        .bind(operator)
+        .bind(now)
+        .bind(expires_at)
+    )?;
     Ok(())
 }
 
@@ -59,10 +65,7 @@ pub async fn find(db: &Db, token_hash: &[u8], now: DateTime<Utc>) -> DbResult<Op
 }
 
 pub async fn delete(db: &Db, token_hash: &[u8]) -> DbResult<()> {
-    execute!(
-        db,
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash)
-    )?;
+    execute!(db, sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash))?;
     Ok(())
 }
 
@@ -70,15 +73,10 @@ pub async fn delete(db: &Db, token_hash: &[u8]) -> DbResult<()> {
 pub async fn delete_for_user(db: &Db, community: CommunityId, user: UserId) -> DbResult<u64> {
     Ok(execute!(
         db,
-        sqlx::query("DELETE FROM sessions WHERE community_id = $1 AND user_id = $2")
-            .bind(community)
-            .bind(user)
+        sqlx::query("DELETE FROM sessions WHERE community_id = $1 AND user_id = $2").bind(community).bind(user)
     )?)
 }
 
 pub async fn purge_expired(db: &Db, now: DateTime<Utc>) -> DbResult<u64> {
-    Ok(execute!(
-        db,
-        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now)
-    )?)
+    Ok(execute!(db, sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now))?)
 }

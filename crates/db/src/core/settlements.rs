@@ -36,19 +36,32 @@ pub async fn create(
     starosta_district: Option<&str>,
 ) -> DbResult<Uuid> {
     let id = hromada_kernel::new_id();
-    execute!(db, sqlx::query(
-        "INSERT INTO settlements (community_id, id, name_uk, name_en, kind, starosta_district, position)
+    execute!(
+        db,
+        sqlx::query(
+            "INSERT INTO settlements (community_id, id, name_uk, name_en, kind, starosta_district, position)
          VALUES ($1, $2, $3, $4, $5, $6,
-                 (SELECT COALESCE(MAX(position), 0) + 1 FROM settlements WHERE community_id = $1))")
-        .bind(community).bind(id).bind(name_uk).bind(name_en).bind(kind).bind(starosta_district))?;
+                 (SELECT COALESCE(MAX(position), 0) + 1 FROM settlements WHERE community_id = $1))"
+        )
+        .bind(community)
+        .bind(id)
+        .bind(name_uk)
+        .bind(name_en)
+        .bind(kind)
+        .bind(starosta_district)
+    )?;
     Ok(id)
 }
 
 pub async fn list(db: &Db, community: CommunityId) -> DbResult<Vec<Settlement>> {
-    Ok(fetch_all!(db, sqlx::query_as::<_, Settlement>(
-        "SELECT community_id, id, name_uk, name_en, kind, starosta_district, position FROM settlements
-         WHERE community_id = $1 ORDER BY position")
-        .bind(community))?)
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as::<_, Settlement>(
+            "SELECT community_id, id, name_uk, name_en, kind, starosta_district, position FROM settlements
+         WHERE community_id = $1 ORDER BY position"
+        )
+        .bind(community)
+    )?)
 }
 
 /// Removes a settlement nobody lives in; one with residents is a conflict, reported as `NotFound`'s
@@ -65,9 +78,7 @@ pub async fn delete(db: &Db, community: CommunityId, id: Uuid) -> DbResult<bool>
     }
     let n = execute!(
         db,
-        sqlx::query("DELETE FROM settlements WHERE community_id = $1 AND id = $2")
-            .bind(community)
-            .bind(id)
+        sqlx::query("DELETE FROM settlements WHERE community_id = $1 AND id = $2").bind(community).bind(id)
     )?;
     Ok(n > 0)
 }

@@ -32,10 +32,19 @@ pub async fn create_account_token(
     now: DateTime<Utc>,
     expires_at: DateTime<Utc>,
 ) -> DbResult<()> {
-    execute!(db, sqlx::query(
-        "INSERT INTO account_tokens (token_hash, community_id, user_id, purpose, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5, $6)")
-        .bind(token_hash).bind(community).bind(user).bind(purpose.code()).bind(now).bind(expires_at))?;
+    execute!(
+        db,
+        sqlx::query(
+            "INSERT INTO account_tokens (token_hash, community_id, user_id, purpose, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $6)"
+        )
+        .bind(token_hash)
+        .bind(community)
+        .bind(user)
+        .bind(purpose.code())
+        .bind(now)
+        .bind(expires_at)
+    )?;
     Ok(())
 }
 
@@ -48,11 +57,18 @@ pub async fn consume_account_token(
     purpose: Purpose,
     now: DateTime<Utc>,
 ) -> DbResult<Option<UserId>> {
-    let row: Option<(Uuid,)> = fetch_optional!(db, sqlx::query_as(
-        "UPDATE account_tokens SET used_at = $4
+    let row: Option<(Uuid,)> = fetch_optional!(
+        db,
+        sqlx::query_as(
+            "UPDATE account_tokens SET used_at = $4
          WHERE token_hash = $1 AND community_id = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $4
-         RETURNING user_id")
-        .bind(token_hash).bind(community).bind(purpose.code()).bind(now))?;
+         RETURNING user_id"
+        )
+        .bind(token_hash)
+        .bind(community)
+        .bind(purpose.code())
+        .bind(now)
+    )?;
     Ok(row.map(|r| r.0))
 }
 
@@ -81,11 +97,7 @@ pub async fn create_api_token(
     Ok(id)
 }
 
-pub async fn api_tokens_of(
-    db: &Db,
-    community: CommunityId,
-    user: UserId,
-) -> DbResult<Vec<ApiToken>> {
+pub async fn api_tokens_of(db: &Db, community: CommunityId, user: UserId) -> DbResult<Vec<ApiToken>> {
     Ok(fetch_all!(
         db,
         sqlx::query_as::<_, ApiToken>(
@@ -97,12 +109,7 @@ pub async fn api_tokens_of(
     )?)
 }
 
-pub async fn revoke_api_token(
-    db: &Db,
-    community: CommunityId,
-    user: UserId,
-    id: Uuid,
-) -> DbResult<bool> {
+pub async fn revoke_api_token(db: &Db, community: CommunityId, user: UserId, id: Uuid) -> DbResult<bool> {
     let n = execute!(
         db,
         sqlx::query("DELETE FROM api_tokens WHERE community_id = $1 AND user_id = $2 AND id = $3")
@@ -120,9 +127,15 @@ pub async fn api_token_user(
     token_hash: &[u8],
     now: DateTime<Utc>,
 ) -> DbResult<Option<UserId>> {
-    let row: Option<(Uuid,)> = fetch_optional!(db, sqlx::query_as(
-        "UPDATE api_tokens SET last_used_at = $3 WHERE community_id = $1 AND token_hash = $2 RETURNING user_id")
-        .bind(community).bind(token_hash).bind(now))?;
+    let row: Option<(Uuid,)> = fetch_optional!(
+        db,
+        sqlx::query_as(
+            "UPDATE api_tokens SET last_used_at = $3 WHERE community_id = $1 AND token_hash = $2 RETURNING user_id"
+        )
+        .bind(community)
+        .bind(token_hash)
+        .bind(now)
+    )?;
     Ok(row.map(|r| r.0))
 }
 
@@ -133,8 +146,14 @@ pub async fn create_eid_request(
     user: UserId,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    execute!(db, sqlx::query("INSERT INTO eid_requests (state, community_id, user_id, created_at) VALUES ($1, $2, $3, $4)")
-        .bind(state).bind(community).bind(user).bind(now))?;
+    execute!(
+        db,
+        sqlx::query("INSERT INTO eid_requests (state, community_id, user_id, created_at) VALUES ($1, $2, $3, $4)")
+            .bind(state)
+            .bind(community)
+            .bind(user)
+            .bind(now)
+    )?;
     Ok(())
 }
 
@@ -145,8 +164,14 @@ pub async fn take_eid_request(
     state: &str,
     not_before: DateTime<Utc>,
 ) -> DbResult<Option<UserId>> {
-    let row: Option<(Uuid,)> = fetch_optional!(db, sqlx::query_as(
-        "DELETE FROM eid_requests WHERE state = $1 AND community_id = $2 AND created_at >= $3 RETURNING user_id")
-        .bind(state).bind(community).bind(not_before))?;
+    let row: Option<(Uuid,)> = fetch_optional!(
+        db,
+        sqlx::query_as(
+            "DELETE FROM eid_requests WHERE state = $1 AND community_id = $2 AND created_at >= $3 RETURNING user_id"
+        )
+        .bind(state)
+        .bind(community)
+        .bind(not_before)
+    )?;
     Ok(row.map(|r| r.0))
 }

@@ -80,12 +80,7 @@ macro_rules! select_users {
 }
 
 /// Creates an account; a taken e-mail is `DbError::Unique` naming `email`.
-pub async fn create(
-    db: &Db,
-    community: CommunityId,
-    new: NewUser,
-    now: DateTime<Utc>,
-) -> DbResult<User> {
+pub async fn create(db: &Db, community: CommunityId, new: NewUser, now: DateTime<Utc>) -> DbResult<User> {
     let id = hromada_kernel::new_id();
     let email_norm = new.email.as_deref().map(normalize_email);
     execute!(db, sqlx::query(
@@ -106,9 +101,7 @@ pub async fn by_id(db: &Db, community: CommunityId, id: UserId) -> DbResult<Opti
     debug_assert!(select_users!("").contains(COLUMNS));
     Ok(fetch_optional!(
         db,
-        sqlx::query_as::<_, User>(select_users!("WHERE community_id = $1 AND id = $2"))
-            .bind(community)
-            .bind(id)
+        sqlx::query_as::<_, User>(select_users!("WHERE community_id = $1 AND id = $2")).bind(community).bind(id)
     )?)
 }
 
@@ -131,13 +124,7 @@ pub async fn by_person_key(db: &Db, community: CommunityId, key: &[u8]) -> DbRes
 }
 
 /// Accounts whose name or e-mail contains `query`, newest first.
-pub async fn search(
-    db: &Db,
-    community: CommunityId,
-    query: &str,
-    limit: i64,
-    offset: i64,
-) -> DbResult<Vec<User>> {
+pub async fn search(db: &Db, community: CommunityId, query: &str, limit: i64, offset: i64) -> DbResult<Vec<User>> {
     let pattern = format!("%{}%", query.trim().to_lowercase().replace(['%', '_'], ""));
     Ok(fetch_all!(
         db,
@@ -153,22 +140,21 @@ pub async fn search(
 }
 
 pub async fn count(db: &Db, community: CommunityId) -> DbResult<i64> {
-    let (n,): (i64,) = fetch_one!(
-        db,
-        sqlx::query_as("SELECT COUNT(*) FROM users WHERE community_id = $1").bind(community)
-    )?;
+    let (n,): (i64,) =
+        fetch_one!(db, sqlx::query_as("SELECT COUNT(*) FROM users WHERE community_id = $1").bind(community))?;
     Ok(n)
 }
 
-pub async fn confirm_email(
-    db: &Db,
-    community: CommunityId,
-    id: UserId,
-    now: DateTime<Utc>,
-) -> DbResult<()> {
-    execute!(db, sqlx::query(
-        "UPDATE users SET email_confirmed_at = COALESCE(email_confirmed_at, $3) WHERE community_id = $1 AND id = $2")
-        .bind(community).bind(id).bind(now))?;
+pub async fn confirm_email(db: &Db, community: CommunityId, id: UserId, now: DateTime<Utc>) -> DbResult<()> {
+    execute!(
+        db,
+        sqlx::query(
+            "UPDATE users SET email_confirmed_at = COALESCE(email_confirmed_at, $3) WHERE community_id = $1 AND id = $2"
+        )
+        .bind(community)
+        .bind(id)
+        .bind(now)
+    )?;
     Ok(())
 }
 
@@ -186,12 +172,7 @@ pub struct Profile<'a> {
     pub lang: &'a str,
 }
 
-pub async fn update_profile(
-    db: &Db,
-    community: CommunityId,
-    id: UserId,
-    p: Profile<'_>,
-) -> DbResult<()> {
+pub async fn update_profile(db: &Db, community: CommunityId, id: UserId, p: Profile<'_>) -> DbResult<()> {
     execute!(
         db,
         sqlx::query(
@@ -233,9 +214,12 @@ pub async fn record_failed_login(
 }
 
 pub async fn reset_failed_logins(db: &Db, community: CommunityId, id: UserId) -> DbResult<()> {
-    execute!(db, sqlx::query(
-        "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE community_id = $1 AND id = $2")
-        .bind(community).bind(id))?;
+    execute!(
+        db,
+        sqlx::query("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE community_id = $1 AND id = $2")
+            .bind(community)
+            .bind(id)
+    )?;
     Ok(())
 }
 
@@ -257,13 +241,26 @@ pub async fn set_person_key(
     now: DateTime<Utc>,
 ) -> DbResult<()> {
     let result = match proof {
-        PersonProof::Eid => execute!(db, sqlx::query(
-            "UPDATE users SET person_key = $3, eid_verified_at = $4 WHERE community_id = $1 AND id = $2")
-            .bind(community).bind(id).bind(key).bind(now)),
-        PersonProof::InPerson { by } => execute!(db, sqlx::query(
-            "UPDATE users SET person_key = $3, verified_in_person_at = $4, verified_in_person_by = $5
-             WHERE community_id = $1 AND id = $2")
-            .bind(community).bind(id).bind(key).bind(now).bind(by)),
+        PersonProof::Eid => execute!(
+            db,
+            sqlx::query("UPDATE users SET person_key = $3, eid_verified_at = $4 WHERE community_id = $1 AND id = $2")
+                .bind(community)
+                .bind(id)
+                .bind(key)
+                .bind(now)
+        ),
+        PersonProof::InPerson { by } => execute!(
+            db,
+            sqlx::query(
+                "UPDATE users SET person_key = $3, verified_in_person_at = $4, verified_in_person_by = $5
+             WHERE community_id = $1 AND id = $2"
+            )
+            .bind(community)
+            .bind(id)
+            .bind(key)
+            .bind(now)
+            .bind(by)
+        ),
     };
     result.map_err(|e| match DbError::from(e) {
         DbError::Unique(_) => DbError::Unique("users.person_key".into()),
@@ -279,19 +276,20 @@ pub async fn set_phone_verified(
     phone: &str,
     now: DateTime<Utc>,
 ) -> DbResult<()> {
-    execute!(db, sqlx::query(
-        "UPDATE users SET phone = $3, phone_verified_at = $4 WHERE community_id = $1 AND id = $2")
-        .bind(community).bind(id).bind(phone).bind(now))?;
+    execute!(
+        db,
+        sqlx::query("UPDATE users SET phone = $3, phone_verified_at = $4 WHERE community_id = $1 AND id = $2")
+            .bind(community)
+            .bind(id)
+            .bind(phone)
+            .bind(now)
+    )?;
     Ok(())
 }
 
 /// Deletes the account; its sessions, tokens and roles go with it.
 pub async fn delete(db: &Db, community: CommunityId, id: UserId) -> DbResult<bool> {
-    let n = execute!(
-        db,
-        sqlx::query("DELETE FROM users WHERE community_id = $1 AND id = $2")
-            .bind(community)
-            .bind(id)
-    )?;
+    let n =
+        execute!(db, sqlx::query("DELETE FROM users WHERE community_id = $1 AND id = $2").bind(community).bind(id))?;
     Ok(n > 0)
 }

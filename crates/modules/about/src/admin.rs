@@ -51,13 +51,7 @@ async fn render(
 ) -> AppResult<Response> {
     let contacts = store::list(&state.db, tenant.community.id).await?;
     let about = tenant.community.statute_of(crate::KEY);
-    let text = |lang: &str| {
-        about
-            .get(lang)
-            .and_then(|v| v.as_str())
-            .unwrap_or("")
-            .to_owned()
-    };
+    let text = |lang: &str| about.get(lang).and_then(|v| v.as_str()).unwrap_or("").to_owned();
     page.render_status(
         status,
         "about/admin.html",
@@ -71,31 +65,14 @@ async fn render(
     )
 }
 
-async fn page_admin(
-    State(state): State<AppState>,
-    page: Page,
-    viewer: Viewer,
-    tenant: Tenant,
-) -> AppResult<Response> {
+async fn page_admin(State(state): State<AppState>, page: Page, viewer: Viewer, tenant: Tenant) -> AppResult<Response> {
     viewer.require(Permission::EditContent)?;
-    render(
-        &state,
-        &page,
-        &tenant,
-        &ContactForm::default(),
-        &FieldErrors::new(),
-        StatusCode::OK,
-    )
-    .await
+    render(&state, &page, &tenant, &ContactForm::default(), &FieldErrors::new(), StatusCode::OK).await
 }
 
 fn actor(viewer: &Viewer) -> Actor {
     let user = viewer.user.as_ref();
-    Actor {
-        kind: "user",
-        id: user.map(|u| u.id),
-        label: user.map(|u| u.full_name.clone()).unwrap_or_default(),
-    }
+    Actor { kind: "user", id: user.map(|u| u.id), label: user.map(|u| u.full_name.clone()).unwrap_or_default() }
 }
 
 async fn add_contact(
@@ -117,15 +94,7 @@ async fn add_contact(
         errors.add("email", "invalid-email");
     }
     if !errors.is_empty() {
-        return render(
-            &state,
-            &page,
-            &tenant,
-            &form,
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return render(&state, &page, &tenant, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
     let new = NewContact {
         name: form.name.trim().into(),
@@ -194,15 +163,8 @@ async fn save_intro(
     if form.intro_uk.len() > 20_000 || form.intro_en.len() > 20_000 {
         let mut errors = FieldErrors::new();
         errors.add("intro_uk", "about-invalid-intro");
-        return render(
-            &state,
-            &page,
-            &tenant,
-            &ContactForm::default(),
-            &errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+        return render(&state, &page, &tenant, &ContactForm::default(), &errors, StatusCode::UNPROCESSABLE_ENTITY)
+            .await;
     }
     let value = serde_json::json!({ "uk": form.intro_uk.trim(), "en": form.intro_en.trim() });
     communities::set_statute(&state.db, tenant.community.id, crate::KEY, value).await?;

@@ -19,10 +19,7 @@ pub struct ContactInfo {
 
 /// People residents can reach in this community, in the order the community lists them.
 #[utoipa::path(get, path = "/api/v1/about/contacts", tag = "about", responses((status = 200, body = Vec<ContactInfo>)))]
-async fn contacts(
-    State(state): State<AppState>,
-    tenant: Tenant,
-) -> AppResult<Json<Vec<ContactInfo>>> {
+async fn contacts(State(state): State<AppState>, tenant: Tenant) -> AppResult<Json<Vec<ContactInfo>>> {
     let list = store::list(&state.db, tenant.community.id).await?;
     Ok(Json(
         list.into_iter()

@@ -31,22 +31,13 @@ impl Module for About {
 
     fn templates(&self) -> TemplateSources {
         vec![
-            (
-                "about/index.html".into(),
-                include_str!("../templates/index.html").into(),
-            ),
-            (
-                "about/admin.html".into(),
-                include_str!("../templates/admin.html").into(),
-            ),
+            ("about/index.html".into(), include_str!("../templates/index.html").into()),
+            ("about/admin.html".into(), include_str!("../templates/admin.html").into()),
         ]
     }
 
     fn locales(&self) -> Locales {
-        vec![
-            (Lang::Uk, include_str!("../locales/uk/about.ftl")),
-            (Lang::En, include_str!("../locales/en/about.ftl")),
-        ]
+        vec![(Lang::Uk, include_str!("../locales/uk/about.ftl")), (Lang::En, include_str!("../locales/en/about.ftl"))]
     }
 
     fn routes(&self) -> axum::Router<AppState> {
@@ -62,18 +53,11 @@ impl Module for About {
     }
 
     fn nav(&self) -> Vec<NavItem> {
-        vec![NavItem {
-            label: "about-nav",
-            path: "/about",
-        }]
+        vec![NavItem { label: "about-nav", path: "/about" }]
     }
 
     fn admin_sections(&self) -> Vec<AdminSection> {
-        vec![AdminSection {
-            label: "about-admin-nav",
-            path: "/admin/about",
-            permission: Permission::EditContent,
-        }]
+        vec![AdminSection { label: "about-admin-nav", path: "/admin/about", permission: Permission::EditContent }]
     }
 
     fn stats<'a>(
@@ -81,12 +65,7 @@ impl Module for About {
         db: &'a Db,
         community: &'a Community,
     ) -> BoxFuture<'a, anyhow::Result<Vec<(&'static str, i64)>>> {
-        Box::pin(async move {
-            Ok(vec![(
-                "about-stat-contacts",
-                store::list(db, community.id).await?.len() as i64,
-            )])
-        })
+        Box::pin(async move { Ok(vec![("about-stat-contacts", store::list(db, community.id).await?.len() as i64)]) })
     }
 
     fn seed_demo<'a>(&'a self, ctx: SeedContext<'a>) -> BoxFuture<'a, anyhow::Result<()>> {
@@ -97,13 +76,7 @@ impl Module for About {
             }
             let people: &[(&str, &str, &str, &str, &str)] = if ctx.main {
                 &[
-                    (
-                        "Олександр Струк",
-                        "Міський голова",
-                        "Mayor",
-                        "+380 64 522 00 01",
-                        "Пн, 10:00–12:00",
-                    ),
+                    ("Олександр Струк", "Міський голова", "Mayor", "+380 64 522 00 01", "Пн, 10:00–12:00"),
                     (
                         "Ірина Коваль",
                         "Секретар міської ради",
@@ -118,23 +91,11 @@ impl Module for About {
                         "+380 64 522 00 10",
                         "Пн–Пт, 8:00–17:00",
                     ),
-                    (
-                        "Гаряча лінія громади",
-                        "Цілодобово",
-                        "Hotline, round the clock",
-                        "1580",
-                        "",
-                    ),
+                    ("Гаряча лінія громади", "Цілодобово", "Hotline, round the clock", "1580", ""),
                 ]
             } else {
                 &[
-                    (
-                        "Микола Ткаченко",
-                        "Міський голова",
-                        "Mayor",
-                        "+380 46 322 11 01",
-                        "Ср, 10:00–12:00",
-                    ),
+                    ("Микола Ткаченко", "Міський голова", "Mayor", "+380 46 322 11 01", "Ср, 10:00–12:00"),
                     (
                         "ЦНАП",
                         "Центр надання адміністративних послуг",

@@ -38,10 +38,14 @@ pub struct NewContact {
 }
 
 pub async fn list(db: &Db, community: CommunityId) -> DbResult<Vec<Contact>> {
-    Ok(fetch_all!(db, sqlx::query_as::<_, Contact>(
-        "SELECT community_id, id, position, name, role_uk, role_en, phone, email, reception_hours
-         FROM about_contacts WHERE community_id = $1 ORDER BY position")
-        .bind(community))?)
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as::<_, Contact>(
+            "SELECT community_id, id, position, name, role_uk, role_en, phone, email, reception_hours
+         FROM about_contacts WHERE community_id = $1 ORDER BY position"
+        )
+        .bind(community)
+    )?)
 }
 
 pub async fn create(db: &Db, community: CommunityId, c: &NewContact) -> DbResult<Uuid> {
@@ -56,9 +60,7 @@ pub async fn create(db: &Db, community: CommunityId, c: &NewContact) -> DbResult
 pub async fn delete(db: &Db, community: CommunityId, id: Uuid) -> DbResult<bool> {
     let n = execute!(
         db,
-        sqlx::query("DELETE FROM about_contacts WHERE community_id = $1 AND id = $2")
-            .bind(community)
-            .bind(id)
+        sqlx::query("DELETE FROM about_contacts WHERE community_id = $1 AND id = $2").bind(community).bind(id)
     )?;
     Ok(n > 0)
 }

@@ -37,12 +37,7 @@ async fn about(State(state): State<AppState>, page: Page, tenant: Tenant) -> App
             context! { name => name, email => &d.email }
         })
         .collect();
-    let text = tenant
-        .community
-        .statute_of(crate::KEY)
-        .get(page.lang.code())
-        .and_then(|t| t.as_str())
-        .unwrap_or("");
+    let text = tenant.community.statute_of(crate::KEY).get(page.lang.code()).and_then(|t| t.as_str()).unwrap_or("");
     let intro = hromada_web::markdown::render(text);
     page.render(
         "about/index.html",

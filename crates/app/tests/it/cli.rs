@@ -1,0 +1,178 @@
+//! The `hromada` binary as an operator uses it.
+
+use std::process::{Command, Output};
+
+fn hromada(data: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_hromada"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("HROMADA_DATABASE_URL")
+        .env("HROMADA_LOG", "warn")
+        .output()
+        .expect("run hromada")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn every_subcommand_has_help() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["demo", "--help"],
+        vec!["migrate", "--help"],
+        vec!["community", "--help"],
+        vec!["community", "create", "--help"],
+        vec!["community", "list", "--help"],
+        vec!["community", "set-host", "--help"],
+        vec!["user", "--help"],
+        vec!["user", "create", "--help"],
+        vec!["user", "set-role", "--help"],
+        vec!["user", "verify", "--help"],
+        vec!["backup", "--help"],
+        vec!["restore", "--help"],
+    ] {
+        let out = hromada(dir.path(), &sub);
+        assert!(out.status.success(), "{sub:?}: {}", stderr(&out));
+        assert!(stdout(&out).contains("Usage"), "{sub:?}");
+    }
+}
+
+#[test]
+fn communities_and_users_are_managed_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(hromada(d, &["migrate"]).status.success());
+    let created =
+        hromada(d, &["community", "create", "--slug", "cli", "--name-uk", "Громада з консолі", "--host", "cli.test"]);
+    assert!(created.status.success(), "{}", stderr(&created));
+    let again = hromada(d, &["community", "create", "--slug", "cli", "--name-uk", "Дубль"]);
+    assert!(!again.status.success());
+    let err = stderr(&again);
+    assert_eq!(err.trim().lines().count(), 1, "a one-line error: {err}");
+    assert!(err.contains("already exists"));
+
+    let user = hromada(
+        d,
+        &[
+            "user",
+            "create",
+            "--community",
+            "cli",
+            "--email",
+            "a@cli.test",
+            "--name",
+            "Адмін",
+            "--password",
+            "long enough password",
+            "--role",
+            "admin",
+        ],
+    );
+    assert!(user.status.success(), "{}", stderr(&user));
+    let bad_role = hromada(d, &["user", "set-role", "--community", "cli", "--email", "a@cli.test", "--role", "king"]);
+    assert!(!bad_role.status.success());
+    assert!(stderr(&bad_role).contains("unknown role king"));
+    assert!(
+        hromada(d, &["user", "set-role", "--community", "cli", "--email", "a@cli.test", "--role", "editor"])
+            .status
+            .success()
+    );
+    assert!(
+        hromada(d, &["user", "verify", "--community", "cli", "--email", "a@cli.test", "--tax-number", "1111111111"])
+            .status
+            .success()
+    );
+    let op = hromada(
+        d,
+        &[
+            "user",
+            "create",
+            "--platform-admin",
+            "--email",
+            "op@cli.test",
+            "--name",
+            "Оператор",
+            "--password",
+            "long enough password",
+        ],
+    );
+    assert!(op.status.success(), "{}", stderr(&op));
+    let short = hromada(
+        d,
+        &["user", "create", "--community", "cli", "--email", "b@cli.test", "--name", "Б", "--password", "short"],
+    );
+    assert!(!short.status.success());
+
+    let hosts = hromada(d, &["community", "set-host", "--slug", "cli", "--host", "www.cli.test", "--alias"]);
+    assert!(hosts.status.success());
+    let list = stdout(&hromada(d, &["community", "list"]));
+    assert!(list.contains("cli\tГромада з консолі\tcli.test, www.cli.test (alias)"), "{list}");
+
+    let missing = hromada(d, &["user", "verify", "--community", "nope", "--email", "x@y.z"]);
+    assert!(!missing.status.success());
+    assert!(stderr(&missing).contains("no community with the slug nope"));
+    let nonsense = hromada(d, &["community", "frobnicate"]);
+    assert!(!nonsense.status.success());
+}
+
+#[test]
+fn backup_and_restore_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().join("data");
+    assert!(hromada(&d, &["community", "create", "--slug", "keep", "--name-uk", "Збережена"]).status.success());
+    let file = dir.path().join("backup.sqlite");
+    let backup = hromada(&d, &["backup", "--to", file.to_str().unwrap()]);
+    assert!(backup.status.success(), "{}", stderr(&backup));
+    assert!(
+        !hromada(&d, &["backup", "--to", file.to_str().unwrap()]).status.success(),
+        "an existing file is not overwritten"
+    );
+
+    let other = dir.path().join("other");
+    let restore = hromada(&other, &["restore", "--from", file.to_str().unwrap()]);
+    assert!(restore.status.success(), "{}", stderr(&restore));
+    assert!(stdout(&hromada(&other, &["community", "list"])).contains("Збережена"));
+
+    let junk = dir.path().join("junk.sqlite");
+    std::fs::write(&junk, b"not a database").unwrap();
+    assert!(!hromada(&other, &["restore", "--from", junk.to_str().unwrap()]).status.success());
+}
+
+#[test]
+fn the_server_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let child = Command::new(env!("CARGO_BIN_EXE_hromada"))
+        .args(["serve", "--bind", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(dir.path())
+        .env("HROMADA_LOG", "info")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut up = false;
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            up = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(up, "the server started");
+    let pid = child.id().to_string();
+    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "exit: {:?} {}", out.status, stderr(&out));
+    assert!(stderr(&out).contains("stopped"), "{}", stderr(&out));
+}

@@ -1,0 +1,11 @@
+//! Integration tests of the whole application, through HTTP as a browser or a script would.
+//! Every test runs on SQLite, and on PostgreSQL too when `HROMADA_TEST_POSTGRES_URL` is set.
+
+mod accounts;
+mod admin;
+mod cli;
+mod identity;
+mod platform;
+mod schema;
+mod shell;
+mod tenancy;
