@@ -4,7 +4,9 @@
 mod accounts;
 mod admin;
 mod cli;
+mod demo;
 mod identity;
+mod mail;
 mod platform;
 mod schema;
 mod shell;
