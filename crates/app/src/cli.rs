@@ -128,6 +128,9 @@ pub enum UserCommand {
         /// Verify the person by this tax number (RNOKPP), as checked against a document.
         #[arg(long)]
         tax_number: Option<String>,
+        /// Mark this phone number as the account's own, verified.
+        #[arg(long)]
+        phone: Option<String>,
     },
 }
 
@@ -356,12 +359,30 @@ async fn user(db: &Db, settings: &Settings, cmd: UserCommand) -> anyhow::Result<
             }
             println!("{email}: {} {}", if revoke { "no longer" } else { "now" }, role.code());
         }
-        UserCommand::Verify { community, email, tax_number } => {
+        UserCommand::Verify { community, email, tax_number, phone } => {
             let c = find_community(db, &community).await?;
             let u = users::by_email(db, c.id, &email)
                 .await?
                 .with_context(|| format!("no account {email} in {community}"))?;
             users::confirm_email(db, c.id, u.id, now).await?;
+            if let Some(phone) = phone {
+                let digits: String = phone.chars().filter(|c| c.is_ascii_digit() || *c == '+').collect();
+                if digits.trim_start_matches('+').len() < 9 {
+                    bail!("{phone} is not a phone number");
+                }
+                users::set_phone_verified(db, c.id, u.id, &digits, now).await?;
+                audit::record(
+                    db,
+                    Some(c.id),
+                    &Actor::cli(),
+                    "user.verify_phone",
+                    "user",
+                    Some(&u.id.to_string()),
+                    &email,
+                    now,
+                )
+                .await?;
+            }
             if let Some(number) = tax_number {
                 let secret = settings.resolve_secret()?;
                 let key = hromada_web::auth::person_key(&secret, &number).context("a tax number has 10 digits")?;

@@ -59,6 +59,7 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
     let body_limit = config.body_limit;
 
     let mut builder = AppStateBuilder::new(db, clock, config, templates, i18n);
+    builder.gated_actions.extend(hromada_platform::gated_actions());
     for m in &modules {
         builder.nav.extend(m.nav());
         builder.admin_sections.extend(m.admin_sections());

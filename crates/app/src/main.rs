@@ -9,7 +9,17 @@ async fn main() -> std::process::ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = hromada_app::cli::Cli::parse();
+    let cli = match hromada_app::cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => e.exit(),
+        Err(e) => {
+            // One line is enough to say what is wrong; `--help` tells the rest.
+            let text = e.render().to_string();
+            let first = text.lines().next().unwrap_or("error: bad arguments").trim_end();
+            eprintln!("{first} (see `hromada --help`)");
+            return std::process::ExitCode::from(2);
+        }
+    };
     match hromada_app::cli::run(cli).await {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -91,7 +91,19 @@ pub async fn run(db: &Db, migrations: &[Migration]) -> anyhow::Result<usize> {
         }};
     }
 
-    crate::execute!(db, sqlx::query(CREATE_LEDGER))?;
+    match db {
+        Db::Sqlite(pool) => {
+            sqlx::query(CREATE_LEDGER).execute(pool).await?;
+        }
+        Db::Postgres(pool) => {
+            // Several app nodes may start together on an empty database: the ledger itself is
+            // created under the same lock that orders the migrations.
+            let mut tx = pool.begin().await?;
+            sqlx::query("SELECT pg_advisory_xact_lock(724306)").execute(&mut *tx).await?;
+            sqlx::query(CREATE_LEDGER).execute(&mut *tx).await?;
+            tx.commit().await?;
+        }
+    }
     let mut applied = 0;
     for m in migrations {
         let sum = checksum(m, db);
@@ -125,7 +137,7 @@ pub async fn schema_outline(db: &Db) -> DbResult<Vec<(String, String)>> {
         Db::Sqlite(pool) => {
             sqlx::query_as(
                 "SELECT m.name, p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p
-                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '%_fts%'",
+                 WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.name NOT LIKE '%\\_fts%' ESCAPE '\\'",
             )
             .fetch_all(pool)
             .await?

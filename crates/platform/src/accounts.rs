@@ -565,6 +565,7 @@ async fn create_token(
     Form(form): Form<TokenForm>,
 ) -> AppResult<Response> {
     let user = page.viewer.require_user()?.clone();
+    hromada_web::module::require_level(&page.viewer, &tenant.community, &crate::API_TOKENS)?;
     let community = tenant.community.id;
     let name = form.name.trim();
     if !(1..=100).contains(&name.chars().count()) {

@@ -74,15 +74,17 @@ fn render(page: &Page, viewer: &Viewer, status: StatusCode, template: &str, extr
 async fn dashboard(State(state): State<AppState>, page: Page, viewer: Viewer, tenant: Tenant) -> AppResult<Response> {
     viewer.require(Permission::EnterAdmin)?;
     let community = tenant.community.id;
-    let mut stats = vec![
-        context! { label => page.t("stat-users"), value => users::count(&state.db, community).await? },
-        context! { label => page.t("stat-staff"), value => roles::staff(&state.db, community).await?.len() },
-        context! { label => page.t("stat-departments"), value => departments::list(&state.db, community).await?.len() },
-        context! { label => page.t("stat-settlements"), value => settlements::list(&state.db, community).await?.len() },
+    let figures = [
+        ("stat-users", users::count(&state.db, community).await?),
+        ("stat-staff", roles::staff(&state.db, community).await?.len() as i64),
+        ("stat-departments", departments::list(&state.db, community).await?.len() as i64),
+        ("stat-settlements", settlements::list(&state.db, community).await?.len() as i64),
     ];
+    let mut stats: Vec<Value> =
+        figures.iter().map(|(label, n)| context! { label => page.t_count(label, *n), value => n }).collect();
     for module in &state.modules {
         for (label, value) in module.stats(&state.db, &tenant.community).await? {
-            stats.push(context! { label => page.t(label), value => value });
+            stats.push(context! { label => page.t_count(label, value), value => value });
         }
     }
     let my_roles: Vec<String> = viewer.roles.iter().map(|r| page.t(&format!("role-{}", r.code()))).collect();

@@ -65,6 +65,17 @@ pub fn templates() -> TemplateSources {
     ]
 }
 
+/// Actions of the core that a community may gate by identity level.
+pub const API_TOKENS: hromada_web::GatedAction = hromada_web::GatedAction {
+    key: "account.api_tokens",
+    label: "gate-api-tokens",
+    default_level: hromada_kernel::IdentityLevel::Email,
+};
+
+pub fn gated_actions() -> Vec<hromada_web::GatedAction> {
+    vec![API_TOKENS]
+}
+
 pub fn locales() -> Locales {
     vec![(Lang::Uk, include_str!("../locales/uk/platform.ftl")), (Lang::En, include_str!("../locales/en/platform.ftl"))]
 }

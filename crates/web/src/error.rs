@@ -17,6 +17,8 @@ pub enum AppError {
     /// The request clashes with what exists; the value is a translation key.
     Conflict(&'static str),
     TooManyRequests,
+    /// The community asks for a stronger identity for this action.
+    IdentityRequired(hromada_kernel::IdentityLevel),
     CsrfRejected,
     CommunityDisabled,
     Unexpected(String),
@@ -41,7 +43,7 @@ impl AppError {
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Forbidden | AppError::CsrfRejected => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::CsrfRejected | AppError::IdentityRequired(_) => StatusCode::FORBIDDEN,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::Conflict(_) => StatusCode::CONFLICT,
@@ -59,6 +61,11 @@ impl AppError {
             AppError::Invalid(_) => "error-invalid",
             AppError::Conflict(key) => key,
             AppError::TooManyRequests => "error-too-many-requests",
+            AppError::IdentityRequired(level) => match level {
+                hromada_kernel::IdentityLevel::Eid => "error-identity-eid",
+                hromada_kernel::IdentityLevel::Phone => "error-identity-phone",
+                _ => "error-identity-email",
+            },
             AppError::CsrfRejected => "error-csrf",
             AppError::CommunityDisabled => "error-community-disabled",
             AppError::Unexpected(_) => "error-unexpected",

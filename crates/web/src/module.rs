@@ -115,3 +115,45 @@ pub fn required_level(community: &Community, action: &GatedAction) -> IdentityLe
         .and_then(IdentityLevel::parse)
         .unwrap_or(action.default_level)
 }
+
+/// Refuses the action unless the account has the identity level the community demands for it.
+pub fn require_level(
+    viewer: &crate::auth::Viewer,
+    community: &Community,
+    action: &GatedAction,
+) -> Result<(), crate::AppError> {
+    viewer.require_user()?;
+    let needed = required_level(community, action);
+    if viewer.identity_level().satisfies(needed) { Ok(()) } else { Err(crate::AppError::IdentityRequired(needed)) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hromada_db::sqlx::types::Json;
+
+    fn community(statute: serde_json::Value) -> Community {
+        Community {
+            id: hromada_kernel::new_id(),
+            slug: "t".into(),
+            name_uk: "Т".into(),
+            name_en: None,
+            coat_of_arms: None,
+            contacts: Json(Default::default()),
+            statute: Json(statute),
+            enabled: true,
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    const SIGN: GatedAction = GatedAction { key: "petitions.sign", label: "x", default_level: IdentityLevel::Email };
+
+    #[test]
+    fn the_statute_overrides_the_modules_default() {
+        assert_eq!(required_level(&community(serde_json::json!({})), &SIGN), IdentityLevel::Email);
+        let strict = community(serde_json::json!({ "identity": { "petitions.sign": "eid" } }));
+        assert_eq!(required_level(&strict, &SIGN), IdentityLevel::Eid);
+        let nonsense = community(serde_json::json!({ "identity": { "petitions.sign": "royal" } }));
+        assert_eq!(required_level(&nonsense, &SIGN), IdentityLevel::Email);
+    }
+}

@@ -103,6 +103,13 @@ impl Page {
         self.state.i18n.t(self.lang, key)
     }
 
+    /// A message that agrees with a number (Ukrainian: one / few / many).
+    pub fn t_count(&self, key: &str, count: i64) -> String {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("count", count);
+        self.state.i18n.t_args(self.lang, key, Some(&args))
+    }
+
     /// The layout's context; page templates extend `layout.html` and read these.
     pub fn context(&self) -> Value {
         let nav: Vec<Value> = if self.tenant.is_some() {

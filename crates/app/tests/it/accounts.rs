@@ -297,3 +297,33 @@ async fn many_identical_registrations_at_once_make_one_account() {
         assert_eq!(users::count(&app.db, c.id).await.unwrap(), 1, "[{}]", app.backend);
     }
 }
+
+#[tokio::test]
+async fn the_community_decides_which_identity_level_api_tokens_need() {
+    for app in spawn_apps().await {
+        let c = app.community("gates").await;
+        app.user(&c, "admin@gates.test", &[hromada_kernel::Role::Admin]).await;
+        let resident = app.user(&c, "resident@gates.test", &[]).await;
+        // Default: a confirmed e-mail is enough.
+        let b = app.signed_in(&c, "resident@gates.test").await;
+        assert_eq!(b.submit("/c/gates/account/tokens", "/c/gates/account/tokens", &[("name", "a")]).await.status, 200);
+
+        // The administrator raises the bar to a verified person.
+        let admin = app.signed_in(&c, "admin@gates.test").await;
+        let settings = admin.get("/c/gates/admin/settings").await;
+        assert!(settings.text().contains("Створення токенів доступу до API"), "[{}] {}", app.backend, settings.text());
+        let saved = admin
+            .submit("/c/gates/admin/settings", "/c/gates/admin/settings/identity", &[("account.api_tokens", "eid")])
+            .await;
+        assert_eq!(saved.status, 303);
+        let refused = b.submit("/c/gates/account/tokens", "/c/gates/account/tokens", &[("name", "b")]).await;
+        assert_eq!(refused.status, 403, "[{}]", app.backend);
+        assert!(refused.text().contains("вимагає підтвердженої особи"), "{}", refused.text());
+        assert_eq!(hromada_db::core::tokens::api_tokens_of(&app.db, c.id, resident.id).await.unwrap().len(), 1);
+        let audit = hromada_db::core::audit::list(&app.db, Some(c.id), &Default::default(), 5, 0).await.unwrap();
+        assert_eq!(audit[0].action, "settings.identity_levels");
+        // The dashboard speaks Ukrainian plurals.
+        let dash = admin.get("/c/gates/admin").await.text();
+        assert!(dash.contains("2 користувачі"), "[{}] {dash}", app.backend);
+    }
+}

@@ -122,6 +122,20 @@ fn communities_and_users_are_managed_from_the_command_line() {
     assert!(stderr(&missing).contains("no community with the slug nope"));
     let nonsense = hromada(d, &["community", "frobnicate"]);
     assert!(!nonsense.status.success());
+    assert_eq!(stderr(&nonsense).trim().lines().count(), 1, "one line: {}", stderr(&nonsense));
+    let missing_arg = hromada(d, &["community", "create", "--slug", "x"]);
+    assert!(!missing_arg.status.success());
+    assert_eq!(stderr(&missing_arg).trim().lines().count(), 1, "one line: {}", stderr(&missing_arg));
+    assert!(
+        hromada(d, &["user", "verify", "--community", "cli", "--email", "a@cli.test", "--phone", "+380 50 123 45 67"])
+            .status
+            .success()
+    );
+    assert!(
+        !hromada(d, &["user", "verify", "--community", "cli", "--email", "a@cli.test", "--phone", "12"])
+            .status
+            .success()
+    );
 }
 
 #[test]

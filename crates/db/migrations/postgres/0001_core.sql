@@ -39,6 +39,8 @@ CREATE TABLE users (
     email_norm TEXT,
     password_hash TEXT,
     full_name TEXT NOT NULL,
+    -- Lowercased name and e-mail, folded in Rust: SQLite's LOWER() knows only ASCII.
+    search_text TEXT NOT NULL,
     settlement_id UUID,
     birth_year BIGINT,
     lang TEXT NOT NULL,
@@ -108,7 +110,8 @@ CREATE TABLE eid_requests (
     state TEXT PRIMARY KEY,
     community_id UUID NOT NULL REFERENCES communities (id) ON DELETE CASCADE,
     user_id UUID NOT NULL,
-    created_at TIMESTAMPTZ NOT NULL
+    created_at TIMESTAMPTZ NOT NULL,
+    FOREIGN KEY (community_id, user_id) REFERENCES users (community_id, id) ON DELETE CASCADE
 );
 
 CREATE TABLE user_roles (
@@ -146,6 +149,8 @@ CREATE TABLE audit_log (
     actor_kind TEXT NOT NULL,
     actor_id UUID,
     actor_label TEXT NOT NULL,
+    -- The label lowercased in Rust, for filtering alike on both backends.
+    actor_norm TEXT NOT NULL,
     action TEXT NOT NULL,
     target_type TEXT NOT NULL,
     target_id TEXT,

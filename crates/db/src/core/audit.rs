@@ -51,10 +51,11 @@ pub async fn record(
     now: DateTime<Utc>,
 ) -> DbResult<()> {
     execute!(db, sqlx::query(
-        "INSERT INTO audit_log (community_id, id, at, actor_kind, actor_id, actor_label, action, target_type, target_id, summary)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)")
+        "INSERT INTO audit_log (community_id, id, at, actor_kind, actor_id, actor_label, actor_norm, action, target_type,
+                                target_id, summary)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
         .bind(community).bind(hromada_kernel::new_id()).bind(now).bind(actor.kind).bind(actor.id)
-        .bind(&actor.label).bind(action).bind(target_type).bind(target_id).bind(summary))?;
+        .bind(&actor.label).bind(actor.label.to_lowercase()).bind(action).bind(target_type).bind(target_id).bind(summary))?;
     Ok(())
 }
 
@@ -75,8 +76,9 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> DbResult<Vec<AuditEntry>> {
-    let action = filter.action_prefix.as_deref().map(|a| format!("{}%", a.replace(['%', '_'], "")));
-    let actor = filter.actor.as_deref().map(|a| format!("%{}%", a.replace(['%', '_'], "")));
+    // Both sides are lowercase, so LIKE behaves the same on SQLite (ASCII-insensitive) and PostgreSQL.
+    let action = filter.action_prefix.as_deref().map(|a| format!("{}%", crate::like_escape(&a.trim().to_lowercase())));
+    let actor = filter.actor.as_deref().map(|a| format!("%{}%", crate::like_escape(&a.trim().to_lowercase())));
     let since = filter.since;
     Ok(fetch_all!(
         db,
@@ -84,8 +86,8 @@ pub async fn list(
             "SELECT community_id, id, at, actor_kind, actor_id, actor_label, action, target_type, target_id, summary
          FROM audit_log
          WHERE ((community_id IS NULL AND $1 IS NULL) OR community_id = $1)
-           AND ($2 IS NULL OR action LIKE $2)
-           AND ($3 IS NULL OR actor_label LIKE $3)
+           AND ($2 IS NULL OR action LIKE $2 ESCAPE '\\')
+           AND ($3 IS NULL OR actor_norm LIKE $3 ESCAPE '\\')
            AND ($4 IS NULL OR at >= $4)
          ORDER BY at DESC, id DESC LIMIT $5 OFFSET $6"
         )

@@ -64,6 +64,10 @@ pub struct Host {
     pub is_primary: bool,
 }
 
+/// Taken first in a write transaction, it orders writers of one community's rows (positions,
+/// counters) on PostgreSQL; SQLite's `BEGIN IMMEDIATE` orders all writers anyway.
+pub const LOCK_COMMUNITY: &str = "UPDATE communities SET enabled = enabled WHERE id = $1";
+
 pub async fn create(db: &Db, new: NewCommunity, now: DateTime<Utc>) -> DbResult<Community> {
     let row = Community {
         id: hromada_kernel::new_id(),
@@ -132,7 +136,7 @@ pub async fn by_host(db: &Db, host: &str) -> DbResult<Option<(Community, bool)>>
     let found: Option<Host> = fetch_optional!(
         db,
         sqlx::query_as::<_, Host>("SELECT host, community_id, is_primary FROM community_hosts WHERE host = $1")
-            .bind(host)
+            .bind(host.trim().to_ascii_lowercase())
     )?;
     let Some(found) = found else { return Ok(None) };
     Ok(by_id(db, found.community_id).await?.map(|c| (c, found.is_primary)))
@@ -179,10 +183,16 @@ async fn set_host(db: &Db, community: CommunityId, host: &str, primary: bool) ->
             sqlx::query("UPDATE community_hosts SET is_primary = FALSE WHERE community_id = $1 AND is_primary")
                 .bind(community).execute(&mut *tx).await?;
         }
-        sqlx::query(
+        // The owner check above can race with another community taking the host: the upsert
+        // only ever updates this community's own row, and touching nothing means it lost.
+        let done = sqlx::query(
             "INSERT INTO community_hosts (host, community_id, is_primary) VALUES ($1, $2, $3)
-             ON CONFLICT (host) DO UPDATE SET is_primary = excluded.is_primary")
+             ON CONFLICT (host) DO UPDATE SET is_primary = excluded.is_primary
+             WHERE community_hosts.community_id = excluded.community_id")
             .bind(&host).bind(community).bind(primary).execute(&mut *tx).await?;
+        if done.rows_affected() == 0 {
+            return Err(DbError::Unique("community_hosts.host".into()));
+        }
     });
     Ok(())
 }
@@ -190,7 +200,9 @@ async fn set_host(db: &Db, community: CommunityId, host: &str, primary: bool) ->
 pub async fn remove_host(db: &Db, community: CommunityId, host: &str) -> DbResult<bool> {
     let affected = execute!(
         db,
-        sqlx::query("DELETE FROM community_hosts WHERE community_id = $1 AND host = $2").bind(community).bind(host)
+        sqlx::query("DELETE FROM community_hosts WHERE community_id = $1 AND host = $2")
+            .bind(community)
+            .bind(host.trim().to_ascii_lowercase())
     )?;
     Ok(affected > 0)
 }
@@ -225,6 +237,9 @@ pub async fn update_details(
 /// Replaces the statute settings of one module, leaving the other modules' settings as they are.
 pub async fn set_statute(db: &Db, community: CommunityId, module: &str, value: serde_json::Value) -> DbResult<()> {
     write_tx!(db, tx => {
+        // Take the row lock before reading, so that concurrent edits of different modules'
+        // settings do not overwrite each other (SQLite's BEGIN IMMEDIATE already serialises).
+        sqlx::query("UPDATE communities SET statute = statute WHERE id = $1").bind(community).execute(&mut *tx).await?;
         let (Json(mut statute),): (Json<serde_json::Value>,) =
             sqlx::query_as("SELECT statute FROM communities WHERE id = $1")
                 .bind(community).fetch_one(&mut *tx).await?;

@@ -1,4 +1,5 @@
-use crate::{Db, DbError, DbResult, execute, fetch_all};
+use super::communities::LOCK_COMMUNITY;
+use crate::{Db, DbError, DbResult, fetch_all, write_tx};
 use hromada_kernel::{CommunityId, Lang};
 use serde::Serialize;
 use sqlx::FromRow;
@@ -36,20 +37,16 @@ pub async fn create(
     starosta_district: Option<&str>,
 ) -> DbResult<Uuid> {
     let id = hromada_kernel::new_id();
-    execute!(
-        db,
+    write_tx!(db, tx => {
+        // Positions are "last + 1": concurrent additions must take turns.
+        sqlx::query(LOCK_COMMUNITY).bind(community).execute(&mut *tx).await?;
         sqlx::query(
             "INSERT INTO settlements (community_id, id, name_uk, name_en, kind, starosta_district, position)
-         VALUES ($1, $2, $3, $4, $5, $6,
-                 (SELECT COALESCE(MAX(position), 0) + 1 FROM settlements WHERE community_id = $1))"
-        )
-        .bind(community)
-        .bind(id)
-        .bind(name_uk)
-        .bind(name_en)
-        .bind(kind)
-        .bind(starosta_district)
-    )?;
+             VALUES ($1, $2, $3, $4, $5, $6,
+                     (SELECT COALESCE(MAX(position), 0) + 1 FROM settlements WHERE community_id = $1))")
+            .bind(community).bind(id).bind(name_uk).bind(name_en).bind(kind).bind(starosta_district)
+            .execute(&mut *tx).await?;
+    });
     Ok(id)
 }
 
@@ -64,21 +61,18 @@ pub async fn list(db: &Db, community: CommunityId) -> DbResult<Vec<Settlement>> 
     )?)
 }
 
-/// Removes a settlement nobody lives in; one with residents is a conflict, reported as `NotFound`'s
-/// sibling `Sqlx` foreign-key error mapped to `DbError::Unique("settlements.in_use")`.
+/// Removes a settlement nobody lives in; one with residents is `DbError::Unique("settlements.in_use")`.
 pub async fn delete(db: &Db, community: CommunityId, id: Uuid) -> DbResult<bool> {
-    let (used,): (i64,) = crate::fetch_one!(
-        db,
-        sqlx::query_as("SELECT COUNT(*) FROM users WHERE community_id = $1 AND settlement_id = $2")
-            .bind(community)
-            .bind(id)
-    )?;
-    if used > 0 {
-        return Err(DbError::Unique("settlements.in_use".into()));
-    }
-    let n = execute!(
-        db,
-        sqlx::query("DELETE FROM settlements WHERE community_id = $1 AND id = $2").bind(community).bind(id)
-    )?;
-    Ok(n > 0)
+    let deleted = write_tx!(db, tx => {
+        // With the community locked no resident can choose this settlement between the check and the delete.
+        sqlx::query(LOCK_COMMUNITY).bind(community).execute(&mut *tx).await?;
+        let (used,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users WHERE community_id = $1 AND settlement_id = $2")
+            .bind(community).bind(id).fetch_one(&mut *tx).await?;
+        if used > 0 {
+            return Err(DbError::Unique("settlements.in_use".into()));
+        }
+        sqlx::query("DELETE FROM settlements WHERE community_id = $1 AND id = $2")
+            .bind(community).bind(id).execute(&mut *tx).await?.rows_affected()
+    });
+    Ok(deleted > 0)
 }

@@ -49,6 +49,11 @@ impl User {
     }
 }
 
+/// What the admin's user search matches: name and e-mail, lowercased with full Unicode folding.
+pub fn search_text(full_name: &str, email: Option<&str>) -> String {
+    format!("{} {}", full_name.trim(), email.unwrap_or("").trim()).to_lowercase()
+}
+
 /// E-mail addresses compare without case and surrounding space.
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
@@ -84,12 +89,12 @@ pub async fn create(db: &Db, community: CommunityId, new: NewUser, now: DateTime
     let id = hromada_kernel::new_id();
     let email_norm = new.email.as_deref().map(normalize_email);
     execute!(db, sqlx::query(
-        "INSERT INTO users (community_id, id, email, email_norm, password_hash, full_name, settlement_id, birth_year,
-                            lang, failed_logins, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10)")
+        "INSERT INTO users (community_id, id, email, email_norm, password_hash, full_name, search_text, settlement_id,
+                            birth_year, lang, failed_logins, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11)")
         .bind(community).bind(id).bind(new.email.as_deref().map(str::trim)).bind(&email_norm)
-        .bind(&new.password_hash).bind(&new.full_name).bind(new.settlement_id).bind(new.birth_year)
-        .bind(&new.lang).bind(now))
+        .bind(&new.password_hash).bind(&new.full_name).bind(search_text(&new.full_name, new.email.as_deref()))
+        .bind(new.settlement_id).bind(new.birth_year).bind(&new.lang).bind(now))
     .map_err(|e| match DbError::from(e) {
         DbError::Unique(_) => DbError::Unique("users.email".into()),
         other => other,
@@ -125,11 +130,11 @@ pub async fn by_person_key(db: &Db, community: CommunityId, key: &[u8]) -> DbRes
 
 /// Accounts whose name or e-mail contains `query`, newest first.
 pub async fn search(db: &Db, community: CommunityId, query: &str, limit: i64, offset: i64) -> DbResult<Vec<User>> {
-    let pattern = format!("%{}%", query.trim().to_lowercase().replace(['%', '_'], ""));
+    let pattern = format!("%{}%", crate::like_escape(&query.trim().to_lowercase()));
     Ok(fetch_all!(
         db,
         sqlx::query_as::<_, User>(select_users!(
-            "WHERE community_id = $1 AND (LOWER(full_name) LIKE $2 OR email_norm LIKE $2)
+            "WHERE community_id = $1 AND search_text LIKE $2 ESCAPE '\\'
          ORDER BY created_at DESC LIMIT $3 OFFSET $4"
         ))
         .bind(community)
@@ -173,10 +178,11 @@ pub struct Profile<'a> {
 }
 
 pub async fn update_profile(db: &Db, community: CommunityId, id: UserId, p: Profile<'_>) -> DbResult<()> {
+    let email = by_id(db, community, id).await?.ok_or(DbError::NotFound)?.email;
     execute!(
         db,
         sqlx::query(
-            "UPDATE users SET full_name = $3, settlement_id = $4, birth_year = $5, lang = $6
+            "UPDATE users SET full_name = $3, settlement_id = $4, birth_year = $5, lang = $6, search_text = $7
          WHERE community_id = $1 AND id = $2"
         )
         .bind(community)
@@ -185,6 +191,7 @@ pub async fn update_profile(db: &Db, community: CommunityId, id: UserId, p: Prof
         .bind(p.settlement_id)
         .bind(p.birth_year)
         .bind(p.lang)
+        .bind(search_text(p.full_name, email.as_deref()))
     )?;
     Ok(())
 }

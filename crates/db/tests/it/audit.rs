@@ -138,7 +138,6 @@ async fn limit_and_offset_page_through() {
 /// The actor filter is a search box: a name typed in another case should find the same
 /// entries on every backend.
 #[tokio::test]
-#[ignore = "known bug: audit::list filters with LIKE, case-insensitive on SQLite but case-sensitive on PostgreSQL"]
 async fn actor_filter_ignores_case_on_every_backend() {
     for t in each().await {
         let b = t.backend_name();

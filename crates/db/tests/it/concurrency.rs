@@ -151,7 +151,6 @@ async fn concurrent_failed_logins_are_all_counted() {
 /// Two operators editing different modules' statute settings at the same moment must not
 /// undo each other's change.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known bug: set_statute reads and rewrites the statute without a row lock; concurrent edits are lost on PostgreSQL"]
 async fn concurrent_statute_edits_of_different_modules_are_all_kept() {
     for t in each().await {
         let b = t.backend_name();
@@ -175,7 +174,6 @@ async fn concurrent_statute_edits_of_different_modules_are_all_kept() {
 
 /// Several communities claiming one new host name at once: exactly one gets it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known bug: set_host checks the owner, then upserts without re-checking it; on PostgreSQL two communities can both succeed"]
 async fn concurrent_claims_of_one_host_give_it_to_one_community() {
     for t in each().await {
         let b = t.backend_name();

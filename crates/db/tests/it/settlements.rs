@@ -155,7 +155,6 @@ async fn holidays_build_the_working_calendar() {
 
 /// Two officials adding settlements at the same moment must not get the same position.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "known bug: settlements::create computes MAX(position) + 1 unlocked; concurrent creates share positions on PostgreSQL"]
 async fn concurrent_creates_get_distinct_positions() {
     for t in each().await {
         let b = t.backend_name();

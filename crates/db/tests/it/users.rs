@@ -310,7 +310,6 @@ async fn delete_cascades_sessions_tokens_roles_and_offices() {
 /// Residents' names are Ukrainian: searching for "Олена" (or "олена") must find "Олена Коваль"
 /// on every backend.
 #[tokio::test]
-#[ignore = "known bug: users::search lowercases with SQL LOWER(), which folds only ASCII on SQLite"]
 async fn search_finds_cyrillic_names_in_any_case() {
     for t in each().await {
         let b = t.backend_name();

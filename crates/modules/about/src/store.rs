@@ -1,4 +1,5 @@
-use hromada_db::{Db, DbResult, execute, fetch_all};
+use hromada_db::core::communities::LOCK_COMMUNITY;
+use hromada_db::{Db, DbResult, execute, fetch_all, write_tx};
 use hromada_kernel::{CommunityId, Lang};
 use serde::Serialize;
 use sqlx::FromRow;
@@ -50,10 +51,16 @@ pub async fn list(db: &Db, community: CommunityId) -> DbResult<Vec<Contact>> {
 
 pub async fn create(db: &Db, community: CommunityId, c: &NewContact) -> DbResult<Uuid> {
     let id = hromada_kernel::new_id();
-    execute!(db, sqlx::query(
-        "INSERT INTO about_contacts (community_id, id, position, name, role_uk, role_en, phone, email, reception_hours)
-         VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM about_contacts WHERE community_id = $1), $3, $4, $5, $6, $7, $8)")
-        .bind(community).bind(id).bind(&c.name).bind(&c.role_uk).bind(&c.role_en).bind(&c.phone).bind(&c.email).bind(&c.reception_hours))?;
+    write_tx!(db, tx => {
+        sqlx::query(LOCK_COMMUNITY).bind(community).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO about_contacts (community_id, id, position, name, role_uk, role_en, phone, email, reception_hours)
+             VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM about_contacts WHERE community_id = $1),
+                     $3, $4, $5, $6, $7, $8)")
+            .bind(community).bind(id).bind(&c.name).bind(&c.role_uk).bind(&c.role_en).bind(&c.phone).bind(&c.email)
+            .bind(&c.reception_hours)
+            .execute(&mut *tx).await?;
+    });
     Ok(id)
 }
 

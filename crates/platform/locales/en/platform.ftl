@@ -123,10 +123,22 @@ admin-settlements = Settlements
 admin-settings = Settings
 admin-audit = Audit log
 admin-your-roles = Your roles
-stat-users = users
-stat-staff = roles held
-stat-departments = departments
-stat-settlements = settlements
+stat-users = { $count ->
+    [one] user
+   *[other] users
+}
+stat-staff = { $count ->
+    [one] role held
+   *[other] roles held
+}
+stat-departments = { $count ->
+    [one] department
+   *[other] departments
+}
+stat-settlements = { $count ->
+    [one] settlement
+   *[other] settlements
+}
 admin-users-search = Search by name or e-mail
 admin-users-list = Users
 admin-registered = Registered
@@ -252,3 +264,5 @@ mail-reset-body =
     { $link }
 
     The link works for 2 hours. If you did not ask for a new password, ignore this message: your password stays the same.
+
+gate-api-tokens = Creating API access tokens

@@ -123,10 +123,26 @@ admin-settlements = Населені пункти
 admin-settings = Налаштування
 admin-audit = Журнал дій
 admin-your-roles = Ваші ролі
-stat-users = користувачів
-stat-staff = призначених ролей
-stat-departments = підрозділів
-stat-settlements = населених пунктів
+stat-users = { $count ->
+    [one] користувач
+    [few] користувачі
+   *[many] користувачів
+}
+stat-staff = { $count ->
+    [one] призначена роль
+    [few] призначені ролі
+   *[many] призначених ролей
+}
+stat-departments = { $count ->
+    [one] підрозділ
+    [few] підрозділи
+   *[many] підрозділів
+}
+stat-settlements = { $count ->
+    [one] населений пункт
+    [few] населені пункти
+   *[many] населених пунктів
+}
 admin-users-search = Пошук за ім’ям або поштою
 admin-users-list = Користувачі
 admin-registered = Зареєстровано
@@ -252,3 +268,5 @@ mail-reset-body =
     { $link }
 
     Посилання діє 2 години. Якщо ви не просили змінити пароль, проігноруйте цей лист: пароль залишиться тим самим.
+
+gate-api-tokens = Створення токенів доступу до API

@@ -15,4 +15,7 @@ about-role-uk = Position in Ukrainian
 about-role-en = Position in English
 about-invalid-role = Give a position of 2 to 200 characters.
 about-invalid-intro = The text is too long: up to 20,000 characters.
-about-stat-contacts = contacts on the "About" page
+about-stat-contacts = { $count ->
+    [one] contact on the "About" page
+   *[other] contacts on the "About" page
+}
