@@ -249,17 +249,7 @@ async fn grant_role(
     let role = Role::parse(&form.role).ok_or(AppError::NotFound)?;
     if roles::grant(&state.db, tenant.community.id, user.id, role, state.now()).await? {
         let summary = format!("{} → {}", user.full_name, role.code());
-        audit::record(
-            &state.db,
-            Some(tenant.community.id),
-            &actor(me),
-            "role.grant",
-            "user",
-            Some(&user.id.to_string()),
-            &summary,
-            state.now(),
-        )
-        .await?;
+        state.audit(Some(tenant.community.id), &actor(me), "role.grant", "user", user.id, &summary).await?;
     }
     Ok(page.redirect_with(&tenant.url(&format!("/admin/users/{id}")), Flash::success("flash-role-granted")))
 }
@@ -281,17 +271,7 @@ async fn revoke_role(
     }
     if roles::revoke(&state.db, tenant.community.id, user.id, role).await? {
         let summary = format!("{} ✕ {}", user.full_name, role.code());
-        audit::record(
-            &state.db,
-            Some(tenant.community.id),
-            &actor(me),
-            "role.revoke",
-            "user",
-            Some(&user.id.to_string()),
-            &summary,
-            state.now(),
-        )
-        .await?;
+        state.audit(Some(tenant.community.id), &actor(me), "role.revoke", "user", user.id, &summary).await?;
     }
     Ok(page.redirect_with(&tenant.url(&format!("/admin/users/{id}")), Flash::success("flash-role-revoked")))
 }
@@ -327,17 +307,16 @@ async fn verify_in_person(
         let proof = users::PersonProof::InPerson { by: me.id };
         match users::set_person_key(&state.db, tenant.community.id, user.id, &key, proof, state.now()).await {
             Ok(()) => {
-                audit::record(
-                    &state.db,
-                    Some(tenant.community.id),
-                    &actor(&me),
-                    "user.verify_in_person",
-                    "user",
-                    Some(&user.id.to_string()),
-                    &user.full_name,
-                    state.now(),
-                )
-                .await?;
+                state
+                    .audit(
+                        Some(tenant.community.id),
+                        &actor(&me),
+                        "user.verify_in_person",
+                        "user",
+                        user.id,
+                        &user.full_name,
+                    )
+                    .await?;
                 return Ok(page.redirect_with(
                     &tenant.url(&format!("/admin/users/{id}")),
                     Flash::success("flash-verified-in-person"),
@@ -371,17 +350,7 @@ async fn assign_department(
     let d = list.iter().find(|d| d.id == dept).ok_or(AppError::NotFound)?;
     departments::add_officer(&state.db, tenant.community.id, dept, user.id).await?;
     let summary = format!("{} → {}", user.full_name, d.name_uk);
-    audit::record(
-        &state.db,
-        Some(tenant.community.id),
-        &actor(me),
-        "department.assign",
-        "user",
-        Some(&user.id.to_string()),
-        &summary,
-        state.now(),
-    )
-    .await?;
+    state.audit(Some(tenant.community.id), &actor(me), "department.assign", "user", user.id, &summary).await?;
     Ok(page.redirect_with(&tenant.url(&format!("/admin/users/{id}")), Flash::success("flash-saved")))
 }
 
@@ -395,17 +364,7 @@ async fn unassign_department(
     let me = viewer.require(Permission::ManageRoles)?;
     let user = load_user(&state, &tenant, id).await?;
     departments::remove_officer(&state.db, tenant.community.id, dept, user.id).await?;
-    audit::record(
-        &state.db,
-        Some(tenant.community.id),
-        &actor(me),
-        "department.unassign",
-        "user",
-        Some(&user.id.to_string()),
-        &user.full_name,
-        state.now(),
-    )
-    .await?;
+    state.audit(Some(tenant.community.id), &actor(me), "department.unassign", "user", user.id, &user.full_name).await?;
     Ok(page.redirect_with(&tenant.url(&format!("/admin/users/{id}")), Flash::success("flash-saved")))
 }
 
@@ -496,17 +455,9 @@ async fn create_department(
         state.now(),
     )
     .await?;
-    audit::record(
-        &state.db,
-        Some(tenant.community.id),
-        &actor(me),
-        "department.create",
-        "department",
-        Some(&id.to_string()),
-        form.name_uk.trim(),
-        state.now(),
-    )
-    .await?;
+    state
+        .audit(Some(tenant.community.id), &actor(me), "department.create", "department", id, form.name_uk.trim())
+        .await?;
     Ok(page.redirect_with(&tenant.url("/admin/departments"), Flash::success("flash-saved")))
 }
 
@@ -521,17 +472,7 @@ async fn delete_department(
     if !departments::delete(&state.db, tenant.community.id, id).await? {
         return Err(AppError::NotFound);
     }
-    audit::record(
-        &state.db,
-        Some(tenant.community.id),
-        &actor(me),
-        "department.delete",
-        "department",
-        Some(&id.to_string()),
-        "",
-        state.now(),
-    )
-    .await?;
+    state.audit(Some(tenant.community.id), &actor(me), "department.delete", "department", id, "").await?;
     Ok(page.redirect_with(&tenant.url("/admin/departments"), Flash::success("flash-deleted")))
 }
 
@@ -625,17 +566,9 @@ async fn create_settlement(
         optional(&form.starosta_district),
     )
     .await?;
-    audit::record(
-        &state.db,
-        Some(tenant.community.id),
-        &actor(me),
-        "settlement.create",
-        "settlement",
-        Some(&id.to_string()),
-        form.name_uk.trim(),
-        state.now(),
-    )
-    .await?;
+    state
+        .audit(Some(tenant.community.id), &actor(me), "settlement.create", "settlement", id, form.name_uk.trim())
+        .await?;
     Ok(page.redirect_with(&tenant.url("/admin/settlements"), Flash::success("flash-saved")))
 }
 
@@ -655,17 +588,7 @@ async fn delete_settlement(
         }
         Err(e) => return Err(e.into()),
     }
-    audit::record(
-        &state.db,
-        Some(tenant.community.id),
-        &actor(me),
-        "settlement.delete",
-        "settlement",
-        Some(&id.to_string()),
-        "",
-        state.now(),
-    )
-    .await?;
+    state.audit(Some(tenant.community.id), &actor(me), "settlement.delete", "settlement", id, "").await?;
     Ok(page.redirect_with(&tenant.url("/admin/settlements"), Flash::success("flash-deleted")))
 }
 
@@ -782,17 +705,16 @@ async fn save_settings(
         &contacts,
     )
     .await?;
-    audit::record(
-        &state.db,
-        Some(tenant.community.id),
-        &actor(me),
-        "community.update",
-        "community",
-        Some(&tenant.community.id.to_string()),
-        form.name_uk.trim(),
-        state.now(),
-    )
-    .await?;
+    state
+        .audit(
+            Some(tenant.community.id),
+            &actor(me),
+            "community.update",
+            "community",
+            tenant.community.id,
+            form.name_uk.trim(),
+        )
+        .await?;
     Ok(page.redirect_with(&tenant.url("/admin/settings"), Flash::success("flash-saved")))
 }
 
@@ -813,17 +735,16 @@ async fn save_identity_levels(
     }
     let summary = serde_json::Value::Object(levels.clone()).to_string();
     communities::set_statute(&state.db, tenant.community.id, "identity", serde_json::Value::Object(levels)).await?;
-    audit::record(
-        &state.db,
-        Some(tenant.community.id),
-        &actor(me),
-        "settings.identity_levels",
-        "community",
-        Some(&tenant.community.id.to_string()),
-        &summary,
-        state.now(),
-    )
-    .await?;
+    state
+        .audit(
+            Some(tenant.community.id),
+            &actor(me),
+            "settings.identity_levels",
+            "community",
+            tenant.community.id,
+            &summary,
+        )
+        .await?;
     Ok(page.redirect_with(&tenant.url("/admin/settings"), Flash::success("flash-saved")))
 }
 

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use hromada_db::DbError;
-use hromada_db::core::audit::{self, Actor};
+use hromada_db::core::audit::Actor;
 use hromada_db::core::{tokens, users};
 use hromada_web::auth;
 use hromada_web::page::urlencode;
@@ -181,17 +181,7 @@ async fn callback(
         Err(e) => return Err(e.into()),
     }
     let actor = Actor { kind: "user", id: Some(user.id), label: user.full_name.clone() };
-    audit::record(
-        &state.db,
-        Some(community),
-        &actor,
-        "user.verify_eid",
-        "user",
-        Some(&user.id.to_string()),
-        "e-ID",
-        state.now(),
-    )
-    .await?;
+    state.audit(Some(community), &actor, "user.verify_eid", "user", user.id, "e-ID").await?;
     Ok(page.redirect_with(&back, Flash::success("flash-eid-verified")))
 }
 

@@ -14,51 +14,42 @@ fn render(state: &AppState, lang: Lang, key: &str, values: &[(&str, &str)]) -> S
 }
 
 pub async fn send_confirmation(state: &AppState, tenant: &Tenant, user: &User, lang: Lang) -> AppResult<()> {
-    let Some(email) = &user.email else {
-        return Ok(());
-    };
-    let token = auth::new_token();
-    let now = state.now();
-    tokens::create_account_token(
-        &state.db,
-        tenant.community.id,
-        user.id,
-        &auth::hash_token(&token),
-        tokens::Purpose::ConfirmEmail,
-        now,
-        now + Duration::days(3),
-    )
-    .await?;
-    let link = tenant.absolute_url(state, &format!("/confirm/{token}")).await;
-    let community = tenant.community.name(lang).to_owned();
-    let values = [("name", user.full_name.as_str()), ("community", community.as_str()), ("link", link.as_str())];
-    let subject = render(state, lang, "mail-confirm-subject", &values);
-    let body = render(state, lang, "mail-confirm-body", &values);
-    outbox::enqueue(&state.db, Some(tenant.community.id), email, &subject, &body, now).await?;
-    Ok(())
+    let link = Link { purpose: tokens::Purpose::ConfirmEmail, path: "/confirm/", valid: Duration::days(3) };
+    send_link(state, tenant, user, lang, link, "mail-confirm").await
 }
 
 pub async fn send_password_reset(state: &AppState, tenant: &Tenant, user: &User, lang: Lang) -> AppResult<()> {
-    let Some(email) = &user.email else {
-        return Ok(());
-    };
+    let link = Link { purpose: tokens::Purpose::ResetPassword, path: "/password/reset/", valid: Duration::hours(2) };
+    send_link(state, tenant, user, lang, link, "mail-reset").await
+}
+
+/// A one-time link sent by mail.
+struct Link {
+    purpose: tokens::Purpose,
+    path: &'static str,
+    valid: Duration,
+}
+
+/// Creates a one-time token and queues a message (`{message}-subject`, `{message}-body`) with its link.
+async fn send_link(
+    state: &AppState,
+    tenant: &Tenant,
+    user: &User,
+    lang: Lang,
+    link: Link,
+    message: &str,
+) -> AppResult<()> {
+    let Some(email) = &user.email else { return Ok(()) };
     let token = auth::new_token();
     let now = state.now();
-    tokens::create_account_token(
-        &state.db,
-        tenant.community.id,
-        user.id,
-        &auth::hash_token(&token),
-        tokens::Purpose::ResetPassword,
-        now,
-        now + Duration::hours(2),
-    )
-    .await?;
-    let link = tenant.absolute_url(state, &format!("/password/reset/{token}")).await;
+    let hash = auth::hash_token(&token);
+    tokens::create_account_token(&state.db, tenant.community.id, user.id, &hash, link.purpose, now, now + link.valid)
+        .await?;
+    let url = tenant.absolute_url(state, &format!("{}{token}", link.path)).await;
     let community = tenant.community.name(lang).to_owned();
-    let values = [("name", user.full_name.as_str()), ("community", community.as_str()), ("link", link.as_str())];
-    let subject = render(state, lang, "mail-reset-subject", &values);
-    let body = render(state, lang, "mail-reset-body", &values);
+    let values = [("name", user.full_name.as_str()), ("community", community.as_str()), ("link", url.as_str())];
+    let subject = render(state, lang, &format!("{message}-subject"), &values);
+    let body = render(state, lang, &format!("{message}-body"), &values);
     outbox::enqueue(&state.db, Some(tenant.community.id), email, &subject, &body, now).await?;
     Ok(())
 }

@@ -216,17 +216,7 @@ async fn create_community(
         };
         match communities::create(&state.db, new, state.now()).await {
             Ok(c) => {
-                audit::record(
-                    &state.db,
-                    Some(c.id),
-                    &actor(op),
-                    "community.create",
-                    "community",
-                    Some(&c.id.to_string()),
-                    &c.slug,
-                    state.now(),
-                )
-                .await?;
+                state.audit(Some(c.id), &actor(op), "community.create", "community", c.id, &c.slug).await?;
                 return Ok(
                     page.redirect_with(&format!("/platform/communities/{}", c.id), Flash::success("flash-saved"))
                 );
@@ -303,17 +293,7 @@ async fn add_host(
         match result {
             Ok(()) => {
                 let action = if primary { "community.host_primary" } else { "community.host_alias" };
-                audit::record(
-                    &state.db,
-                    Some(id),
-                    &actor(op),
-                    action,
-                    "community",
-                    Some(&id.to_string()),
-                    &host,
-                    state.now(),
-                )
-                .await?;
+                state.audit(Some(id), &actor(op), action, "community", id, &host).await?;
                 return Ok(page.redirect_with(&format!("/platform/communities/{id}"), Flash::success("flash-saved")));
             }
             Err(DbError::Unique(_)) => errors.add("host", "host-taken"),
@@ -332,17 +312,7 @@ async fn remove_host(
 ) -> AppResult<Response> {
     let op = viewer.require_operator()?;
     if communities::remove_host(&state.db, id, form.host.trim()).await? {
-        audit::record(
-            &state.db,
-            Some(id),
-            &actor(op),
-            "community.host_remove",
-            "community",
-            Some(&id.to_string()),
-            form.host.trim(),
-            state.now(),
-        )
-        .await?;
+        state.audit(Some(id), &actor(op), "community.host_remove", "community", id, form.host.trim()).await?;
     }
     Ok(page.redirect_with(&format!("/platform/communities/{id}"), Flash::success("flash-saved")))
 }
@@ -365,7 +335,7 @@ async fn set_enabled(
     let enabled = form.enabled == "true";
     communities::set_enabled(&state.db, id, enabled).await?;
     let action = if enabled { "community.enable" } else { "community.disable" };
-    audit::record(&state.db, Some(id), &actor(op), action, "community", Some(&id.to_string()), "", state.now()).await?;
+    state.audit(Some(id), &actor(op), action, "community", id, "").await?;
     Ok(page.redirect_with(&format!("/platform/communities/{id}"), Flash::success("flash-saved")))
 }
 
@@ -400,17 +370,7 @@ async fn create_operator(
         let hash = auth::hash_password(form.password.clone()).await?;
         match operators::create(&state.db, &form.email, form.full_name.trim(), &hash, state.now()).await {
             Ok(id) => {
-                audit::record(
-                    &state.db,
-                    None,
-                    &actor(op),
-                    "operator.create",
-                    "operator",
-                    Some(&id.to_string()),
-                    form.email.trim(),
-                    state.now(),
-                )
-                .await?;
+                state.audit(None, &actor(op), "operator.create", "operator", id, form.email.trim()).await?;
                 return Ok(page.redirect_with("/platform", Flash::success("flash-saved")));
             }
             Err(DbError::Unique(_)) => errors.add("op_email", "email-taken"),

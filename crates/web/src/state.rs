@@ -100,4 +100,28 @@ impl Inner {
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
     }
+
+    /// Writes one audit log entry, timestamped now.
+    pub async fn audit(
+        &self,
+        community: Option<hromada_kernel::CommunityId>,
+        actor: &hromada_db::core::audit::Actor,
+        action: &str,
+        target_type: &str,
+        target_id: impl ToString,
+        summary: &str,
+    ) -> Result<(), hromada_db::DbError> {
+        let target = target_id.to_string();
+        hromada_db::core::audit::record(
+            &self.db,
+            community,
+            actor,
+            action,
+            target_type,
+            Some(&target),
+            summary,
+            self.now(),
+        )
+        .await
+    }
 }

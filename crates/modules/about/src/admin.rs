@@ -4,7 +4,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use hromada_db::core::audit::{self, Actor};
+use hromada_db::core::audit::Actor;
 use hromada_db::core::communities;
 use hromada_kernel::Permission;
 use hromada_web::auth::Viewer;
@@ -105,17 +105,9 @@ async fn add_contact(
         reception_hours: optional(&form.reception_hours),
     };
     let id = store::create(&state.db, tenant.community.id, &new).await?;
-    audit::record(
-        &state.db,
-        Some(tenant.community.id),
-        &actor(&viewer),
-        "about.contact_add",
-        "about_contact",
-        Some(&id.to_string()),
-        &new.name,
-        state.now(),
-    )
-    .await?;
+    state
+        .audit(Some(tenant.community.id), &actor(&viewer), "about.contact_add", "about_contact", id, &new.name)
+        .await?;
     Ok(page.redirect_with(&tenant.url("/admin/about"), Flash::success("flash-saved")))
 }
 
@@ -130,17 +122,7 @@ async fn delete_contact(
     if !store::delete(&state.db, tenant.community.id, id).await? {
         return Err(AppError::NotFound);
     }
-    audit::record(
-        &state.db,
-        Some(tenant.community.id),
-        &actor(&viewer),
-        "about.contact_delete",
-        "about_contact",
-        Some(&id.to_string()),
-        "",
-        state.now(),
-    )
-    .await?;
+    state.audit(Some(tenant.community.id), &actor(&viewer), "about.contact_delete", "about_contact", id, "").await?;
     Ok(page.redirect_with(&tenant.url("/admin/about"), Flash::success("flash-deleted")))
 }
 
@@ -168,16 +150,8 @@ async fn save_intro(
     }
     let value = serde_json::json!({ "uk": form.intro_uk.trim(), "en": form.intro_en.trim() });
     communities::set_statute(&state.db, tenant.community.id, crate::KEY, value).await?;
-    audit::record(
-        &state.db,
-        Some(tenant.community.id),
-        &actor(&viewer),
-        "about.intro",
-        "community",
-        Some(&tenant.community.id.to_string()),
-        "",
-        state.now(),
-    )
-    .await?;
+    state
+        .audit(Some(tenant.community.id), &actor(&viewer), "about.intro", "community", tenant.community.id, "")
+        .await?;
     Ok(page.redirect_with(&tenant.url("/admin/about"), Flash::success("flash-saved")))
 }
