@@ -97,6 +97,8 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
 
     let surfaces = Surfaces { community, platform };
     let router = Router::new()
+        // Assets are the same for every community: no need to find one first.
+        .route("/static/{*path}", get(hromada_web::assets::serve))
         .fallback(dispatch)
         .with_state((state.clone(), surfaces))
         .layer(DefaultBodyLimit::max(body_limit))
