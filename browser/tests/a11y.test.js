@@ -12,6 +12,8 @@ const {
   newContext,
   open,
   expectNoAxeViolations,
+  axeViolations,
+  formatViolations,
   login,
   navigating,
   submitButtonOf,
@@ -28,8 +30,74 @@ after(async () => {
   if (browser) await browser.close();
 });
 
+/**
+ * Same-origin links on the current page whose path starts with `prefix`
+ * (query and fragment dropped), minus `skip`.
+ */
+async function linksUnder(page, prefix, skip = []) {
+  const hrefs = await page.locator('a[href]').evaluateAll((as) => as.map((a) => a.href));
+  const origin = new URL(page.url()).origin;
+  const out = new Set();
+  for (const h of hrefs) {
+    let u;
+    try {
+      u = new URL(h);
+    } catch {
+      continue;
+    }
+    if (u.origin !== origin) continue;
+    if (u.pathname === prefix || u.pathname.startsWith(prefix.replace(/\/?$/, '/'))) {
+      if (!skip.includes(u.pathname)) out.add(u.pathname);
+    }
+  }
+  return [...out].sort();
+}
+
+const NOT_A_PAGE = /\/(logout|delete|export|download)(\/|$)|\.(csv|json|xlsx|zip|pdf)$/;
+
+/**
+ * Pages under `prefix` reachable by links from `start` (breadth first): at most
+ * `perShape` pages of one shape (ids replaced by a placeholder), `max` in all.
+ */
+async function crawl(page, start, prefix, { max = 40, perShape = 2, skip = null } = {}) {
+  const shapes = new Map();
+  const seen = new Set();
+  const queue = [start];
+  const found = [];
+  while (queue.length && found.length < max) {
+    const path = queue.shift();
+    if (seen.has(path)) continue;
+    seen.add(path);
+    const shape = path.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\d+/gi, '{id}');
+    const n = shapes.get(shape) || 0;
+    if (n >= perShape) continue;
+    shapes.set(shape, n + 1);
+    found.push(path);
+    await open(page, path);
+    for (const next of await linksUnder(page, prefix)) {
+      if (!seen.has(next) && !NOT_A_PAGE.test(next) && !(skip && skip.test(next))) queue.push(next);
+    }
+  }
+  return found;
+}
+
+/** Axe every page in `paths`; one failure listing the violations of all of them. */
+async function checkAll(page, paths, label) {
+  const reports = [];
+  for (const path of paths) {
+    await open(page, path);
+    const v = await axeViolations(page);
+    if (v.length) reports.push(formatViolations(v, `${label} (${path})`));
+  }
+  if (reports.length) {
+    const text = reports.join('\n');
+    console.log(text);
+    assert.fail(text);
+  }
+}
+
 /** A describe block whose tests share one logged-in (or anonymous) page. */
-function role(name, setup, pages) {
+function role(name, setup, pages, extra) {
   describe(name, () => {
     let context;
     let page;
@@ -47,6 +115,7 @@ function role(name, setup, pages) {
         await expectNoAxeViolations(page, p.label);
       });
     }
+    if (extra) extra(() => page, pages.map((p) => p.path));
   });
 }
 
@@ -60,15 +129,38 @@ role('anonymous visitor', null, [
   { label: 'forgotten password', path: c('/password/forgot') },
   { label: 'outgoing mail (demo mode)', path: c('/dev/mail') },
   { label: 'not found page', path: c('/no-such-page-for-sure'), status: 404 },
+  { label: 'not found page outside communities', path: '/no-such-page-for-sure', status: 404 },
   { label: 'second community home', path: c('/', SECOND_COMMUNITY) },
   { label: 'second community about', path: c('/about', SECOND_COMMUNITY) },
-]);
+], (getPage, done) => {
+  it('public pages linked from the community home have no axe violations', async (t) => {
+    const page = getPage();
+    const skip = /\/(lang|api|static|uploads|confirm|logout|admin|account)(\/|$)|\/password\/reset\//;
+    const all = await crawl(page, c('/'), c('/'), { max: 40, skip });
+    const paths = all.filter((p) => !done.includes(p));
+    t.diagnostic(`public pages: ${paths.join(' ') || '(none besides the ones above)'}`);
+    await checkAll(page, paths, 'public page');
+  });
+});
 
-role('resident', (page) => login(page, DEMO.resident), [
-  { label: 'community home, logged in', path: c('/') },
-  { label: 'account profile', path: c('/account') },
-  { label: 'identity verification', path: c('/account/verify') },
-]);
+role(
+  'resident',
+  (page) => login(page, DEMO.resident),
+  [
+    { label: 'community home, logged in', path: c('/') },
+    { label: 'account profile', path: c('/account') },
+    { label: 'identity verification', path: c('/account/verify') },
+    { label: 'account deletion form', path: c('/account/delete') },
+  ],
+  (getPage, done) => {
+    it('account pages linked from the profile have no axe violations', async (t) => {
+      const page = getPage();
+      const paths = (await crawl(page, c('/account'), c('/account'), { max: 15 })).filter((p) => !done.includes(p));
+      t.diagnostic(`account pages: ${paths.join(' ') || '(none besides the ones above)'}`);
+      await checkAll(page, paths, 'account page');
+    });
+  },
+);
 
 role('community administrator', (page) => login(page, DEMO.admin), [
   { label: 'admin dashboard', path: c('/admin') },
@@ -79,9 +171,60 @@ role('community administrator', (page) => login(page, DEMO.admin), [
   { label: 'admin: audit log', path: c('/admin/audit') },
 ]);
 
-role('platform operator', (page) => login(page, DEMO.operator, { loginPath: '/platform/login' }), [
-  { label: 'platform dashboard', path: '/platform' },
-]);
+role(
+  'community administrator: every admin page linked from the admin',
+  (page) => login(page, DEMO.admin),
+  [],
+  (getPage) => {
+    it('admin pages reachable by links from the dashboard have no axe violations', async (t) => {
+      const page = getPage();
+      const paths = await crawl(page, c('/admin'), c('/admin'));
+      t.diagnostic(`admin pages: ${paths.join(' ')}`);
+      assert.ok(paths.length >= 6, `expected the admin navigation to link the admin pages, found ${paths.join(' ')}`);
+      await checkAll(page, paths, 'admin page');
+    });
+  },
+);
+
+for (const who of ['moderator', 'editor', 'officer', 'bot', 'cnap']) {
+  role(
+    `staff: ${who}`,
+    (page) => login(page, DEMO[who]),
+    [{ label: `admin dashboard as ${who}`, path: c('/admin') }],
+    (getPage) => {
+      it(`the admin pages open to the ${who} have no axe violations`, async () => {
+        const page = getPage();
+        const paths = (await crawl(page, c('/admin'), c('/admin'), { max: 15 })).slice(1);
+        await checkAll(page, paths, `admin page as ${who}`);
+      });
+    },
+  );
+}
+
+role(
+  'second community administrator',
+  (page) => login(page, DEMO.admin, { loginPath: c('/login', SECOND_COMMUNITY) }),
+  [
+    { label: 'second community admin dashboard', path: c('/admin', SECOND_COMMUNITY) },
+    { label: 'second community admin: settings', path: c('/admin/settings', SECOND_COMMUNITY) },
+  ],
+);
+
+role(
+  'platform operator',
+  (page) => login(page, DEMO.operator, { loginPath: '/platform/login' }),
+  [{ label: 'platform dashboard', path: '/platform' }],
+  (getPage) => {
+    it('platform pages linked from the dashboard have no axe violations', async (t) => {
+      const page = getPage();
+      const paths = (await crawl(page, '/platform', '/platform', { max: 20 })).filter(
+        (p) => !['/platform', '/platform/login'].includes(p),
+      );
+      t.diagnostic(`platform pages: ${paths.join(' ')}`);
+      await checkAll(page, paths, 'platform page');
+    });
+  },
+);
 
 role(
   'visitor with English UI',
@@ -141,6 +284,34 @@ describe('pages with form errors and messages', () => {
       `mismatched passwords should show the form again, got ${page.url()}`,
     );
     await expectNoAxeViolations(page, 'registration form with errors');
+  });
+
+  it('forgotten password: the answer, the mail list and the reset form have no axe violations', async () => {
+    await open(page, c('/password/forgot'));
+    await page.locator('input[name=email]').fill(DEMO.resident);
+    await navigating(page, () => submitButtonOf(page, 'input[name=email]').click());
+    await expectNoAxeViolations(page, 'after asking for a password reset');
+    await open(page, c('/dev/mail'));
+    await expectNoAxeViolations(page, 'outgoing mail with a reset mail');
+    const re = new RegExp(`${c('/password/reset/')}[A-Za-z0-9_.~%-]+`);
+    let m = (await page.content()).match(re);
+    if (!m) {
+      // Mails listed by subject: the newest mail to the resident.
+      const href = await page
+        .locator('a[href*="/dev/mail/"]')
+        .first()
+        .getAttribute('href')
+        .catch(() => null);
+      if (href) {
+        await open(page, href, { redirect: true });
+        await expectNoAxeViolations(page, 'one outgoing mail');
+        m = (await page.content()).match(re);
+      }
+    }
+    assert.ok(m, `no password reset link for ${DEMO.resident} on ${c('/dev/mail')}`);
+    await open(page, m[0]);
+    assert.ok((await page.locator('input[type=password]').count()) > 0, 'the reset page has no password field');
+    await expectNoAxeViolations(page, 'password reset form');
   });
 
   it('API docs page answers (not checked by axe: third-party Swagger UI)', async () => {

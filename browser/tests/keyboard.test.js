@@ -132,7 +132,7 @@ describe('keyboard only: register, confirm e-mail, log in, log out', () => {
     if (context) await context.close();
   });
 
-  it('registers with Tab, typing and Enter, and is told to check the mail', async () => {
+  it('registers with Tab, typing and Enter, and is told to check the mail', async (t) => {
     await open(page, c('/register'));
     const values = {
       full_name: 'Олена Клавіатурна',
@@ -143,7 +143,6 @@ describe('keyboard only: register, confirm e-mail, log in, log out', () => {
     };
     const done = new Set();
     const needed = ['full_name', 'email', 'password', 'password_confirm', 'settlement_id', 'birth_year'];
-    const isRegisterForm = (f) => f.inForm !== null && /register/.test(f.inForm || '') ;
     let submitted = false;
     const seen = [];
     for (let i = 0; i < 120 && !submitted; i++) {
@@ -179,7 +178,11 @@ describe('keyboard only: register, confirm e-mail, log in, log out', () => {
         ((f.tag === 'button' && f.type !== 'button' && f.type !== 'reset') || (f.tag === 'input' && f.type === 'submit')) &&
         needed.every((n) => done.has(n))
       ) {
-        if (!isRegisterForm(f) && f.inForm !== null && /logout|lang|search/.test(f.inForm)) continue;
+        // Only the registration form's own button (not, say, a search form's).
+        const ours = await page.evaluate(
+          () => !!document.activeElement.form?.querySelector('[name=password_confirm]'),
+        );
+        if (!ours) continue;
         await navigating(page, () => page.keyboard.press('Enter'));
         submitted = true;
       }
@@ -196,10 +199,13 @@ describe('keyboard only: register, confirm e-mail, log in, log out', () => {
       `registration did not go through (still on the form); the page says: ${truncate(flash || (await visibleText(page)), 600)}`,
     );
     assert.ok(flash, `after registration the page at ${path} shows no flash message (role=status/alert)`);
+    t.diagnostic(`tab order: ${seen.join(' → ')}`);
+    t.diagnostic(`after registration: ${path}: ${flash}`);
   });
 
-  it('confirms the e-mail through the link in the demo mail', async () => {
+  it('confirms the e-mail through the link in the demo mail', async (t) => {
     const link = await confirmationLink(page, email);
+    t.diagnostic(`confirmation link: ${link}`);
     await open(page, link, { redirect: true });
     // A confirmation that needs a POST (to survive link scanners) shows one button.
     const form = page.locator('form[action*="/confirm/"]');
@@ -213,9 +219,14 @@ describe('keyboard only: register, confirm e-mail, log in, log out', () => {
     }
     const flash = await flashText(page);
     assert.ok(flash, `confirming at ${link} showed no flash message; page: ${truncate(await visibleText(page), 400)}`);
+    t.diagnostic(`after confirmation: ${new URL(page.url()).pathname}: ${flash}`);
   });
 
   it('logs in with the keyboard and sees the profile', async () => {
+    // Registration may have signed the new resident in: start from a fresh session.
+    await context.clearCookies();
+    await open(page, c('/'));
+    assert.ok(!(await loggedIn(page)), 'still signed in after clearing the cookies');
     await keyboardLogin(page, email, password);
     assert.notEqual(
       new URL(page.url()).pathname,
