@@ -96,11 +96,16 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
         .with_state(state.clone());
 
     let surfaces = Surfaces { community, platform };
+    let communities = Router::new().fallback(dispatch).with_state((state.clone(), surfaces));
     let router = Router::new()
-        // Assets are the same for every community: no need to find one first.
+        // Assets and health checks are the same for every community (and must answer when the
+        // database does not): no need to find a community first.
         .route("/static/{*path}", get(hromada_web::assets::serve))
-        .fallback(dispatch)
-        .with_state((state.clone(), surfaces))
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .with_state(state.clone())
+        .fallback_service(communities)
         .layer(DefaultBodyLimit::max(body_limit))
         .layer(RequestBodyLimitLayer::new(body_limit))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())

@@ -210,6 +210,7 @@ fn wants_json(path: &str, headers: &HeaderMap) -> bool {
 pub async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     let headers = req.headers().clone();
+    let request_id = req.extensions().get::<crate::security::RequestId>().map(|r| r.0.clone());
     let response = next.run(req).await;
     let status = response.status();
     if status.as_u16() < 400 {
@@ -233,6 +234,7 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
 
     let mut out = if wants_json(&path, &headers) {
         let body = serde_json::json!({
+            "request_id": request_id.filter(|_| status.is_server_error()),
             "error": message.trim_start_matches("error-"),
             "message": state.i18n.t(lang, message),
             "fields": info.and_then(|i| i.fields),
@@ -251,6 +253,8 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
             status => status.as_u16(),
             title => state.i18n.t(lang, &format!("{message}-title")),
             message => state.i18n.t(lang, message),
+            // Only for our own failures, so that a resident can quote it to support.
+            request_id => request_id.filter(|_| status.is_server_error()),
         };
         match page.render_status(status, "error.html", extra) {
             Ok(r) => r,

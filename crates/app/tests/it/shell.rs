@@ -181,3 +181,23 @@ async fn the_openapi_document_and_swagger_ui_are_served() {
     let community = b.get("/c/docs/api/v1/community").await.json();
     assert_eq!(community["settlements"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_failure_of_ours_is_a_500_page_with_a_request_number_and_no_internals() {
+    let app = spawn_app().await;
+    app.community("broken").await;
+    let b = app.browser();
+    assert_eq!(b.get("/readyz").await.status, 200);
+    app.db.close().await;
+    let page = b.get("/c/broken/about").await;
+    assert_eq!(page.status, 500);
+    let text = page.text();
+    assert!(text.contains("Сталася помилка"), "{text}");
+    let id = page.header("x-request-id").unwrap();
+    assert!(text.contains(&id), "the page quotes the request number {id}: {text}");
+    assert!(!text.to_lowercase().contains("pool") && !text.contains("sqlx"), "no internals: {text}");
+    let json = b.get_with("/c/broken/about", &[("accept", "application/json")]).await.json();
+    assert_eq!(json["error"], "unexpected");
+    assert!(json["request_id"].is_string());
+    assert_eq!(b.get("/readyz").await.status, 503);
+}

@@ -41,3 +41,4 @@ error-identity-phone-title = Please verify your phone
 error-identity-phone = The community requires a verified phone number for this action: share it in the community's chatbot.
 error-identity-eid-title = Please verify your identity
 error-identity-eid = The community requires a verified identity for this action: sign in with ID.GOV.UA from your profile, or visit the CNAP.
+error-request-id = Request number for support:
