@@ -104,6 +104,24 @@ pub enum RefusalReason {
     MissingData,
 }
 
+impl RefusalReason {
+    pub const ALL: [RefusalReason; 4] =
+        [Self::Duplicate, Self::OutsideCompetence, Self::ProhibitedContent, Self::MissingData];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Duplicate => "duplicate",
+            Self::OutsideCompetence => "outside_competence",
+            Self::ProhibitedContent => "prohibited_content",
+            Self::MissingData => "missing_data",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+}
+
 /// How the council answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -111,6 +129,22 @@ pub enum Decision {
     Supported,
     PartlySupported,
     NotSupported,
+}
+
+impl Decision {
+    pub const ALL: [Decision; 3] = [Self::Supported, Self::PartlySupported, Self::NotSupported];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Supported => "supported",
+            Self::PartlySupported => "partly_supported",
+            Self::NotSupported => "not_supported",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|d| d.code() == code)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -204,6 +238,23 @@ impl Status {
             Status::PassedAsAppeal => "passed_as_appeal",
             Status::Archived => "archived",
         }
+    }
+
+    /// Reads a stored status back; the reason or decision comes from their own columns.
+    pub fn parse(code: &str, reason: Option<&str>, decision: Option<&str>) -> Option<Status> {
+        Some(match code {
+            "draft" => Status::Draft,
+            "submitted" => Status::Submitted,
+            "returned" => Status::Returned,
+            "collecting" => Status::Collecting,
+            "refused" => Status::Refused { reason: RefusalReason::parse(reason?)? },
+            "under_consideration" => Status::UnderConsideration,
+            "answered" => Status::Answered { decision: Decision::parse(decision?)? },
+            "fell_short" => Status::FellShort,
+            "passed_as_appeal" => Status::PassedAsAppeal,
+            "archived" => Status::Archived,
+            _ => return None,
+        })
     }
 }
 
@@ -451,6 +502,35 @@ mod tests {
         let refused = Status::Submitted.apply(Action::Refuse(RefusalReason::Duplicate)).unwrap();
         assert_eq!(refused.code(), "refused");
         assert!(refused.public());
+    }
+
+    #[test]
+    fn stored_statuses_read_back() {
+        let all = [
+            Status::Draft,
+            Status::Submitted,
+            Status::Returned,
+            Status::Collecting,
+            Status::Refused { reason: RefusalReason::OutsideCompetence },
+            Status::UnderConsideration,
+            Status::Answered { decision: Decision::NotSupported },
+            Status::FellShort,
+            Status::PassedAsAppeal,
+            Status::Archived,
+        ];
+        for s in all {
+            let reason = match s {
+                Status::Refused { reason } => Some(reason.code()),
+                _ => None,
+            };
+            let decision = match s {
+                Status::Answered { decision } => Some(decision.code()),
+                _ => None,
+            };
+            assert_eq!(Status::parse(s.code(), reason, decision), Some(s));
+        }
+        assert_eq!(Status::parse("refused", None, None), None);
+        assert_eq!(Status::parse("nonsense", None, None), None);
     }
 
     #[test]

@@ -1,0 +1,384 @@
+//! Petitions in the database, and the group-commit writer that takes signatures.
+
+use crate::domain::{self, Action, ChainEntry, Rules, Status};
+use chrono::{DateTime, NaiveDate, Utc};
+use hromada_db::core::communities::LOCK_COMMUNITY;
+use hromada_db::core::holidays;
+use hromada_db::{BatchWriter, Db, DbError, DbResult, fetch_all, fetch_optional, write_tx};
+use hromada_kernel::{CommunityId, UserId, WorkingCalendar};
+use serde::Serialize;
+use sqlx::FromRow;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct Petition {
+    pub community_id: CommunityId,
+    pub id: Uuid,
+    pub number: i64,
+    pub author_id: UserId,
+    pub author_name: String,
+    pub title: String,
+    pub body: String,
+    pub category: String,
+    pub status: String,
+    pub refusal_reason: Option<String>,
+    pub refusal_text: Option<String>,
+    pub decision: Option<String>,
+    pub answer_text: Option<String>,
+    pub threshold: i64,
+    pub collection_days: i64,
+    pub moderation_days: i64,
+    pub consideration_days: i64,
+    pub signature_count: i64,
+    #[serde(with = "hex_bytes")]
+    pub chain_head: Vec<u8>,
+    pub created_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub moderation_due: Option<NaiveDate>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub collection_ends: Option<NaiveDate>,
+    pub threshold_reached_at: Option<DateTime<Utc>>,
+    pub consideration_due: Option<NaiveDate>,
+    pub answered_at: Option<DateTime<Utc>>,
+}
+
+mod hex_bytes {
+    pub fn serialize<S: serde::Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&hex::encode(bytes))
+    }
+}
+
+impl Petition {
+    pub fn status(&self) -> Status {
+        Status::parse(&self.status, self.refusal_reason.as_deref(), self.decision.as_deref()).unwrap_or(Status::Draft)
+    }
+}
+
+macro_rules! select_petitions {
+    ($tail:literal) => {
+        concat!(
+            "SELECT community_id, id, number, author_id, author_name, title, body, category, status, refusal_reason, \
+             refusal_text, decision, answer_text, threshold, collection_days, moderation_days, consideration_days, \
+             signature_count, chain_head, created_at, \
+             submitted_at, moderation_due, published_at, collection_ends, threshold_reached_at, consideration_due, \
+             answered_at FROM petitions ",
+            $tail
+        )
+    };
+}
+
+pub struct NewPetition<'a> {
+    pub author_id: UserId,
+    pub author_name: &'a str,
+    pub title: &'a str,
+    pub body: &'a str,
+    pub category: &'a str,
+}
+
+/// A new draft, numbered after the community's last petition. The statute's numbers as they are
+/// today stay with the petition: a later change of the statute does not move its goalposts.
+pub async fn create_draft(
+    db: &Db,
+    community: CommunityId,
+    new: NewPetition<'_>,
+    rules: &Rules,
+    now: DateTime<Utc>,
+) -> DbResult<Petition> {
+    let id = hromada_kernel::new_id();
+    let head = domain::genesis(id).to_vec();
+    write_tx!(db, tx => {
+        sqlx::query(LOCK_COMMUNITY).bind(community).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO petitions (community_id, id, number, author_id, author_name, title, body, category, status,
+                                    threshold, collection_days, moderation_days, consideration_days, signature_count,
+                                    chain_head, created_at)
+             VALUES ($1, $2, (SELECT COALESCE(MAX(number), 0) + 1 FROM petitions WHERE community_id = $1),
+                     $3, $4, $5, $6, $7, 'draft', $8, $9, $10, $11, 0, $12, $13)")
+            .bind(community).bind(id).bind(new.author_id).bind(new.author_name).bind(new.title).bind(new.body)
+            .bind(new.category).bind(i64::from(rules.threshold)).bind(i64::from(rules.collection_days))
+            .bind(i64::from(rules.moderation_working_days)).bind(i64::from(rules.consideration_working_days))
+            .bind(&head).bind(now)
+            .execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO petition_events (community_id, petition_id, id, at, status, actor_id, note) VALUES ($1, $2, $3, $4, 'draft', $5, '')")
+            .bind(community).bind(id).bind(hromada_kernel::new_id()).bind(now).bind(new.author_id)
+            .execute(&mut *tx).await?;
+    });
+    get(db, community, id).await?.ok_or(DbError::NotFound)
+}
+
+pub async fn get(db: &Db, community: CommunityId, id: Uuid) -> DbResult<Option<Petition>> {
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_as::<_, Petition>(select_petitions!("WHERE community_id = $1 AND id = $2"))
+            .bind(community)
+            .bind(id)
+    )?)
+}
+
+/// Public petitions of a community, newest first.
+pub async fn list_public(db: &Db, community: CommunityId, limit: i64, offset: i64) -> DbResult<Vec<Petition>> {
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as::<_, Petition>(select_petitions!(
+            "WHERE community_id = $1 AND status NOT IN ('draft', 'submitted', 'returned')
+             ORDER BY published_at DESC, number DESC LIMIT $2 OFFSET $3"
+        ))
+        .bind(community)
+        .bind(limit)
+        .bind(offset)
+    )?)
+}
+
+/// Why a step could not be taken.
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    #[error(transparent)]
+    Transition(#[from] domain::TransitionError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for StepError {
+    fn from(e: sqlx::Error) -> Self {
+        StepError::Db(e.into())
+    }
+}
+
+#[derive(FromRow)]
+struct StepRow {
+    status: String,
+    refusal_reason: Option<String>,
+    decision: Option<String>,
+    collection_days: i64,
+    moderation_days: i64,
+    consideration_days: i64,
+}
+
+#[derive(FromRow)]
+struct ChainRow {
+    seq: i64,
+    display_name: String,
+    signed_at: DateTime<Utc>,
+    commitment: Vec<u8>,
+    hash: Vec<u8>,
+}
+
+#[derive(FromRow)]
+struct SigningRow {
+    status: String,
+    signature_count: i64,
+    chain_head: Vec<u8>,
+    threshold: i64,
+    collection_ends: Option<NaiveDate>,
+    consideration_days: i64,
+}
+
+/// Takes a step of the lifecycle, sets the dates the law attaches to it, and notes it in the timeline.
+#[allow(clippy::too_many_arguments)]
+pub async fn step(
+    db: &Db,
+    community: CommunityId,
+    id: Uuid,
+    action: Action,
+    actor: Option<UserId>,
+    note: &str,
+    calendar: &WorkingCalendar,
+    now: DateTime<Utc>,
+) -> Result<Petition, StepError> {
+    let today = now.date_naive();
+    write_tx!(db, tx => {
+        sqlx::query("UPDATE petitions SET status = status WHERE community_id = $1 AND id = $2")
+            .bind(community).bind(id).execute(&mut *tx).await?;
+        let row: Option<StepRow> = sqlx::query_as(
+            "SELECT status, refusal_reason, decision, collection_days, moderation_days, consideration_days
+             FROM petitions WHERE community_id = $1 AND id = $2")
+            .bind(community).bind(id).fetch_optional(&mut *tx).await?;
+        let StepRow { status, refusal_reason, decision, collection_days, moderation_days, consideration_days } =
+            row.ok_or(DbError::NotFound)?;
+        let current = Status::parse(&status, refusal_reason.as_deref(), decision.as_deref()).unwrap_or(Status::Draft);
+        let next = current.apply(action)?;
+        let frozen = Rules {
+            collection_days: collection_days as u32,
+            moderation_working_days: moderation_days as u32,
+            consideration_working_days: consideration_days as u32,
+            ..Rules::default()
+        };
+        match action {
+            Action::Submit => {
+                let due = domain::moderation_due(&frozen, calendar, today);
+                sqlx::query("UPDATE petitions SET status = $3, submitted_at = $4, moderation_due = $5 WHERE community_id = $1 AND id = $2")
+                    .bind(community).bind(id).bind(next.code()).bind(now).bind(due).execute(&mut *tx).await?;
+            }
+            Action::Publish => {
+                let ends = domain::collection_ends(&frozen, today);
+                sqlx::query("UPDATE petitions SET status = $3, published_at = $4, collection_ends = $5 WHERE community_id = $1 AND id = $2")
+                    .bind(community).bind(id).bind(next.code()).bind(now).bind(ends).execute(&mut *tx).await?;
+            }
+            Action::Refuse(reason) => {
+                sqlx::query("UPDATE petitions SET status = $3, refusal_reason = $4, refusal_text = $5 WHERE community_id = $1 AND id = $2")
+                    .bind(community).bind(id).bind(next.code()).bind(reason.code()).bind(note).execute(&mut *tx).await?;
+            }
+            Action::ReachThreshold => {
+                let due = domain::consideration_due(&frozen, calendar, today);
+                sqlx::query("UPDATE petitions SET status = $3, threshold_reached_at = $4, consideration_due = $5 WHERE community_id = $1 AND id = $2")
+                    .bind(community).bind(id).bind(next.code()).bind(now).bind(due).execute(&mut *tx).await?;
+            }
+            Action::Answer(decision) => {
+                sqlx::query("UPDATE petitions SET status = $3, decision = $4, answer_text = $5, answered_at = $6 WHERE community_id = $1 AND id = $2")
+                    .bind(community).bind(id).bind(next.code()).bind(decision.code()).bind(note).bind(now).execute(&mut *tx).await?;
+            }
+            Action::ReturnForChanges | Action::EndCollection | Action::PassAsAppeal | Action::Archive => {
+                sqlx::query("UPDATE petitions SET status = $3 WHERE community_id = $1 AND id = $2")
+                    .bind(community).bind(id).bind(next.code()).execute(&mut *tx).await?;
+            }
+        }
+        sqlx::query("INSERT INTO petition_events (community_id, petition_id, id, at, status, actor_id, note) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+            .bind(community).bind(id).bind(hromada_kernel::new_id()).bind(now).bind(next.code()).bind(actor).bind(note)
+            .execute(&mut *tx).await?;
+    });
+    get(db, community, id).await?.ok_or(StepError::Db(DbError::NotFound))
+}
+
+/// The public signer list from `after` (exclusive), in signing order.
+pub async fn chain(
+    db: &Db,
+    community: CommunityId,
+    petition: Uuid,
+    after: i64,
+    limit: i64,
+) -> DbResult<Vec<ChainEntry>> {
+    let rows: Vec<ChainRow> = fetch_all!(
+        db,
+        sqlx::query_as::<_, ChainRow>(
+            "SELECT seq, display_name, signed_at, commitment, hash FROM petition_signatures
+             WHERE community_id = $1 AND petition_id = $2 AND seq > $3 ORDER BY seq LIMIT $4"
+        )
+        .bind(community)
+        .bind(petition)
+        .bind(after)
+        .bind(limit)
+    )?;
+    Ok(rows
+        .into_iter()
+        .map(|r| ChainEntry {
+            seq: r.seq as u64,
+            display_name: r.display_name,
+            signed_at: r.signed_at,
+            commitment: hex::encode(r.commitment),
+            hash: hex::encode(r.hash),
+        })
+        .collect())
+}
+
+// ---------- signing ----------
+
+/// One signature to take.
+#[derive(Debug, Clone)]
+pub struct SignRequest {
+    pub community: CommunityId,
+    pub petition: Uuid,
+    /// The person key when the signer is verified by e-ID, the account id otherwise.
+    pub signer_key: Vec<u8>,
+    pub user_id: Option<UserId>,
+    pub display_name: String,
+    /// Handed to the signer; only a commitment to it is published.
+    pub receipt_code: String,
+    pub at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignOutcome {
+    /// Durable, with its place in the chain and the count after it.
+    Signed {
+        seq: i64,
+        count: i64,
+    },
+    AlreadySigned,
+    NotCollecting,
+}
+
+/// Writes signatures in batches: one transaction per batch, the petition row locked once per
+/// petition in it, the count and chain head updated once per petition per batch.
+pub struct SignatureWriter;
+
+impl BatchWriter for SignatureWriter {
+    type Item = SignRequest;
+    type Output = SignOutcome;
+
+    async fn write_batch(&self, db: &Db, items: &[SignRequest]) -> Result<Vec<SignOutcome>, DbError> {
+        let calendar = holidays::calendar(db).await?;
+        let mut outcomes = vec![SignOutcome::NotCollecting; items.len()];
+        // Items grouped by petition, in arrival order.
+        let mut groups: Vec<((CommunityId, Uuid), Vec<usize>)> = vec![];
+        let mut index: HashMap<(CommunityId, Uuid), usize> = HashMap::new();
+        for (i, item) in items.iter().enumerate() {
+            let key = (item.community, item.petition);
+            let g = *index.entry(key).or_insert_with(|| {
+                groups.push((key, vec![]));
+                groups.len() - 1
+            });
+            groups[g].1.push(i);
+        }
+        write_tx!(db, tx => {
+            for ((community, petition), members) in &groups {
+                sqlx::query("UPDATE petitions SET signature_count = signature_count WHERE community_id = $1 AND id = $2")
+                    .bind(community).bind(petition).execute(&mut *tx).await?;
+                let row: Option<SigningRow> = sqlx::query_as(
+                    "SELECT status, signature_count, chain_head, threshold, collection_ends, consideration_days FROM petitions
+                     WHERE community_id = $1 AND id = $2")
+                    .bind(community).bind(petition).fetch_optional(&mut *tx).await?;
+                let Some(SigningRow { status, signature_count: mut count, chain_head: head, threshold, collection_ends: ends, consideration_days: consideration }) = row else { continue };
+                let Ok(mut prev) = <[u8; 32]>::try_from(head.as_slice()) else { continue };
+                let start = count;
+                for &i in members {
+                    let item = &items[i];
+                    let open = status == "collecting" && ends.is_some_and(|e| item.at.date_naive() <= e) && count < threshold;
+                    if !open {
+                        outcomes[i] = SignOutcome::NotCollecting;
+                        continue;
+                    }
+                    let seq = count + 1;
+                    let commitment = domain::receipt_commitment(*petition, seq as u64, &item.receipt_code);
+                    let hash = domain::entry_hash(&prev, *petition, seq as u64, &item.display_name, item.at, &commitment);
+                    let inserted = sqlx::query(
+                        "INSERT INTO petition_signatures (community_id, petition_id, seq, signer_key, user_id, display_name, signed_at, commitment, hash)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                         ON CONFLICT (community_id, petition_id, signer_key) DO NOTHING")
+                        .bind(community).bind(petition).bind(seq).bind(&item.signer_key).bind(item.user_id)
+                        .bind(&item.display_name).bind(item.at).bind(commitment.to_vec()).bind(hash.to_vec())
+                        .execute(&mut *tx).await?;
+                    if inserted.rows_affected() == 0 {
+                        outcomes[i] = SignOutcome::AlreadySigned;
+                        continue;
+                    }
+                    count = seq;
+                    prev = hash;
+                    outcomes[i] = SignOutcome::Signed { seq, count };
+                }
+                if count == start {
+                    continue;
+                }
+                // Once per petition per batch: the counter never becomes a hot row.
+                sqlx::query("UPDATE petitions SET signature_count = $3, chain_head = $4 WHERE community_id = $1 AND id = $2")
+                    .bind(community).bind(petition).bind(count).bind(prev.to_vec()).execute(&mut *tx).await?;
+                if count >= threshold {
+                    let now = items[members[members.len() - 1]].at;
+                    let frozen = Rules { consideration_working_days: consideration as u32, ..Rules::default() };
+                    let due = domain::consideration_due(&frozen, &calendar, now.date_naive());
+                    sqlx::query(
+                        "UPDATE petitions SET status = 'under_consideration', threshold_reached_at = $3, consideration_due = $4
+                         WHERE community_id = $1 AND id = $2")
+                        .bind(community).bind(petition).bind(now).bind(due).execute(&mut *tx).await?;
+                    sqlx::query(
+                        "INSERT INTO petition_events (community_id, petition_id, id, at, status, actor_id, note)
+                         VALUES ($1, $2, $3, $4, 'under_consideration', NULL, 'threshold')")
+                        .bind(community).bind(petition).bind(hromada_kernel::new_id()).bind(now)
+                        .execute(&mut *tx).await?;
+                }
+            }
+        });
+        Ok(outcomes)
+    }
+}

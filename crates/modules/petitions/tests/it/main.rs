@@ -1,0 +1,224 @@
+//! Petitions in the database, on SQLite and (when configured) PostgreSQL.
+
+use chrono::{Duration, Utc};
+use hromada_db::core::communities::{self, Contacts, NewCommunity};
+use hromada_db::testing::TestDb;
+use hromada_db::{Db, GroupCommit, GroupCommitConfig};
+use hromada_kernel::WorkingCalendar;
+use hromada_petitions::domain::{self, Action, Decision, RefusalReason, Rules, Status};
+use hromada_petitions::store::{self, NewPetition, SignOutcome, SignRequest, SignatureWriter};
+use uuid::Uuid;
+
+async fn databases() -> Vec<TestDb> {
+    let mut migrations = hromada_db::migrate::core_migrations();
+    migrations.extend(hromada_petitions::migrations());
+    TestDb::each(&migrations).await
+}
+
+async fn community(db: &Db, slug: &str) -> Uuid {
+    let new = NewCommunity {
+        slug: slug.into(),
+        name_uk: slug.into(),
+        name_en: None,
+        coat_of_arms: None,
+        contacts: Contacts::default(),
+    };
+    communities::create(db, new, Utc::now()).await.unwrap().id
+}
+
+async fn collecting(db: &Db, c: Uuid, rules: &Rules) -> store::Petition {
+    let author = Uuid::now_v7();
+    let new = NewPetition {
+        author_id: author,
+        author_name: "Автор",
+        title: "Освітлення вулиці",
+        body: "Текст",
+        category: "roads",
+    };
+    let p = store::create_draft(db, c, new, rules, Utc::now()).await.unwrap();
+    let cal = WorkingCalendar::default();
+    store::step(db, c, p.id, Action::Submit, Some(author), "", &cal, Utc::now()).await.unwrap();
+    store::step(db, c, p.id, Action::Publish, None, "", &cal, Utc::now()).await.unwrap()
+}
+
+fn request(c: Uuid, p: Uuid, signer: &str, i: usize) -> SignRequest {
+    SignRequest {
+        community: c,
+        petition: p,
+        signer_key: signer.as_bytes().to_vec(),
+        user_id: None,
+        display_name: format!("Підписант {i}."),
+        receipt_code: format!("receipt-{signer}"),
+        at: Utc::now(),
+    }
+}
+
+#[tokio::test]
+async fn the_lifecycle_is_stored_with_its_legal_dates() {
+    for t in databases().await {
+        let c = community(&t.db, "life").await;
+        let rules = Rules { threshold: 10, collection_days: 30, ..Rules::default() };
+        let cal = WorkingCalendar::default();
+        let draft = store::create_draft(
+            &t.db,
+            c,
+            NewPetition { author_id: Uuid::now_v7(), author_name: "А", title: "Т", body: "Б", category: "x" },
+            &rules,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(draft.number, 1);
+        assert_eq!(draft.status(), Status::Draft);
+        let second = store::create_draft(
+            &t.db,
+            c,
+            NewPetition { author_id: Uuid::now_v7(), author_name: "А", title: "Т2", body: "Б", category: "x" },
+            &rules,
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        assert_eq!(second.number, 2, "[{}]", t.backend_name());
+
+        let now = Utc::now();
+        let submitted = store::step(&t.db, c, draft.id, Action::Submit, None, "", &cal, now).await.unwrap();
+        assert_eq!(submitted.moderation_due, Some(domain::moderation_due(&rules, &cal, now.date_naive())));
+        assert!(
+            store::step(&t.db, c, draft.id, Action::Answer(Decision::Supported), None, "", &cal, now).await.is_err()
+        );
+        let published = store::step(&t.db, c, draft.id, Action::Publish, None, "", &cal, now).await.unwrap();
+        assert_eq!(published.collection_ends, Some(now.date_naive() + Duration::days(29)));
+        assert_eq!(published.status(), Status::Collecting);
+
+        let refused = store::step(&t.db, c, second.id, Action::Submit, None, "", &cal, now).await.unwrap();
+        let refused = store::step(
+            &t.db,
+            c,
+            refused.id,
+            Action::Refuse(RefusalReason::OutsideCompetence),
+            None,
+            "Не повноваження ради",
+            &cal,
+            now,
+        )
+        .await
+        .unwrap();
+        assert_eq!(refused.status(), Status::Refused { reason: RefusalReason::OutsideCompetence });
+        assert_eq!(refused.refusal_text.as_deref(), Some("Не повноваження ради"));
+        let public = store::list_public(&t.db, c, 10, 0).await.unwrap();
+        assert_eq!(public.len(), 2);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_signatures_are_counted_exactly_and_chained() {
+    for t in databases().await {
+        let c = community(&t.db, "sign").await;
+        let p = collecting(&t.db, c, &Rules { threshold: 1000, ..Rules::default() }).await;
+        let (writer, task) = GroupCommit::spawn(t.db.clone(), SignatureWriter, GroupCommitConfig::default());
+        let mut handles = vec![];
+        for i in 0..300 {
+            let w = writer.clone();
+            let req = request(c, p.id, &format!("person-{i}"), i);
+            handles.push(tokio::spawn(async move { w.submit(req).await.unwrap() }));
+        }
+        // The same person tries 50 times at once.
+        for _ in 0..50 {
+            let w = writer.clone();
+            let req = request(c, p.id, "twice", 999);
+            handles.push(tokio::spawn(async move { w.submit(req).await.unwrap() }));
+        }
+        let mut signed = 0;
+        let mut again = 0;
+        for h in handles {
+            match h.await.unwrap() {
+                SignOutcome::Signed { .. } => signed += 1,
+                SignOutcome::AlreadySigned => again += 1,
+                SignOutcome::NotCollecting => panic!("[{}] the petition is collecting", t.backend_name()),
+            }
+        }
+        assert_eq!((signed, again), (301, 49), "[{}]", t.backend_name());
+        let (batches, _) = writer.stats();
+        assert!(batches < 351, "[{}] signatures were batched ({batches} batches)", t.backend_name());
+        drop(writer);
+        task.await.unwrap();
+
+        let stored = store::get(&t.db, c, p.id).await.unwrap().unwrap();
+        assert_eq!(stored.signature_count, 301);
+        let entries = store::chain(&t.db, c, p.id, 0, 10_000).await.unwrap();
+        let (count, head) = domain::verify_chain(p.id, &entries).expect("the chain verifies");
+        assert_eq!(count, 301);
+        assert_eq!(head.to_vec(), stored.chain_head, "[{}] the stored head is the chain's head", t.backend_name());
+        assert!(domain::find_receipt(p.id, &entries, "receipt-person-7").is_some());
+    }
+}
+
+#[tokio::test]
+async fn the_threshold_closes_collection_and_starts_consideration() {
+    for t in databases().await {
+        let c = community(&t.db, "threshold").await;
+        let p = collecting(&t.db, c, &Rules { threshold: 3, ..Rules::default() }).await;
+        let (writer, task) = GroupCommit::spawn(t.db.clone(), SignatureWriter, GroupCommitConfig::default());
+        for i in 0..3 {
+            assert!(matches!(
+                writer.submit(request(c, p.id, &format!("s{i}"), i)).await.unwrap(),
+                SignOutcome::Signed { .. }
+            ));
+        }
+        assert_eq!(writer.submit(request(c, p.id, "late", 9)).await.unwrap(), SignOutcome::NotCollecting);
+        drop(writer);
+        task.await.unwrap();
+        let stored = store::get(&t.db, c, p.id).await.unwrap().unwrap();
+        assert_eq!(stored.status(), Status::UnderConsideration, "[{}]", t.backend_name());
+        assert_eq!(stored.signature_count, 3);
+        assert!(stored.consideration_due.is_some() && stored.threshold_reached_at.is_some());
+    }
+}
+
+#[tokio::test]
+async fn signatures_after_the_period_or_before_publication_are_refused() {
+    for t in databases().await {
+        let c = community(&t.db, "closed").await;
+        let p = collecting(&t.db, c, &Rules { collection_days: 1, ..Rules::default() }).await;
+        let draft = store::create_draft(
+            &t.db,
+            c,
+            NewPetition { author_id: Uuid::now_v7(), author_name: "А", title: "Т", body: "Б", category: "x" },
+            &Rules::default(),
+            Utc::now(),
+        )
+        .await
+        .unwrap();
+        let (writer, task) = GroupCommit::spawn(t.db.clone(), SignatureWriter, GroupCommitConfig::default());
+        let mut late = request(c, p.id, "late", 1);
+        late.at = Utc::now() + Duration::days(2);
+        assert_eq!(writer.submit(late).await.unwrap(), SignOutcome::NotCollecting, "[{}]", t.backend_name());
+        assert_eq!(writer.submit(request(c, draft.id, "early", 1)).await.unwrap(), SignOutcome::NotCollecting);
+        // The same signer key in another community's petition is a different signature.
+        let other = community(&t.db, "other").await;
+        let q = collecting(&t.db, other, &Rules::default()).await;
+        assert!(matches!(writer.submit(request(other, q.id, "late", 1)).await.unwrap(), SignOutcome::Signed { .. }));
+        drop(writer);
+        task.await.unwrap();
+        assert_eq!(store::get(&t.db, c, p.id).await.unwrap().unwrap().signature_count, 0);
+    }
+}
+
+#[tokio::test]
+async fn both_backends_get_the_same_petition_tables() {
+    let dbs = databases().await;
+    let outlines: Vec<_> = outlines_of(&dbs).await;
+    assert!(outlines[0].contains(&("petition_signatures".to_owned(), "signer_key".to_owned())));
+    if let [lite, pg] = outlines.as_slice() {
+        assert_eq!(lite, pg);
+    }
+}
+
+async fn outlines_of(dbs: &[TestDb]) -> Vec<Vec<(String, String)>> {
+    let mut out = vec![];
+    for t in dbs {
+        out.push(hromada_db::migrate::schema_outline(&t.db).await.unwrap());
+    }
+    out
+}
