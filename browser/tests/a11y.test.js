@@ -59,6 +59,10 @@ const NOT_A_PAGE = /\/(logout|delete|export|download)(\/|$)|\.(csv|json|xlsx|zip
  * Pages under `prefix` reachable by links from `start` (breadth first): at most
  * `perShape` pages of one shape (ids replaced by a placeholder), `max` in all.
  */
+function samePath(landed, path) {
+  return new URL(landed).pathname === new URL(path, 'http://x').pathname;
+}
+
 async function crawl(page, start, prefix, { max = 40, perShape = 2, skip = null } = {}) {
   const shapes = new Map();
   const seen = new Set();
@@ -73,7 +77,13 @@ async function crawl(page, start, prefix, { max = 40, perShape = 2, skip = null 
     if (n >= perShape) continue;
     shapes.set(shape, n + 1);
     found.push(path);
-    await open(page, path);
+    // A link to a page behind a sign-in (e.g. "start a petition") lands on the sign-in form,
+    // which is checked on its own; leave it out here.
+    await open(page, path, { redirect: true });
+    if (!samePath(page.url(), path)) {
+      found.pop();
+      continue;
+    }
     for (const next of await linksUnder(page, prefix)) {
       if (!seen.has(next) && !NOT_A_PAGE.test(next) && !(skip && skip.test(next))) queue.push(next);
     }

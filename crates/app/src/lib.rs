@@ -26,7 +26,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 /// The modules of this build, in the order their navigation appears. A new feature is one
 /// more line here.
 pub fn modules() -> Vec<Arc<dyn Module>> {
-    vec![Arc::new(hromada_about::About)]
+    vec![Arc::new(hromada_about::About), Arc::new(hromada_petitions::Petitions)]
 }
 
 /// The core's migrations, then each module's.
@@ -42,6 +42,8 @@ pub fn all_migrations(modules: &[Arc<dyn Module>]) -> Vec<Migration> {
 pub struct App {
     pub router: Router,
     pub state: AppState,
+    /// Module writers; they finish their queues once the router and state are gone.
+    pub tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
 /// Builds the whole application: translations, templates, state, and both surfaces (the
@@ -66,7 +68,10 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
         builder.gated_actions.extend(m.gated_actions());
     }
     builder.modules = modules.clone();
-    let state = builder.build();
+    for m in &modules {
+        m.start(&mut builder);
+    }
+    let (state, tasks) = builder.build();
 
     // The API document covers the core's and every module's endpoints.
     let mut api = hromada_platform::api::community_api();
@@ -113,7 +118,7 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
         .layer(CompressionLayer::new())
         .layer(from_fn(hromada_web::security::headers))
         .layer(from_fn_with_state(state.clone(), hromada_web::security::observe));
-    Ok(App { router, state })
+    Ok(App { router, state, tasks })
 }
 
 /// Health, readiness, metrics and static files, on every surface.

@@ -78,6 +78,10 @@ pub async fn run(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
         let _ = w.await;
     }
     drop(app.state);
+    // Every handle to the writers is gone with the router: they commit what is queued and end.
+    for task in app.tasks {
+        let _ = task.await;
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -100,6 +100,11 @@ pub trait Module: Send + Sync + 'static {
         Box::pin(async { Ok(vec![]) })
     }
 
+    /// Starts what the module needs while the app runs (a group-commit writer, a client) and
+    /// hands it to handlers through [`crate::state::AppStateBuilder::extension`]. Background
+    /// tasks pushed to `builder.tasks` are awaited at shutdown, after the last request.
+    fn start(&self, _builder: &mut crate::state::AppStateBuilder) {}
+
     /// Demo content for a community.
     fn seed_demo<'a>(&'a self, _ctx: SeedContext<'a>) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async { Ok(()) })

@@ -48,6 +48,8 @@ pub struct AppStateBuilder {
     pub admin_sections: Vec<AdminSection>,
     pub gated_actions: Vec<GatedAction>,
     pub modules: Vec<Arc<dyn Module>>,
+    /// Background tasks (writers) to await at shutdown; they end once the state is dropped.
+    pub tasks: Vec<tokio::task::JoinHandle<()>>,
     extensions: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
 }
 
@@ -63,18 +65,19 @@ impl AppStateBuilder {
             admin_sections: vec![],
             gated_actions: vec![],
             modules: vec![],
+            tasks: vec![],
             extensions: HashMap::new(),
         }
     }
 
     /// Gives handlers a shared value of a module's own (a writer handle, a client).
-    pub fn extension<T: Send + Sync + 'static>(mut self, value: T) -> Self {
+    pub fn extension<T: Send + Sync + 'static>(&mut self, value: T) {
         self.extensions.insert(TypeId::of::<T>(), Box::new(value));
-        self
     }
 
-    pub fn build(self) -> AppState {
-        AppState(Arc::new(Inner {
+    /// The state, and the background tasks to await at shutdown.
+    pub fn build(self) -> (AppState, Vec<tokio::task::JoinHandle<()>>) {
+        let state = AppState(Arc::new(Inner {
             db: self.db,
             clock: self.clock,
             config: self.config,
@@ -87,7 +90,8 @@ impl AppStateBuilder {
             gated_actions: self.gated_actions,
             modules: self.modules,
             extensions: self.extensions,
-        }))
+        }));
+        (state, self.tasks)
     }
 }
 

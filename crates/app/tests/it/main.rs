@@ -7,6 +7,7 @@ mod cli;
 mod demo;
 mod identity;
 mod mail;
+mod petitions;
 mod platform;
 mod schema;
 mod shell;

@@ -31,8 +31,6 @@ pub struct Rules {
     pub moderation_working_days: u32,
     /// Working days to consider a petition once it reached the threshold.
     pub consideration_working_days: u32,
-    pub author_level: IdentityLevel,
-    pub signer_level: IdentityLevel,
     /// Minimum age of signers, in years (0: none).
     pub min_age: u32,
     /// Only residents of the community's settlements may sign.
@@ -52,8 +50,6 @@ impl Default for Rules {
             collection_days: 60,
             moderation_working_days: 2,
             consideration_working_days: 10,
-            author_level: IdentityLevel::Eid,
-            signer_level: IdentityLevel::Eid,
             min_age: 14,
             residents_only: true,
             accept_idp: true,
@@ -306,10 +302,12 @@ pub enum SignRefusal {
     NotResident,
 }
 
-/// Whether `signer` may sign a petition in `status` whose collection ends on `ends`, on `today`.
+/// Whether `signer` may sign a petition in `status` whose collection ends on `ends`, on `today`,
+/// when the community demands identity level `required` for signing.
 /// (That a person signs only once is enforced by the database.)
 pub fn may_sign(
     rules: &Rules,
+    required: IdentityLevel,
     status: Status,
     ends: NaiveDate,
     today: NaiveDate,
@@ -321,8 +319,8 @@ pub fn may_sign(
     if today > ends {
         return Err(SignRefusal::PeriodOver);
     }
-    if !signer.level.satisfies(rules.signer_level) {
-        return Err(SignRefusal::NotVerifiedEnough(rules.signer_level));
+    if !signer.level.satisfies(required) {
+        return Err(SignRefusal::NotVerifiedEnough(required));
     }
     if rules.min_age > 0 {
         // Only the year is known: someone born in that year is counted as having had their
@@ -479,9 +477,9 @@ mod tests {
 
     #[test]
     fn rules_read_from_partial_statute_settings() {
-        let rules: Rules = serde_json::from_str(r#"{"threshold": 6000, "signer_level": "email"}"#).unwrap();
+        let rules: Rules = serde_json::from_str(r#"{"threshold": 6000, "min_age": 16}"#).unwrap();
         assert_eq!(rules.threshold, 6000);
-        assert_eq!(rules.signer_level, IdentityLevel::Email);
+        assert_eq!(rules.min_age, 16);
         assert_eq!(rules.collection_days, 60, "the rest keeps its defaults");
     }
 
@@ -559,25 +557,47 @@ mod tests {
         let ends = d(2026, 12, 31);
         let today = d(2026, 12, 1);
         let ok = resident(IdentityLevel::Eid, 1990);
-        assert_eq!(may_sign(&rules, Status::Collecting, ends, today, &ok), Ok(()));
-        assert_eq!(may_sign(&rules, Status::Submitted, ends, today, &ok), Err(SignRefusal::NotCollecting));
-        assert_eq!(may_sign(&rules, Status::Collecting, ends, d(2027, 1, 1), &ok), Err(SignRefusal::PeriodOver));
-        assert_eq!(may_sign(&rules, Status::Collecting, ends, ends, &ok), Ok(()), "the last day still counts");
+        assert_eq!(may_sign(&rules, IdentityLevel::Eid, Status::Collecting, ends, today, &ok), Ok(()));
+        assert_eq!(
+            may_sign(&rules, IdentityLevel::Eid, Status::Submitted, ends, today, &ok),
+            Err(SignRefusal::NotCollecting)
+        );
+        assert_eq!(
+            may_sign(&rules, IdentityLevel::Eid, Status::Collecting, ends, d(2027, 1, 1), &ok),
+            Err(SignRefusal::PeriodOver)
+        );
+        assert_eq!(
+            may_sign(&rules, IdentityLevel::Eid, Status::Collecting, ends, ends, &ok),
+            Ok(()),
+            "the last day still counts"
+        );
         let email_only = resident(IdentityLevel::Email, 1990);
         assert_eq!(
-            may_sign(&rules, Status::Collecting, ends, today, &email_only),
+            may_sign(&rules, IdentityLevel::Eid, Status::Collecting, ends, today, &email_only),
             Err(SignRefusal::NotVerifiedEnough(IdentityLevel::Eid))
         );
         let child = resident(IdentityLevel::Eid, 2015);
-        assert_eq!(may_sign(&rules, Status::Collecting, ends, today, &child), Err(SignRefusal::UnderAge(14)));
+        assert_eq!(
+            may_sign(&rules, IdentityLevel::Eid, Status::Collecting, ends, today, &child),
+            Err(SignRefusal::UnderAge(14))
+        );
         let unknown_age = Signer { birth_year: None, ..ok.clone() };
-        assert_eq!(may_sign(&rules, Status::Collecting, ends, today, &unknown_age), Err(SignRefusal::AgeUnknown));
+        assert_eq!(
+            may_sign(&rules, IdentityLevel::Eid, Status::Collecting, ends, today, &unknown_age),
+            Err(SignRefusal::AgeUnknown)
+        );
         let visitor = Signer { resident: false, ..ok.clone() };
-        assert_eq!(may_sign(&rules, Status::Collecting, ends, today, &visitor), Err(SignRefusal::NotResident));
+        assert_eq!(
+            may_sign(&rules, IdentityLevel::Eid, Status::Collecting, ends, today, &visitor),
+            Err(SignRefusal::NotResident)
+        );
         let idp = Signer { resident: false, idp_registered: true, ..ok.clone() };
-        assert_eq!(may_sign(&rules, Status::Collecting, ends, today, &idp), Ok(()));
+        assert_eq!(may_sign(&rules, IdentityLevel::Eid, Status::Collecting, ends, today, &idp), Ok(()));
         let no_idp = Rules { accept_idp: false, ..Rules::default() };
-        assert_eq!(may_sign(&no_idp, Status::Collecting, ends, today, &idp), Err(SignRefusal::NotResident));
+        assert_eq!(
+            may_sign(&no_idp, IdentityLevel::Eid, Status::Collecting, ends, today, &idp),
+            Err(SignRefusal::NotResident)
+        );
     }
 
     #[test]

@@ -1,17 +1,161 @@
 //! E-petitions to the local council (Law of Ukraine "On citizens' appeals", art. 23-1).
 //!
-//! This crate grows in steps: the rules of the domain ([`domain`], pure and tested) and their
-//! storage with the group-commit signature writer ([`store`]) come first; pages, the API and
-//! the module manifest follow.
+//! [`domain`] holds the rules (pure and tested), [`store`] their storage and the group-commit
+//! signature writer; `web` and `admin` are the residents' and the officials' pages.
 
+mod admin;
 pub mod domain;
 pub mod store;
+mod web;
 
-use hromada_db::{Migration, migration};
+use domain::{Action, Rules};
+use futures::future::BoxFuture;
+use hromada_db::core::communities::Community;
+use hromada_db::core::{holidays, users};
+use hromada_db::{Db, GroupCommit, GroupCommitConfig, Migration, migration};
+use hromada_kernel::{IdentityLevel, Lang, Permission};
+use hromada_web::i18n::Locales;
+use hromada_web::module::{AdminSection, GatedAction, Module, NavItem, SeedContext};
+use hromada_web::state::AppStateBuilder;
+use hromada_web::templates::TemplateSources;
 
 /// The key under which this module keeps its statute settings and tables.
 pub const KEY: &str = "petitions";
 
+/// Writing a petition; the law lets the statute decide who may.
+pub const CREATE: GatedAction =
+    GatedAction { key: "petitions.create", label: "petition-gate-create", default_level: IdentityLevel::Eid };
+/// Signing: one person, one signature, so a verified person by default.
+pub const SIGN: GatedAction =
+    GatedAction { key: "petitions.sign", label: "petition-gate-sign", default_level: IdentityLevel::Eid };
+
 pub fn migrations() -> Vec<Migration> {
     vec![migration!(KEY, 1, "0001_petitions")]
+}
+
+/// The community's petition rules: its statute settings over the defaults.
+pub fn rules_of(community: &Community) -> Rules {
+    serde_json::from_value::<Rules>(community.statute_of(KEY).clone())
+        .ok()
+        .filter(|r| r.validate().is_ok())
+        .unwrap_or_default()
+}
+
+pub struct Petitions;
+
+impl Module for Petitions {
+    fn key(&self) -> &'static str {
+        KEY
+    }
+
+    fn migrations(&self) -> Vec<Migration> {
+        migrations()
+    }
+
+    fn templates(&self) -> TemplateSources {
+        macro_rules! t {
+            ($($name:literal),*) => { vec![$((concat!("petitions/", $name).to_string(), include_str!(concat!("../templates/", $name)).to_string())),*] };
+        }
+        t!["list.html", "new.html", "show.html", "signed.html", "signatures.html", "admin.html"]
+    }
+
+    fn locales(&self) -> Locales {
+        vec![
+            (Lang::Uk, include_str!("../locales/uk/petitions.ftl")),
+            (Lang::En, include_str!("../locales/en/petitions.ftl")),
+        ]
+    }
+
+    fn routes(&self) -> axum::Router<hromada_web::AppState> {
+        web::routes()
+    }
+
+    fn admin_routes(&self) -> axum::Router<hromada_web::AppState> {
+        admin::routes()
+    }
+
+    fn nav(&self) -> Vec<NavItem> {
+        vec![NavItem { label: "petition-nav", path: "/petitions" }]
+    }
+
+    fn admin_sections(&self) -> Vec<AdminSection> {
+        vec![AdminSection { label: "petition-admin-nav", path: "/admin/petitions", permission: Permission::Moderate }]
+    }
+
+    fn gated_actions(&self) -> Vec<GatedAction> {
+        vec![CREATE, SIGN]
+    }
+
+    fn start(&self, builder: &mut AppStateBuilder) {
+        let (writer, task) =
+            GroupCommit::spawn(builder.db.clone(), store::SignatureWriter, GroupCommitConfig::default());
+        builder.extension(writer);
+        builder.tasks.push(task);
+    }
+
+    fn stats<'a>(
+        &'a self,
+        db: &'a Db,
+        community: &'a Community,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<(&'static str, i64)>>> {
+        Box::pin(async move {
+            Ok(vec![
+                ("petition-stat-moderation", store::count_in(db, community.id, "submitted").await?),
+                ("petition-stat-collecting", store::count_in(db, community.id, "collecting").await?),
+                ("petition-stat-consideration", store::count_in(db, community.id, "under_consideration").await?),
+            ])
+        })
+    }
+
+    fn seed_demo<'a>(&'a self, ctx: SeedContext<'a>) -> BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async move {
+            let c = ctx.community;
+            if !store::list_public(ctx.db, c.id, 1, 0).await?.is_empty() {
+                return Ok(());
+            }
+            let Some(author) = users::by_email(ctx.db, c.id, "resident@demo.hromada").await? else { return Ok(()) };
+            let rules = rules_of(c);
+            let calendar = holidays::calendar(ctx.db).await?;
+            let now = ctx.clock.now();
+            let demo: &[(&str, &str, &str, &[Action])] = if ctx.main {
+                &[
+                    (
+                        "Відновити вуличне освітлення на вулиці Гагаріна",
+                        "Після обстрілів на вулиці Гагаріна не працює жоден ліхтар. Вечорами там ходять діти зі школи № 5 \
+                         та люди похилого віку. Просимо відновити освітлення і перейти на енергоощадні світильники з \
+                         живленням від сонячних панелей, щоб світло було і під час відключень.",
+                        "roads",
+                        &[Action::Submit, Action::Publish],
+                    ),
+                    (
+                        "Облаштувати укриття в дитячому садку «Сонечко»",
+                        "Підвальне приміщення садка не відповідає вимогам до укриттів: немає вентиляції, запасного виходу \
+                         й освітлення. Просимо передбачити кошти в бюджеті громади на облаштування укриття до початку \
+                         навчального року.",
+                        "education",
+                        &[Action::Submit],
+                    ),
+                ]
+            } else {
+                &[(
+                    "Встановити контейнери для роздільного збору сміття",
+                    "Пропонуємо встановити біля кожного багатоквартирного будинку контейнери для скла, пластику та паперу \
+                     й укласти договір з переробником, щоб менше відходів потрапляло на полігон.",
+                    "environment",
+                    &[Action::Submit, Action::Publish],
+                )]
+            };
+            for (title, body, category, steps) in demo {
+                let new =
+                    store::NewPetition { author_id: author.id, author_name: &author.full_name, title, body, category };
+                let p = store::create_draft(ctx.db, c.id, new, &rules, now).await?;
+                for step in steps.iter() {
+                    store::step(ctx.db, c.id, p.id, *step, None, "", &calendar, now)
+                        .await
+                        .map_err(|e| anyhow::anyhow!("{e}"))?;
+                }
+            }
+            Ok(())
+        })
+    }
 }

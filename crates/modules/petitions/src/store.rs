@@ -382,3 +382,81 @@ impl BatchWriter for SignatureWriter {
         Ok(outcomes)
     }
 }
+
+pub async fn by_number(db: &Db, community: CommunityId, number: i64) -> DbResult<Option<Petition>> {
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_as::<_, Petition>(select_petitions!("WHERE community_id = $1 AND number = $2"))
+            .bind(community)
+            .bind(number)
+    )?)
+}
+
+/// Petitions in one status, the oldest first (a moderation queue reads top to bottom).
+pub async fn in_status(db: &Db, community: CommunityId, status: &str, limit: i64) -> DbResult<Vec<Petition>> {
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as::<_, Petition>(select_petitions!(
+            "WHERE community_id = $1 AND status = $2 ORDER BY submitted_at, number LIMIT $3"
+        ))
+        .bind(community)
+        .bind(status)
+        .bind(limit)
+    )?)
+}
+
+/// An author's own petitions, newest first.
+pub async fn by_author(db: &Db, community: CommunityId, author: UserId) -> DbResult<Vec<Petition>> {
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as::<_, Petition>(select_petitions!(
+            "WHERE community_id = $1 AND author_id = $2 ORDER BY number DESC"
+        ))
+        .bind(community)
+        .bind(author)
+    )?)
+}
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct Event {
+    pub at: DateTime<Utc>,
+    pub status: String,
+    pub note: String,
+}
+
+/// The petition's timeline, oldest first.
+pub async fn timeline(db: &Db, community: CommunityId, petition: Uuid) -> DbResult<Vec<Event>> {
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as::<_, Event>(
+            "SELECT at, status, note FROM petition_events WHERE community_id = $1 AND petition_id = $2 ORDER BY at, id"
+        )
+        .bind(community)
+        .bind(petition)
+    )?)
+}
+
+/// Whether this signer key has signed the petition.
+pub async fn has_signed(db: &Db, community: CommunityId, petition: Uuid, signer_key: &[u8]) -> DbResult<bool> {
+    let row: Option<(i64,)> = fetch_optional!(
+        db,
+        sqlx::query_as(
+            "SELECT seq FROM petition_signatures WHERE community_id = $1 AND petition_id = $2 AND signer_key = $3"
+        )
+        .bind(community)
+        .bind(petition)
+        .bind(signer_key)
+    )?;
+    Ok(row.is_some())
+}
+
+/// How many petitions a community has, by status, for the dashboard.
+pub async fn count_in(db: &Db, community: CommunityId, status: &str) -> DbResult<i64> {
+    let (n,): (i64,) = hromada_db::fetch_one!(
+        db,
+        sqlx::query_as("SELECT COUNT(*) FROM petitions WHERE community_id = $1 AND status = $2")
+            .bind(community)
+            .bind(status)
+    )?;
+    Ok(n)
+}

@@ -1,0 +1,117 @@
+petition-nav = Petitions
+petition-admin-nav = Petitions: moderation and consideration
+petition-gate-create = Creating a petition
+petition-gate-sign = Signing a petition
+petition-stat-moderation = { $count ->
+    [one] petition awaits moderation
+   *[other] petitions await moderation
+}
+petition-stat-collecting = { $count ->
+    [one] petition is collecting signatures
+   *[other] petitions are collecting signatures
+}
+petition-stat-consideration = { $count ->
+    [one] petition under consideration
+   *[other] petitions under consideration
+}
+petition-signatures = { $count ->
+    [one] signature
+   *[other] signatures
+}
+petition-list-title = E-petitions
+petition-list-lead = A petition that gathers { $threshold } signatures within { $days } days must be considered by the council within 10 working days.
+petition-new = Start a petition
+petition-mine = My drafts and petitions in moderation
+petition-public = Published petitions
+petition-until = Collecting until { $date }
+petition-none = No published petitions yet.
+petition-new-lead = Describe the problem and what you ask for. Moderators review a petition within 2 working days; once published it has { $days } days to gather { $threshold } signatures.
+petition-field-title = Title
+petition-field-category = Topic
+petition-field-body = Text of the petition
+petition-hint-title = 10 to 200 characters: the demand in one sentence.
+petition-hint-body = At least 50 characters. Markdown works: lists, **bold**, links.
+petition-choose = — choose —
+petition-save-draft = Save the draft
+petition-author = Author
+petition-count = Signatures
+petition-of = of
+petition-you-signed = You have signed this petition.
+petition-sign = Sign the petition
+petition-sign-needs = Signing needs the level: { $level }.
+petition-sign-in-to-sign = Sign in to sign
+petition-draft-hint = This is a draft: only you see it. When the text is ready, send the petition to moderation.
+petition-submit = Send to moderation
+petition-text = Text of the petition
+petition-refused = Publication refused
+petition-answer = Answer
+petition-dates = Dates
+petition-created = Created
+petition-submitted = Sent to moderation
+petition-moderation-due = Moderation decision due
+petition-published = Published
+petition-collection-ends = Collecting until
+petition-consideration-due = To be considered by
+petition-timeline = Timeline
+petition-signers = Signers
+petition-all-signers = All signers
+petition-chain-head = Check hash of the list:
+petition-signed-title = Petition signed
+petition-signed-lead = Your signature under petition No. { $number } is saved. Signatures now: { $count }.
+petition-receipt = Your receipt code:
+petition-receipt-hint = Keep it: with this code you can check that your signature (No. { $seq }) is in the published list.
+petition-back = Back to the petition "{ $title }"
+petition-signer = Signer
+petition-signed-at = Signed at
+petition-chain-json = The signer list for verification (JSON)
+petition-queue = Moderation queue
+petition-overdue = overdue
+petition-publish = Publish
+petition-return = Return for changes
+petition-refuse = Refuse publication
+petition-refusal-reason = Ground
+petition-refusal-explain = Explanation for the author
+petition-queue-empty = No petitions await moderation.
+petition-considering = Under consideration
+petition-decision = Decision
+petition-answer-text = Text of the answer
+petition-publish-answer = Publish the answer
+petition-considering-empty = No petitions under consideration.
+petition-status-draft = draft
+petition-status-submitted = in moderation
+petition-status-returned = returned for changes
+petition-status-collecting = collecting signatures
+petition-status-refused = publication refused
+petition-status-under_consideration = under consideration
+petition-status-answered = answered
+petition-status-fell_short = fell short
+petition-status-passed_as_appeal = passed on as an appeal
+petition-status-archived = archived
+petition-category-roads = roads and lighting
+petition-category-housing = housing and utilities
+petition-category-environment = environment
+petition-category-education = education
+petition-category-social = social protection
+petition-category-other = other
+petition-refusal-duplicate = the same demand is already collecting signatures
+petition-refusal-outside_competence = outside the council's competence
+petition-refusal-prohibited_content = prohibited content
+petition-refusal-missing_data = data missing
+petition-decision-supported = supported
+petition-decision-partly_supported = partly supported
+petition-decision-not_supported = not supported
+petition-flash-draft = The draft is saved.
+petition-flash-submitted = The petition was sent to moderation.
+petition-error-step-title = This step is not possible now
+petition-error-step = The petition is already in another state; reload the page.
+petition-error-refusal-needs-reason = Choose a ground and explain the refusal to the author.
+petition-error-answer-needs-text = Choose a decision and write the answer (at least 20 characters).
+petition-refused-not-collecting = This petition is not collecting signatures now.
+petition-refused-period-over = The collection period is over.
+petition-refused-under-age = The community's statute sets a minimum age for signing petitions, which you have not reached yet.
+petition-refused-age-unknown = Give your year of birth in your profile: the statute limits the signers' age.
+petition-refused-not-resident = Residents of the community may sign: give your settlement in your profile.
+petition-refused-already-signed = You have already signed this petition.
+petition-invalid-title = The title needs 10 to 200 characters.
+petition-invalid-body = The text needs 50 to 10,000 characters.
+petition-invalid-category = Choose a topic from the list.

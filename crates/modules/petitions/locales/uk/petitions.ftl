@@ -1,0 +1,121 @@
+petition-nav = Петиції
+petition-admin-nav = Петиції: модерація і розгляд
+petition-gate-create = Створення петиції
+petition-gate-sign = Підписання петиції
+petition-stat-moderation = { $count ->
+    [one] петиція чекає модерації
+    [few] петиції чекають модерації
+   *[many] петицій чекають модерації
+}
+petition-stat-collecting = { $count ->
+    [one] петиція збирає підписи
+    [few] петиції збирають підписи
+   *[many] петицій збирають підписи
+}
+petition-stat-consideration = { $count ->
+    [one] петиція на розгляді
+    [few] петиції на розгляді
+   *[many] петицій на розгляді
+}
+petition-signatures = { $count ->
+    [one] підпис
+    [few] підписи
+   *[many] підписів
+}
+petition-list-title = Електронні петиції
+petition-list-lead = Петиція, що за { $days } днів збере { $threshold } підписів, обов’язково розглядається радою протягом 10 робочих днів.
+petition-new = Створити петицію
+petition-mine = Мої чернетки та петиції на модерації
+petition-public = Оприлюднені петиції
+petition-until = Збір підписів до { $date }
+petition-none = Оприлюднених петицій поки немає.
+petition-new-lead = Опишіть проблему і чого ви просите. Модератори перевірять петицію протягом 2 робочих днів; після оприлюднення вона має { $days } днів, щоб зібрати { $threshold } підписів.
+petition-field-title = Назва петиції
+petition-field-category = Тема
+petition-field-body = Текст петиції
+petition-hint-title = Від 10 до 200 символів: суть вимоги одним реченням.
+petition-hint-body = Від 50 символів. Можна використовувати Markdown: списки, **жирний**, посилання.
+petition-choose = — оберіть —
+petition-save-draft = Зберегти чернетку
+petition-author = Автор
+petition-count = Кількість підписів
+petition-of = з
+petition-you-signed = Ви вже підписали цю петицію.
+petition-sign = Підписати петицію
+petition-sign-needs = Для підпису потрібен рівень: { $level }.
+petition-sign-in-to-sign = Увійдіть, щоб підписати
+petition-draft-hint = Це чернетка: її бачите лише ви. Коли текст готовий, надішліть петицію на модерацію.
+petition-submit = Надіслати на модерацію
+petition-text = Текст петиції
+petition-refused = У оприлюдненні відмовлено
+petition-answer = Відповідь
+petition-dates = Дати
+petition-created = Створено
+petition-submitted = Надіслано на модерацію
+petition-moderation-due = Рішення модератора — до
+petition-published = Оприлюднено
+petition-collection-ends = Збір підписів до
+petition-consideration-due = Розглянути до
+petition-timeline = Хід розгляду
+petition-signers = Підписанти
+petition-all-signers = Усі підписанти
+petition-chain-head = Контрольний хеш списку:
+petition-signed-title = Петицію підписано
+petition-signed-lead = Ваш підпис під петицією № { $number } збережено. Зараз підписів: { $count }.
+petition-receipt = Ваш код квитанції:
+petition-receipt-hint = Збережіть його: за цим кодом ви можете перевірити, що ваш підпис (№ { $seq }) є в оприлюдненому списку.
+petition-back = Повернутися до петиції «{ $title }»
+petition-signer = Підписант
+petition-signed-at = Час підпису
+petition-chain-json = Список підписів для перевірки (JSON)
+petition-queue = Черга модерації
+petition-overdue = прострочено
+petition-publish = Оприлюднити
+petition-return = Повернути на доопрацювання
+petition-refuse = Відмовити в оприлюдненні
+petition-refusal-reason = Підстава
+petition-refusal-explain = Пояснення для автора
+petition-queue-empty = Немає петицій, що чекають модерації.
+petition-considering = На розгляді
+petition-decision = Рішення
+petition-answer-text = Текст відповіді
+petition-publish-answer = Оприлюднити відповідь
+petition-considering-empty = Немає петицій на розгляді.
+petition-status-draft = чернетка
+petition-status-submitted = на модерації
+petition-status-returned = повернуто на доопрацювання
+petition-status-collecting = збір підписів
+petition-status-refused = відмовлено в оприлюдненні
+petition-status-under_consideration = на розгляді
+petition-status-answered = є відповідь
+petition-status-fell_short = не набрала підписів
+petition-status-passed_as_appeal = передано як звернення
+petition-status-archived = в архіві
+petition-category-roads = дороги й освітлення
+petition-category-housing = житло і комунальні послуги
+petition-category-environment = довкілля
+petition-category-education = освіта
+petition-category-social = соціальний захист
+petition-category-other = інше
+petition-refusal-duplicate = така вимога вже збирає підписи
+petition-refusal-outside_competence = поза повноваженнями ради
+petition-refusal-prohibited_content = недопустимий зміст
+petition-refusal-missing_data = бракує даних
+petition-decision-supported = підтримано
+petition-decision-partly_supported = підтримано частково
+petition-decision-not_supported = не підтримано
+petition-flash-draft = Чернетку збережено.
+petition-flash-submitted = Петицію надіслано на модерацію.
+petition-error-step-title = Цей крок зараз неможливий
+petition-error-step = Петиція вже в іншому стані; оновіть сторінку.
+petition-error-refusal-needs-reason = Оберіть підставу і поясніть авторові причину відмови.
+petition-error-answer-needs-text = Оберіть рішення і напишіть відповідь (щонайменше 20 символів).
+petition-refused-not-collecting = Ця петиція зараз не збирає підписів.
+petition-refused-period-over = Строк збору підписів минув.
+petition-refused-under-age = За статутом громади петиції підписують особи від певного віку; ви його ще не досягли.
+petition-refused-age-unknown = Вкажіть рік народження в профілі: статут громади обмежує вік підписантів.
+petition-refused-not-resident = Підписувати можуть мешканці громади: вкажіть у профілі свій населений пункт.
+petition-refused-already-signed = Ви вже підписали цю петицію.
+petition-invalid-title = Назва має бути від 10 до 200 символів.
+petition-invalid-body = Текст має бути від 50 до 10 000 символів.
+petition-invalid-category = Оберіть тему зі списку.

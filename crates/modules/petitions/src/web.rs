@@ -1,0 +1,365 @@
+//! Residents' pages: the list, a petition with its timeline and signer list, writing a
+//! petition, submitting it for moderation, and signing.
+
+use crate::domain::{self, Action, Rules, SignRefusal, Signer, Status};
+use crate::store::{self, NewPetition, Petition, SignOutcome, SignRequest, SignatureWriter};
+use crate::{CREATE, SIGN, rules_of};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Form, Json, Router};
+use hromada_db::GroupCommit;
+use hromada_db::core::holidays;
+use hromada_db::core::users::User;
+use hromada_kernel::IdentityLevel;
+use hromada_web::auth::Viewer;
+use hromada_web::forms::FieldErrors;
+use hromada_web::module::{require_level, required_level};
+use hromada_web::{AppError, AppResult, AppState, Flash, Page, Serde, Tenant, Value, context};
+use serde::Deserialize;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/petitions", get(list).post(create))
+        .route("/petitions/new", get(new_form))
+        .route("/petitions/{number}", get(show))
+        .route("/petitions/{number}/submit", post(submit))
+        .route("/petitions/{number}/sign", post(sign))
+        .route("/petitions/{number}/signatures", get(signatures))
+        .route("/petitions/{number}/signatures.json", get(signatures_json))
+}
+
+const PAGE: i64 = 20;
+
+#[derive(Debug, Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+/// What a list or a page shows of a petition.
+pub fn summary(page: &Page, p: &Petition) -> Value {
+    let status = p.status();
+    context! {
+        number => p.number,
+        title => &p.title,
+        status => status.code(),
+        status_label => page.t(&format!("petition-status-{}", status.code())),
+        count => p.signature_count,
+        threshold => p.threshold,
+        count_label => page.t_count("petition-signatures", p.signature_count),
+        percent => (p.signature_count * 100 / p.threshold.max(1)).min(100),
+        href => page.url(&format!("/petitions/{}", p.number)),
+        published_at => p.published_at.map(|t| t.to_rfc3339()),
+        collection_ends => p.collection_ends.map(|d| d.format("%d.%m.%Y").to_string()),
+    }
+}
+
+async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let n = q.page.unwrap_or(1).max(1);
+    let rows = store::list_public(&state.db, tenant.community.id, PAGE + 1, (n - 1) * PAGE).await?;
+    let more = rows.len() as i64 > PAGE;
+    let items: Vec<Value> = rows.iter().take(PAGE as usize).map(|p| summary(&page, p)).collect();
+    let mine = match &page.viewer.user {
+        Some(u) => store::by_author(&state.db, tenant.community.id, u.id)
+            .await?
+            .iter()
+            .filter(|p| !p.status().public())
+            .map(|p| summary(&page, p))
+            .collect(),
+        None => vec![],
+    };
+    let rules = rules_of(&tenant.community);
+    page.render(
+        "petitions/list.html",
+        context! { petitions => items, mine => mine, page => n, more => more, threshold => rules.threshold, days => rules.collection_days },
+    )
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct PetitionForm {
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    category: String,
+}
+
+const CATEGORIES: [&str; 6] = ["roads", "housing", "environment", "education", "social", "other"];
+
+fn categories(page: &Page) -> Vec<Value> {
+    CATEGORIES.iter().map(|c| context! { value => *c, label => page.t(&format!("petition-category-{c}")) }).collect()
+}
+
+async fn new_form(page: Page, tenant: Tenant) -> AppResult<Response> {
+    require_level(&page.viewer, &tenant.community, &CREATE)?;
+    render_form(&page, &tenant, &PetitionForm::default(), &FieldErrors::new(), StatusCode::OK)
+}
+
+fn render_form(
+    page: &Page,
+    tenant: &Tenant,
+    form: &PetitionForm,
+    errors: &FieldErrors,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let rules = rules_of(&tenant.community);
+    page.render_status(
+        status,
+        "petitions/new.html",
+        context! {
+            form => context! { title => &form.title, body => &form.body, category => &form.category },
+            categories => categories(page),
+            errors => Serde(errors),
+            threshold => rules.threshold,
+            days => rules.collection_days,
+        },
+    )
+}
+
+async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Form(form): Form<PetitionForm>,
+) -> AppResult<Response> {
+    require_level(&page.viewer, &tenant.community, &CREATE)?;
+    let user = page.viewer.require_user()?.clone();
+    let mut errors = FieldErrors::new();
+    if !(10..=200).contains(&form.title.trim().chars().count()) {
+        errors.add("title", "petition-invalid-title");
+    }
+    if !(50..=10_000).contains(&form.body.trim().chars().count()) {
+        errors.add("body", "petition-invalid-body");
+    }
+    if !CATEGORIES.contains(&form.category.as_str()) {
+        errors.add("category", "petition-invalid-category");
+    }
+    if !errors.is_empty() {
+        return render_form(&page, &tenant, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let rules = rules_of(&tenant.community);
+    let new = NewPetition {
+        author_id: user.id,
+        author_name: &user.full_name,
+        title: form.title.trim(),
+        body: form.body.trim(),
+        category: &form.category,
+    };
+    let p = store::create_draft(&state.db, tenant.community.id, new, &rules, state.now()).await?;
+    Ok(page.redirect_with(&tenant.url(&format!("/petitions/{}", p.number)), Flash::success("petition-flash-draft")))
+}
+
+/// A petition the viewer may see: public ones to all, drafts and those in moderation to their author.
+async fn visible(state: &AppState, tenant: &Tenant, viewer: &Viewer, number: i64) -> AppResult<Petition> {
+    let p = store::by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
+    let own = viewer.user.as_ref().is_some_and(|u| u.id == p.author_id);
+    let official = viewer.may(hromada_kernel::Permission::Moderate);
+    if p.status().public() || own || official { Ok(p) } else { Err(AppError::NotFound) }
+}
+
+/// One signature per person: the person key when verified by e-ID, the account otherwise.
+pub fn signer_key(user: &User) -> Vec<u8> {
+    match &user.person_key {
+        Some(key) => [b"p:".as_slice(), key].concat(),
+        None => [b"u:".as_slice(), user.id.as_bytes()].concat(),
+    }
+}
+
+/// "Прізвище І." from the full name as the form asks for it (surname first).
+pub fn public_name(full_name: &str) -> String {
+    let mut words = full_name.split_whitespace();
+    let surname = words.next().unwrap_or("");
+    domain::display_name(surname, words.next().unwrap_or(""))
+}
+
+async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    let p = visible(&state, &tenant, &page.viewer, number).await?;
+    let events: Vec<Value> = store::timeline(&state.db, tenant.community.id, p.id)
+        .await?
+        .iter()
+        .map(|e| context! { at => e.at.to_rfc3339(), label => page.t(&format!("petition-status-{}", e.status)), note => &e.note })
+        .collect();
+    let signed = match &page.viewer.user {
+        Some(u) => store::has_signed(&state.db, tenant.community.id, p.id, &signer_key(u)).await?,
+        None => false,
+    };
+    let own = page.viewer.user.as_ref().is_some_and(|u| u.id == p.author_id);
+    let status = p.status();
+    let recent = store::chain(&state.db, tenant.community.id, p.id, (p.signature_count - 10).max(0), 10).await?;
+    page.render(
+        "petitions/show.html",
+        context! {
+            p => summary(&page, &p),
+            body => hromada_web::Value::from_safe_string(hromada_web::markdown::render(&p.body)),
+            author => &p.author_name,
+            category => page.t(&format!("petition-category-{}", p.category)),
+            created_at => p.created_at.to_rfc3339(),
+            submitted_at => p.submitted_at.map(|t| t.to_rfc3339()),
+            moderation_due => p.moderation_due.map(|d| d.format("%d.%m.%Y").to_string()),
+            consideration_due => p.consideration_due.map(|d| d.format("%d.%m.%Y").to_string()),
+            refusal => p.refusal_reason.as_ref().map(|r| page.t(&format!("petition-refusal-{r}"))),
+            refusal_text => &p.refusal_text,
+            decision => p.decision.as_ref().map(|d| page.t(&format!("petition-decision-{d}"))),
+            answer => p.answer_text.as_ref().map(|a| hromada_web::Value::from_safe_string(hromada_web::markdown::render(a))),
+            events => events,
+            head => hex::encode(&p.chain_head),
+            recent => Serde(&recent),
+            collecting => status == Status::Collecting,
+            editable_by_me => own && status.editable(),
+            signed => signed,
+            sign_level => page.t(&format!("level-{}", required_level(&tenant.community, &SIGN).code())),
+        },
+    )
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    let user = page.viewer.require_user()?.clone();
+    let p = store::by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
+    if p.author_id != user.id {
+        return Err(AppError::NotFound);
+    }
+    let calendar = holidays::calendar(&state.db).await?;
+    match store::step(&state.db, tenant.community.id, p.id, Action::Submit, Some(user.id), "", &calendar, state.now())
+        .await
+    {
+        Ok(_) => Ok(page
+            .redirect_with(&tenant.url(&format!("/petitions/{number}")), Flash::success("petition-flash-submitted"))),
+        Err(store::StepError::Transition(_)) => Err(AppError::Conflict("petition-error-step")),
+        Err(store::StepError::Db(e)) => Err(e.into()),
+    }
+}
+
+fn refusal_key(r: SignRefusal) -> &'static str {
+    match r {
+        SignRefusal::NotCollecting => "petition-refused-not-collecting",
+        SignRefusal::PeriodOver => "petition-refused-period-over",
+        SignRefusal::NotVerifiedEnough(IdentityLevel::Eid) => "error-identity-eid",
+        SignRefusal::NotVerifiedEnough(IdentityLevel::Phone) => "error-identity-phone",
+        SignRefusal::NotVerifiedEnough(_) => "error-identity-email",
+        SignRefusal::UnderAge(_) => "petition-refused-under-age",
+        SignRefusal::AgeUnknown => "petition-refused-age-unknown",
+        SignRefusal::NotResident => "petition-refused-not-resident",
+    }
+}
+
+async fn sign(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    let user = page.viewer.require_user()?.clone();
+    if !state.limiter.hit(&format!("sign:{}", user.id), 30, std::time::Duration::from_secs(60)) {
+        return Err(AppError::TooManyRequests);
+    }
+    let p = visible(&state, &tenant, &page.viewer, number).await?;
+    let back = tenant.url(&format!("/petitions/{number}"));
+    let rules: Rules = rules_of(&tenant.community);
+    let now = state.now();
+    let signer = Signer {
+        level: user.identity_level(),
+        birth_year: user.birth_year.map(|y| y as i32),
+        resident: user.settlement_id.is_some(),
+        idp_registered: false,
+    };
+    let ends = p.collection_ends.unwrap_or(now.date_naive());
+    if let Err(refusal) =
+        domain::may_sign(&rules, required_level(&tenant.community, &SIGN), p.status(), ends, now.date_naive(), &signer)
+    {
+        return Ok(page.redirect_with(&back, Flash::error(refusal_key(refusal))));
+    }
+    let writer =
+        state.extension::<GroupCommit<SignatureWriter>>().ok_or_else(|| AppError::unexpected("no signature writer"))?;
+    let receipt = hromada_web::auth::new_token()[..12].to_uppercase();
+    let request = SignRequest {
+        community: tenant.community.id,
+        petition: p.id,
+        signer_key: signer_key(&user),
+        user_id: Some(user.id),
+        display_name: public_name(&user.full_name),
+        receipt_code: receipt.clone(),
+        at: now,
+    };
+    match writer.submit(request).await.map_err(|e| AppError::unexpected(e.to_string()))? {
+        SignOutcome::Signed { seq, count } => {
+            let mut response = page.render(
+                "petitions/signed.html",
+                context! { number => number, title => &p.title, seq => seq, count => count, receipt => receipt, back => back },
+            )?;
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            Ok(response)
+        }
+        SignOutcome::AlreadySigned => Ok(page.redirect_with(&back, Flash::info("petition-refused-already-signed"))),
+        SignOutcome::NotCollecting => Ok(page.redirect_with(&back, Flash::error("petition-refused-not-collecting"))),
+    }
+}
+
+async fn signatures(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let p = visible(&state, &tenant, &page.viewer, number).await?;
+    if !p.status().public() {
+        return Err(AppError::NotFound);
+    }
+    let n = q.page.unwrap_or(1).max(1);
+    let per = 100;
+    let entries = store::chain(&state.db, tenant.community.id, p.id, (n - 1) * per, per + 1).await?;
+    let more = entries.len() as i64 > per;
+    let rows: Vec<_> = entries.into_iter().take(per as usize).collect();
+    page.render(
+        "petitions/signatures.html",
+        context! { p => summary(&page, &p), entries => Serde(&rows), page => n, more => more, head => hex::encode(&p.chain_head) },
+    )
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct ChainQuery {
+    after: Option<i64>,
+    limit: Option<i64>,
+}
+
+/// The signer list as data, to recount and verify: pages of entries after a sequence number.
+async fn signatures_json(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    viewer: Viewer,
+    Path(number): Path<i64>,
+    Query(q): Query<ChainQuery>,
+) -> AppResult<Response> {
+    let p = visible(&state, &tenant, &viewer, number).await?;
+    if !p.status().public() {
+        return Err(AppError::NotFound);
+    }
+    let limit = q.limit.unwrap_or(1000).clamp(1, 1000);
+    let entries = store::chain(&state.db, tenant.community.id, p.id, q.after.unwrap_or(0).max(0), limit).await?;
+    Ok(Json(serde_json::json!({
+        "petition": p.id,
+        "number": p.number,
+        "count": p.signature_count,
+        "head": hex::encode(&p.chain_head),
+        "algorithm": "hromada/petition-chain/v1",
+        "entries": entries,
+    }))
+    .into_response())
+}
