@@ -44,6 +44,22 @@ pub struct App {
     pub state: AppState,
     /// Module writers; they finish their queues once the router and state are gone.
     pub tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Periodic jobs; they end when `stop` is sent.
+    pub jobs: Vec<tokio::task::JoinHandle<()>>,
+    pub stop: tokio::sync::watch::Sender<bool>,
+}
+
+/// Runs a job every so often until told to stop; a failure is logged and retried next time.
+async fn schedule(job: hromada_web::state::Job, state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            _ = tokio::time::sleep(job.every) => {}
+            _ = stop.changed() => return,
+        }
+        if let Err(e) = (job.run)(state.clone()).await {
+            tracing::warn!(job = job.name, error = %e, "job failed");
+        }
+    }
 }
 
 /// Builds the whole application: translations, templates, state, and both surfaces (the
@@ -71,7 +87,10 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
     for m in &modules {
         m.start(&mut builder);
     }
-    let (state, tasks) = builder.build();
+    let built = builder.build();
+    let (state, tasks) = (built.state, built.tasks);
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let jobs = built.jobs.into_iter().map(|job| tokio::spawn(schedule(job, state.clone(), stopped.clone()))).collect();
 
     // The API document covers the core's and every module's endpoints.
     let mut api = hromada_platform::api::community_api();
@@ -118,7 +137,7 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
         .layer(CompressionLayer::new())
         .layer(from_fn(hromada_web::security::headers))
         .layer(from_fn_with_state(state.clone(), hromada_web::security::observe));
-    Ok(App { router, state, tasks })
+    Ok(App { router, state, tasks, jobs, stop })
 }
 
 /// Health, readiness, metrics and static files, on every surface.

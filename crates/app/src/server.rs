@@ -77,6 +77,11 @@ pub async fn run(settings: Settings, demo_mode: bool) -> anyhow::Result<()> {
     for w in workers {
         let _ = w.await;
     }
+    // Jobs hold the state: stop them first, then the writers can see their last handle go.
+    let _ = app.stop.send(true);
+    for job in app.jobs {
+        let _ = job.await;
+    }
     drop(app.state);
     // Every handle to the writers is gone with the router: they commit what is queued and end.
     for task in app.tasks {

@@ -50,7 +50,24 @@ pub struct AppStateBuilder {
     pub modules: Vec<Arc<dyn Module>>,
     /// Background tasks (writers) to await at shutdown; they end once the state is dropped.
     pub tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Work to run every so often with the full state (closing ended collections, reminders).
+    pub jobs: Vec<Job>,
     extensions: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
+}
+
+/// A periodic job of a module.
+#[derive(Clone)]
+pub struct Job {
+    pub name: &'static str,
+    pub every: std::time::Duration,
+    pub run: Arc<dyn Fn(AppState) -> futures::future::BoxFuture<'static, anyhow::Result<()>> + Send + Sync>,
+}
+
+/// What [`AppStateBuilder::build`] gives: the state, writer tasks to await at shutdown, and jobs to schedule.
+pub struct Built {
+    pub state: AppState,
+    pub tasks: Vec<tokio::task::JoinHandle<()>>,
+    pub jobs: Vec<Job>,
 }
 
 impl AppStateBuilder {
@@ -66,6 +83,7 @@ impl AppStateBuilder {
             gated_actions: vec![],
             modules: vec![],
             tasks: vec![],
+            jobs: vec![],
             extensions: HashMap::new(),
         }
     }
@@ -75,8 +93,7 @@ impl AppStateBuilder {
         self.extensions.insert(TypeId::of::<T>(), Box::new(value));
     }
 
-    /// The state, and the background tasks to await at shutdown.
-    pub fn build(self) -> (AppState, Vec<tokio::task::JoinHandle<()>>) {
+    pub fn build(self) -> Built {
         let state = AppState(Arc::new(Inner {
             db: self.db,
             clock: self.clock,
@@ -91,7 +108,7 @@ impl AppStateBuilder {
             modules: self.modules,
             extensions: self.extensions,
         }));
-        (state, self.tasks)
+        Built { state, tasks: self.tasks, jobs: self.jobs }
     }
 }
 

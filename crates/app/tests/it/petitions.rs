@@ -164,3 +164,88 @@ async fn many_sign_requests_of_one_person_give_one_signature() {
         assert_eq!(stored.signature_count, 1, "[{}]", app.backend);
     }
 }
+
+#[tokio::test]
+async fn authors_moderators_and_signers_are_told_by_mail() {
+    for app in spawn_apps().await {
+        let c = app.community("mail").await;
+        communities::set_statute(
+            &app.db,
+            c.id,
+            "petitions",
+            serde_json::json!({ "threshold": 1, "residents_only": false, "min_age": 0 }),
+        )
+        .await
+        .unwrap();
+        verified(&app, &c, "author@mail.test", "3000000001").await;
+        verified(&app, &c, "signer@mail.test", "3000000002").await;
+        app.user(&c, "moderator@mail.test", &[Role::Moderator]).await;
+        let author = app.signed_in(&c, "author@mail.test").await;
+        let body = "Просимо відремонтувати дитячий майданчик у сквері біля школи, бо гойдалки зламані вже два роки.";
+        author
+            .submit(
+                "/c/mail/petitions/new",
+                "/c/mail/petitions",
+                &[("title", "Ремонт дитячого майданчика"), ("body", body), ("category", "other")],
+            )
+            .await;
+        author.submit("/c/mail/petitions/1", "/c/mail/petitions/1/submit", &[]).await;
+        let moderator = app.signed_in(&c, "moderator@mail.test").await;
+        moderator.submit("/c/mail/admin/petitions", "/c/mail/admin/petitions/1/publish", &[]).await;
+        let signer = app.signed_in(&c, "signer@mail.test").await;
+        assert_eq!(signer.submit("/c/mail/petitions/1", "/c/mail/petitions/1/sign", &[]).await.status, 200);
+        let answer = "Майданчик відремонтують навесні: кошти передбачено в бюджеті на наступний рік.";
+        moderator
+            .submit(
+                "/c/mail/admin/petitions",
+                "/c/mail/admin/petitions/1/answer",
+                &[("decision", "supported"), ("note", answer)],
+            )
+            .await;
+
+        let mails = hromada_db::core::outbox::recent(&app.db, c.id, 50).await.unwrap();
+        let to = |addr: &str, word: &str| mails.iter().any(|m| m.to_addr == addr && m.subject.contains(word));
+        assert!(
+            to("author@mail.test", "оприлюднено"),
+            "[{}] {:?}",
+            app.backend,
+            mails.iter().map(|m| (&m.to_addr, &m.subject)).collect::<Vec<_>>()
+        );
+        assert!(to("author@mail.test", "набрала"));
+        assert!(to("moderator@mail.test", "набрала"));
+        assert!(to("author@mail.test", "Відповідь"));
+        assert!(to("signer@mail.test", "Відповідь"));
+        assert!(mails.iter().all(|m| m.body_text.contains("/c/mail/petitions/1")), "every mail links to the petition");
+    }
+}
+
+#[tokio::test]
+async fn a_petition_whose_period_ends_falls_short() {
+    let clock = hromada_kernel::FixedClock::new(chrono::Utc::now());
+    let options = hromada_testkit::Options { clock: Some(std::sync::Arc::new(clock.clone())), ..Default::default() };
+    for app in hromada_testkit::spawn_apps_with(options).await {
+        let c = app.community("short").await;
+        let author = verified(&app, &c, "a@short.test", "4000000001").await;
+        let calendar = hromada_kernel::WorkingCalendar::default();
+        let new = hromada_petitions::store::NewPetition {
+            author_id: author.id,
+            author_name: "А",
+            title: "Т",
+            body: "Б",
+            category: "other",
+        };
+        let rules = domain::Rules { collection_days: 30, ..domain::Rules::default() };
+        let p = hromada_petitions::store::create_draft(&app.db, c.id, new, &rules, app.now()).await.unwrap();
+        for step in [domain::Action::Submit, domain::Action::Publish] {
+            hromada_petitions::store::step(&app.db, c.id, p.id, step, None, "", &calendar, app.now()).await.unwrap();
+        }
+        assert_eq!(hromada_petitions::jobs::close_ended_collections(&app.state).await.unwrap(), 0, "still collecting");
+        clock.advance(chrono::Duration::days(30));
+        assert_eq!(hromada_petitions::jobs::close_ended_collections(&app.state).await.unwrap(), 1, "[{}]", app.backend);
+        let stored = hromada_petitions::store::get(&app.db, c.id, p.id).await.unwrap().unwrap();
+        assert_eq!(stored.status(), domain::Status::FellShort);
+        let mails = hromada_db::core::outbox::recent(&app.db, c.id, 5).await.unwrap();
+        assert!(mails.iter().any(|m| m.to_addr == "a@short.test" && m.subject.contains("не набрала")));
+        clock.advance(chrono::Duration::days(-30));
+    }
+}

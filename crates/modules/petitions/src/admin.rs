@@ -2,6 +2,7 @@
 //! a reason, returning for changes, and answering a petition that reached the threshold.
 
 use crate::domain::{Action, Decision, RefusalReason};
+use crate::notify::{self, Notice};
 use crate::store;
 use crate::web::summary;
 use axum::extract::{Path, State};
@@ -88,7 +89,19 @@ async fn take_step(
     let p = store::by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
     let calendar = holidays::calendar(&state.db).await?;
     match store::step(&state.db, tenant.community.id, p.id, action, Some(me.id), note, &calendar, state.now()).await {
-        Ok(_) => {}
+        Ok(updated) => {
+            let c = &tenant.community;
+            let notice = match action {
+                Action::Publish => Notice::Published,
+                Action::ReturnForChanges => Notice::Returned,
+                Action::Refuse(_) => Notice::Refused,
+                _ => Notice::Answered,
+            };
+            notify::author(&state, c, &updated, notice).await?;
+            if matches!(action, Action::Answer(_)) {
+                notify::signers(&state, c, &updated, Notice::Answered).await?;
+            }
+        }
         Err(store::StepError::Transition(_)) => {
             return Ok(page.redirect_with(&back, Flash::error("petition-error-step")));
         }

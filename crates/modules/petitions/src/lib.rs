@@ -5,6 +5,8 @@
 
 mod admin;
 pub mod domain;
+pub mod jobs;
+pub mod notify;
 pub mod store;
 mod web;
 
@@ -91,6 +93,13 @@ impl Module for Petitions {
             GroupCommit::spawn(builder.db.clone(), store::SignatureWriter, GroupCommitConfig::default());
         builder.extension(writer);
         builder.tasks.push(task);
+        builder.jobs.push(hromada_web::state::Job {
+            name: "petitions.close_ended_collections",
+            every: std::time::Duration::from_secs(300),
+            run: std::sync::Arc::new(|state| {
+                Box::pin(async move { jobs::close_ended_collections(&state).await.map(|_| ()) })
+            }),
+        });
     }
 
     fn stats<'a>(

@@ -460,3 +460,25 @@ pub async fn count_in(db: &Db, community: CommunityId, status: &str) -> DbResult
     )?;
     Ok(n)
 }
+
+/// Petitions still collecting whose period ended before `today`, in every community.
+pub async fn ended_collections(db: &Db, today: NaiveDate) -> DbResult<Vec<(CommunityId, Uuid)>> {
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as("SELECT community_id, id FROM petitions WHERE status = 'collecting' AND collection_ends < $1")
+            .bind(today)
+    )?)
+}
+
+/// The accounts that signed a petition (those still existing).
+pub async fn signer_accounts(db: &Db, community: CommunityId, petition: Uuid) -> DbResult<Vec<UserId>> {
+    let rows: Vec<(Uuid,)> = fetch_all!(
+        db,
+        sqlx::query_as(
+            "SELECT user_id FROM petition_signatures WHERE community_id = $1 AND petition_id = $2 AND user_id IS NOT NULL"
+        )
+        .bind(community)
+        .bind(petition)
+    )?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}

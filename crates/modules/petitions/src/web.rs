@@ -299,6 +299,20 @@ async fn sign(
     };
     match writer.submit(request).await.map_err(|e| AppError::unexpected(e.to_string()))? {
         SignOutcome::Signed { seq, count } => {
+            if count == p.threshold {
+                // This signature reached the threshold: the author and the officials are told.
+                if let Some(updated) = store::get(&state.db, tenant.community.id, p.id).await? {
+                    crate::notify::author(&state, &tenant.community, &updated, crate::notify::Notice::ThresholdReached)
+                        .await?;
+                    crate::notify::officials(
+                        &state,
+                        &tenant.community,
+                        &updated,
+                        crate::notify::Notice::ThresholdReached,
+                    )
+                    .await?;
+                }
+            }
             let mut response = page.render(
                 "petitions/signed.html",
                 context! { number => number, title => &p.title, seq => seq, count => count, receipt => receipt, back => back },

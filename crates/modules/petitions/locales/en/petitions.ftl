@@ -115,3 +115,28 @@ petition-refused-already-signed = You have already signed this petition.
 petition-invalid-title = The title needs 10 to 200 characters.
 petition-invalid-body = The text needs 50 to 10,000 characters.
 petition-invalid-category = Choose a topic from the list.
+
+petition-mail-published-subject = Petition No. { $number } is published — { $community }
+petition-mail-published-body =
+    Your petition "{ $title }" is published: collecting signatures has started.
+    { $link }
+petition-mail-refused-subject = Publication of petition No. { $number } refused — { $community }
+petition-mail-refused-body =
+    The moderators refused to publish the petition "{ $title }". The reason is on the petition's page:
+    { $link }
+petition-mail-returned-subject = Petition No. { $number } returned for changes — { $community }
+petition-mail-returned-body =
+    The moderators ask you to revise the petition "{ $title }". Change the text and send it again:
+    { $link }
+petition-mail-threshold-subject = Petition No. { $number } reached its signatures — { $community }
+petition-mail-threshold-body =
+    The petition "{ $title }" gathered the signatures it needed and goes to consideration, within 10 working days.
+    { $link }
+petition-mail-answered-subject = Answer to petition No. { $number } — { $community }
+petition-mail-answered-body =
+    An answer to the petition "{ $title }" is published:
+    { $link }
+petition-mail-fell-short-subject = Petition No. { $number } fell short — { $community }
+petition-mail-fell-short-body =
+    The period for signing the petition "{ $title }" is over without enough signatures. You can pass it on as an ordinary appeal:
+    { $link }

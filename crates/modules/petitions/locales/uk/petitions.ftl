@@ -119,3 +119,28 @@ petition-refused-already-signed = Ви вже підписали цю петиц
 petition-invalid-title = Назва має бути від 10 до 200 символів.
 petition-invalid-body = Текст має бути від 50 до 10 000 символів.
 petition-invalid-category = Оберіть тему зі списку.
+
+petition-mail-published-subject = Петицію № { $number } оприлюднено — { $community }
+petition-mail-published-body =
+    Вашу петицію «{ $title }» оприлюднено: почався збір підписів.
+    { $link }
+petition-mail-refused-subject = У оприлюдненні петиції № { $number } відмовлено — { $community }
+petition-mail-refused-body =
+    Модератори відмовили в оприлюдненні петиції «{ $title }». Причину вказано на сторінці петиції:
+    { $link }
+petition-mail-returned-subject = Петицію № { $number } повернуто на доопрацювання — { $community }
+petition-mail-returned-body =
+    Модератори просять доопрацювати петицію «{ $title }». Змініть текст і надішліть її знову:
+    { $link }
+petition-mail-threshold-subject = Петиція № { $number } набрала потрібні підписи — { $community }
+petition-mail-threshold-body =
+    Петиція «{ $title }» набрала потрібну кількість підписів і передана на розгляд. Строк розгляду — 10 робочих днів.
+    { $link }
+petition-mail-answered-subject = Відповідь на петицію № { $number } — { $community }
+petition-mail-answered-body =
+    На петицію «{ $title }» оприлюднено відповідь:
+    { $link }
+petition-mail-fell-short-subject = Петиція № { $number } не набрала підписів — { $community }
+petition-mail-fell-short-body =
+    Строк збору підписів під петицією «{ $title }» минув, а потрібної кількості не набрано. Ви можете передати її як звичайне звернення:
+    { $link }

@@ -62,3 +62,5 @@ CREATE TABLE petition_events (
     PRIMARY KEY (community_id, petition_id, id),
     FOREIGN KEY (community_id, petition_id) REFERENCES petitions (community_id, id) ON DELETE CASCADE
 );
+-- For the job that closes ended collections in all communities at once.
+CREATE INDEX petitions_collecting ON petitions (status, collection_ends);
