@@ -44,6 +44,9 @@ pub enum Command {
     /// Manage accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Petitions: check a published signer list.
+    #[command(subcommand)]
+    Petitions(PetitionsCommand),
     /// Copy the embedded database to a file while the server runs.
     Backup {
         #[arg(long)]
@@ -82,6 +85,22 @@ pub enum CommunityCommand {
         /// Add as an alias instead of making it the primary host.
         #[arg(long)]
         alias: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PetitionsCommand {
+    /// Recount a petition's public signer chain and check its head; with --receipt, find your signature.
+    Verify {
+        /// The chain's API address, e.g. https://gromada.example.ua/api/v1/petitions/12/signatures
+        #[arg(long, required_unless_present = "file")]
+        url: Option<String>,
+        /// A saved JSON page of the chain (as the API returns it) instead of the URL.
+        #[arg(long, conflicts_with = "url")]
+        file: Option<PathBuf>,
+        /// The receipt code you got when signing.
+        #[arg(long)]
+        receipt: Option<String>,
     },
 }
 
@@ -158,6 +177,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
             let result = user(&db, &settings, cmd).await;
             db.close().await;
             result
+        }
+        Command::Petitions(PetitionsCommand::Verify { url, file, receipt }) => {
+            verify_petition(url, file, receipt).await
         }
         Command::Backup { to } => backup(&Settings::load(&cli.overrides, None, "127.0.0.1:8080")?, &to).await,
         Command::Restore { from } => restore(&Settings::load(&cli.overrides, None, "127.0.0.1:8080")?, &from).await,
@@ -459,5 +481,72 @@ async fn restore(settings: &Settings, from: &std::path::Path) -> anyhow::Result<
     let db = server::open_database(settings).await?;
     db.close().await;
     println!("Restored {} into {path}", from.display());
+    Ok(())
+}
+
+/// Fetches every page of a signer chain (or reads a saved one), recomputes it and compares it
+/// with the published count and head.
+async fn verify_petition(url: Option<String>, file: Option<PathBuf>, receipt: Option<String>) -> anyhow::Result<()> {
+    use hromada_petitions::domain::{self, ChainEntry};
+    let mut entries: Vec<ChainEntry> = vec![];
+    let first: serde_json::Value = match (&url, &file) {
+        (_, Some(path)) => serde_json::from_str(
+            &std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
+        )
+        .context("the file is not a chain page")?,
+        (Some(url), None) => {
+            let http = reqwest::Client::new();
+            let mut after = 0u64;
+            let mut first = None;
+            loop {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                let page: serde_json::Value = http
+                    .get(format!("{url}{sep}after={after}&limit=1000"))
+                    .send()
+                    .await?
+                    .error_for_status()?
+                    .json()
+                    .await
+                    .context("the answer is not a chain page")?;
+                let batch: Vec<ChainEntry> =
+                    serde_json::from_value(page["entries"].clone()).context("malformed entries")?;
+                let done = batch.is_empty();
+                after = batch.last().map(|e| e.seq).unwrap_or(after);
+                entries.extend(batch);
+                first.get_or_insert(page);
+                if done {
+                    break;
+                }
+            }
+            first.context("no answer")?
+        }
+        (None, None) => bail!("give --url or --file"),
+    };
+    if file.is_some() {
+        entries = serde_json::from_value(first["entries"].clone()).context("malformed entries")?;
+    }
+    let petition: uuid::Uuid =
+        first["petition"].as_str().context("no petition id")?.parse().context("bad petition id")?;
+    // Signatures may arrive while the pages are read: check the list as it was when first asked.
+    let shown = first["count"].as_u64().context("no published count")? as usize;
+    if entries.len() < shown {
+        bail!("the list has {} entries but the petition shows {shown}", entries.len());
+    }
+    entries.truncate(shown);
+    let (count, head) =
+        domain::verify_chain(petition, &entries).map_err(|e| anyhow::anyhow!("the chain does not verify: {e}"))?;
+    let published_count = first["count"].as_u64().context("no published count")?;
+    let published_head = first["head"].as_str().context("no published head")?;
+    println!("entries: {count}, head: {}", hex::encode(head));
+    if count != published_count || hex::encode(head) != published_head {
+        bail!("the chain does not match what the petition shows (count {published_count}, head {published_head})");
+    }
+    println!("the chain matches the published count and head");
+    if let Some(code) = receipt {
+        match domain::find_receipt(petition, &entries, code.trim()) {
+            Some(e) => println!("your signature is No. {} ({}, {})", e.seq, e.display_name, e.signed_at),
+            None => bail!("no signature with this receipt code is in the list"),
+        }
+    }
     Ok(())
 }

@@ -249,3 +249,130 @@ async fn a_petition_whose_period_ends_falls_short() {
         clock.advance(chrono::Duration::days(-30));
     }
 }
+
+#[tokio::test]
+async fn the_api_lists_counts_chains_and_signs() {
+    for app in spawn_apps().await {
+        let c = app.community("api").await;
+        communities::set_statute(
+            &app.db,
+            c.id,
+            "petitions",
+            serde_json::json!({ "residents_only": false, "min_age": 0 }),
+        )
+        .await
+        .unwrap();
+        let author = verified(&app, &c, "a@api.test", "5000000001").await;
+        let calendar = hromada_kernel::WorkingCalendar::default();
+        let new = hromada_petitions::store::NewPetition {
+            author_id: author.id,
+            author_name: "Автор",
+            title: "Парк",
+            body: "Текст",
+            category: "environment",
+        };
+        let p = hromada_petitions::store::create_draft(&app.db, c.id, new, &domain::Rules::default(), app.now())
+            .await
+            .unwrap();
+        let http = reqwest::Client::new();
+        assert_eq!(
+            http.get(app.url("/c/api/api/v1/petitions/1")).send().await.unwrap().status(),
+            404,
+            "drafts are not public"
+        );
+        for step in [domain::Action::Submit, domain::Action::Publish] {
+            hromada_petitions::store::step(&app.db, c.id, p.id, step, None, "", &calendar, app.now()).await.unwrap();
+        }
+        let list: serde_json::Value =
+            http.get(app.url("/c/api/api/v1/petitions")).send().await.unwrap().json().await.unwrap();
+        assert_eq!(list[0]["title"], "Парк");
+
+        // Sign with a personal token.
+        let b = app.signed_in(&c, "a@api.test").await;
+        let created = b.submit("/c/api/account/tokens", "/c/api/account/tokens", &[("name", "bot")]).await;
+        let at = created.body.find("<code>").unwrap() + 6;
+        let token = created.body[at..at + created.body[at..].find("</code>").unwrap()].to_owned();
+        let anonymous = http.post(app.url("/c/api/api/v1/petitions/1/signatures")).send().await.unwrap();
+        assert_eq!(anonymous.status(), 401);
+        let signed =
+            http.post(app.url("/c/api/api/v1/petitions/1/signatures")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(signed.status(), 201, "[{}]", app.backend);
+        let receipt: serde_json::Value = signed.json().await.unwrap();
+        assert_eq!(receipt["seq"], 1);
+        let again =
+            http.post(app.url("/c/api/api/v1/petitions/1/signatures")).bearer_auth(&token).send().await.unwrap();
+        assert_eq!(again.status(), 409);
+
+        let count = http.get(app.url("/c/api/api/v1/petitions/1/count")).send().await.unwrap();
+        assert!(count.headers()["cache-control"].to_str().unwrap().contains("stale-while-revalidate"));
+        let count: serde_json::Value = count.json().await.unwrap();
+        assert_eq!(count["signatures"], 1);
+        let page: serde_json::Value =
+            http.get(app.url("/c/api/api/v1/petitions/1/signatures")).send().await.unwrap().json().await.unwrap();
+        let entries: Vec<domain::ChainEntry> = serde_json::from_value(page["entries"].clone()).unwrap();
+        let (n, head) = domain::verify_chain(p.id, &entries).unwrap();
+        assert_eq!((n, hex::encode(head)), (1, count["chain_head"].as_str().unwrap().to_owned()));
+        assert!(domain::find_receipt(p.id, &entries, receipt["receipt_code"].as_str().unwrap()).is_some());
+        // Anyone can recount the list and a signer can find their signature, with the command line.
+        let chain_url = app.url("/c/api/api/v1/petitions/1/signatures");
+        let code = receipt["receipt_code"].as_str().unwrap().to_owned();
+        let (u, c2) = (chain_url.clone(), code.clone());
+        let out = tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_hromada"))
+                .args(["petitions", "verify", "--url", &u, "--receipt", &c2])
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        assert!(out.status.success(), "[{}] {}", app.backend, String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("your signature is No. 1"));
+        let u = chain_url.clone();
+        let wrong = tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_hromada"))
+                .args(["petitions", "verify", "--url", &u, "--receipt", "NOPE"])
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        assert!(!wrong.status.success());
+        let doc: serde_json::Value =
+            http.get(app.url("/api/v1/openapi.json")).send().await.unwrap().json().await.unwrap();
+        assert!(doc["paths"]["/api/v1/petitions/{number}/signatures"]["post"].is_object());
+    }
+}
+
+#[tokio::test]
+async fn the_administrator_sets_the_statute_rules() {
+    for app in spawn_apps().await {
+        let c = app.community("rules").await;
+        app.user(&c, "admin@rules.test", &[Role::Admin]).await;
+        app.user(&c, "moderator@rules.test", &[Role::Moderator]).await;
+        let moderator = app.signed_in(&c, "moderator@rules.test").await;
+        assert_eq!(moderator.get("/c/rules/admin/petitions/settings").await.status, 403);
+        let admin = app.signed_in(&c, "admin@rules.test").await;
+        let page = "/c/rules/admin/petitions/settings";
+        let fields = |days: &'static str| {
+            vec![
+                ("threshold", "250"),
+                ("collection_days", days),
+                ("moderation_working_days", "2"),
+                ("consideration_working_days", "10"),
+                ("min_age", "16"),
+                ("accept_idp", "yes"),
+                ("addressee", "mayor"),
+            ]
+        };
+        let bad = admin.submit(page, page, &fields("120")).await;
+        assert_eq!(bad.status, 422);
+        assert!(bad.text().contains("Від 1 до 90 днів"), "[{}] {}", app.backend, bad.text());
+        assert_eq!(admin.submit(page, page, &fields("45")).await.status, 303);
+        let c = communities::by_id(&app.db, c.id).await.unwrap().unwrap();
+        let rules = hromada_petitions::rules_of(&c);
+        assert_eq!((rules.threshold, rules.collection_days, rules.min_age), (250, 45, 16));
+        assert!(!rules.residents_only && rules.accept_idp);
+        assert_eq!(rules.addressee, domain::Addressee::Mayor);
+        assert!(app.browser().get("/c/rules/petitions").await.text().contains("250"), "the rules show to residents");
+    }
+}

@@ -1,23 +1,28 @@
 //! Officials' pages: the moderation queue with its legal due dates, publishing, refusing with
 //! a reason, returning for changes, and answering a petition that reached the threshold.
 
-use crate::domain::{Action, Decision, RefusalReason};
+use crate::domain::{Action, Decision, InvalidRule, RefusalReason, Rules};
 use crate::notify::{self, Notice};
 use crate::store;
 use crate::web::summary;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use hromada_db::core::audit::Actor;
-use hromada_db::core::holidays;
+use hromada_db::core::{communities, holidays};
 use hromada_kernel::Permission;
 use hromada_web::auth::Viewer;
-use hromada_web::{AppError, AppResult, AppState, Flash, Page, Tenant, Value, context};
+use hromada_web::forms::FieldErrors;
+use hromada_web::{AppError, AppResult, AppState, Flash, Page, Serde, Tenant, Value, context};
 use serde::Deserialize;
 
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/", get(queue)).route("/{number}/{step}", post(take_step))
+    Router::new()
+        .route("/", get(queue))
+        .route("/settings", get(settings_page).post(save_settings))
+        .route("/{number}/{step}", post(take_step))
 }
 
 async fn queue(State(state): State<AppState>, page: Page, viewer: Viewer, tenant: Tenant) -> AppResult<Response> {
@@ -110,4 +115,103 @@ async fn take_step(
     let actor = Actor { kind: "user", id: Some(me.id), label: me.full_name.clone() };
     state.audit(Some(tenant.community.id), &actor, &format!("petition.{step}"), "petition", p.id, &p.title).await?;
     Ok(page.redirect_with(&back, Flash::success("flash-saved")))
+}
+
+// ---------- the statute's petition rules ----------
+
+#[derive(Debug, Deserialize, Default)]
+pub struct RulesForm {
+    #[serde(default)]
+    threshold: String,
+    #[serde(default)]
+    collection_days: String,
+    #[serde(default)]
+    moderation_working_days: String,
+    #[serde(default)]
+    consideration_working_days: String,
+    #[serde(default)]
+    min_age: String,
+    #[serde(default)]
+    residents_only: Option<String>,
+    #[serde(default)]
+    accept_idp: Option<String>,
+    #[serde(default)]
+    addressee: String,
+}
+
+fn render_settings(page: &Page, form: &Value, errors: &FieldErrors, status: StatusCode) -> AppResult<Response> {
+    let addressees: Vec<Value> = ["council", "mayor", "executive_committee"]
+        .iter()
+        .map(|a| context! { value => *a, label => page.t(&format!("petition-addressee-{a}")) })
+        .collect();
+    page.render_status(
+        status,
+        "petitions/settings.html",
+        context! { form => form, addressees => addressees, errors => Serde(errors) },
+    )
+}
+
+async fn settings_page(page: Page, viewer: Viewer, tenant: Tenant) -> AppResult<Response> {
+    viewer.require(Permission::ManageSettings)?;
+    let r = crate::rules_of(&tenant.community);
+    let form = context! {
+        threshold => r.threshold.to_string(),
+        collection_days => r.collection_days.to_string(),
+        moderation_working_days => r.moderation_working_days.to_string(),
+        consideration_working_days => r.consideration_working_days.to_string(),
+        min_age => r.min_age.to_string(),
+        residents_only => r.residents_only,
+        accept_idp => r.accept_idp,
+        addressee => serde_json::to_value(r.addressee).ok().and_then(|v| v.as_str().map(str::to_owned)),
+    };
+    render_settings(&page, &form, &FieldErrors::new(), StatusCode::OK)
+}
+
+async fn save_settings(
+    State(state): State<AppState>,
+    page: Page,
+    viewer: Viewer,
+    tenant: Tenant,
+    Form(form): Form<RulesForm>,
+) -> AppResult<Response> {
+    let me = viewer.require(Permission::ManageSettings)?;
+    let mut errors = FieldErrors::new();
+    let mut number = |field: &str, raw: &str| -> u32 {
+        raw.trim().parse::<u32>().unwrap_or_else(|_| {
+            errors.add(field, format!("petition-invalid-{field}"));
+            0
+        })
+    };
+    let rules = Rules {
+        threshold: number("threshold", &form.threshold),
+        collection_days: number("collection_days", &form.collection_days),
+        moderation_working_days: number("moderation_working_days", &form.moderation_working_days),
+        consideration_working_days: number("consideration_working_days", &form.consideration_working_days),
+        min_age: number("min_age", &form.min_age),
+        residents_only: form.residents_only.is_some(),
+        accept_idp: form.accept_idp.is_some(),
+        addressee: serde_json::from_value(serde_json::Value::String(form.addressee.clone())).unwrap_or_default(),
+    };
+    if errors.is_empty()
+        && let Err(InvalidRule(field)) = rules.validate()
+    {
+        errors.add(field, format!("petition-invalid-{field}"));
+    }
+    if !errors.is_empty() {
+        let shown = context! {
+            threshold => &form.threshold, collection_days => &form.collection_days,
+            moderation_working_days => &form.moderation_working_days, consideration_working_days => &form.consideration_working_days,
+            min_age => &form.min_age, residents_only => form.residents_only.is_some(), accept_idp => form.accept_idp.is_some(),
+            addressee => &form.addressee,
+        };
+        return render_settings(&page, &shown, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let value = serde_json::to_value(&rules).map_err(|e| AppError::unexpected(e.to_string()))?;
+    let summary = value.to_string();
+    communities::set_statute(&state.db, tenant.community.id, crate::KEY, value).await?;
+    let actor = Actor { kind: "user", id: Some(me.id), label: me.full_name.clone() };
+    state
+        .audit(Some(tenant.community.id), &actor, "petition.rules", "community", tenant.community.id, &summary)
+        .await?;
+    Ok(page.redirect_with(&tenant.url("/admin/petitions/settings"), Flash::success("flash-saved")))
 }

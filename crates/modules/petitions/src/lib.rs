@@ -4,6 +4,7 @@
 //! signature writer; `web` and `admin` are the residents' and the officials' pages.
 
 mod admin;
+mod api;
 pub mod domain;
 pub mod jobs;
 pub mod notify;
@@ -58,7 +59,7 @@ impl Module for Petitions {
         macro_rules! t {
             ($($name:literal),*) => { vec![$((concat!("petitions/", $name).to_string(), include_str!(concat!("../templates/", $name)).to_string())),*] };
         }
-        t!["list.html", "new.html", "show.html", "signed.html", "signatures.html", "admin.html"]
+        t!["list.html", "new.html", "show.html", "signed.html", "signatures.html", "admin.html", "settings.html"]
     }
 
     fn locales(&self) -> Locales {
@@ -74,6 +75,10 @@ impl Module for Petitions {
 
     fn admin_routes(&self) -> axum::Router<hromada_web::AppState> {
         admin::routes()
+    }
+
+    fn api_routes(&self) -> utoipa_axum::router::OpenApiRouter<hromada_web::AppState> {
+        api::routes()
     }
 
     fn nav(&self) -> Vec<NavItem> {

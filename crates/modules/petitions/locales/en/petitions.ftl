@@ -140,3 +140,24 @@ petition-mail-fell-short-subject = Petition No. { $number } fell short — { $co
 petition-mail-fell-short-body =
     The period for signing the petition "{ $title }" is over without enough signatures. You can pass it on as an ordinary appeal:
     { $link }
+petition-refused-already-signed-title = Already signed
+petition-refused-not-collecting-title = Not collecting signatures
+petition-settings = Petition rules of the statute
+petition-settings-lead = The numbers the community's statute sets. New rules apply to petitions created after saving.
+petition-rule-threshold = Signatures needed for consideration
+petition-rule-collection-days = Collection period, calendar days
+petition-rule-collection-days-hint = At most 90 days.
+petition-rule-moderation-days = Moderation period, working days
+petition-rule-consideration-days = Consideration period after the threshold, working days
+petition-rule-min-age = Minimum age of signers, years (0: no limit)
+petition-rule-residents-only = Only residents of the community may sign
+petition-rule-accept-idp = Internally displaced persons registered in the community count as residents
+petition-rule-addressee = Petitions are addressed to
+petition-addressee-council = the council
+petition-addressee-mayor = the mayor
+petition-addressee-executive_committee = the executive committee
+petition-invalid-threshold = From 1 to 1,000,000 signatures.
+petition-invalid-collection_days = From 1 to 90 days.
+petition-invalid-moderation_working_days = From 1 to 30 working days.
+petition-invalid-consideration_working_days = From 1 to 60 working days.
+petition-invalid-min_age = Give the age as a number from 0 to 120.

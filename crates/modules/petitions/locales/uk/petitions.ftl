@@ -144,3 +144,24 @@ petition-mail-fell-short-subject = Петиція № { $number } не набр�
 petition-mail-fell-short-body =
     Строк збору підписів під петицією «{ $title }» минув, а потрібної кількості не набрано. Ви можете передати її як звичайне звернення:
     { $link }
+petition-refused-already-signed-title = Уже підписано
+petition-refused-not-collecting-title = Збір підписів не триває
+petition-settings = Правила петицій за статутом
+petition-settings-lead = Числа, які встановлює статут громади. Нові правила діють для петицій, створених після збереження.
+petition-rule-threshold = Кількість підписів для розгляду
+petition-rule-collection-days = Строк збору підписів, календарних днів
+petition-rule-collection-days-hint = Не більше 90 днів.
+petition-rule-moderation-days = Строк модерації, робочих днів
+petition-rule-consideration-days = Строк розгляду після набрання підписів, робочих днів
+petition-rule-min-age = Мінімальний вік підписанта, років (0 — без обмеження)
+petition-rule-residents-only = Підписувати можуть лише мешканці громади
+petition-rule-accept-idp = Внутрішньо переміщені особи, зареєстровані в громаді, прирівнюються до мешканців
+petition-rule-addressee = Кому адресовано петиції
+petition-addressee-council = міській (селищній, сільській) раді
+petition-addressee-mayor = міському голові
+petition-addressee-executive_committee = виконавчому комітету
+petition-invalid-threshold = Від 1 до 1 000 000 підписів.
+petition-invalid-collection_days = Від 1 до 90 днів.
+petition-invalid-moderation_working_days = Від 1 до 30 робочих днів.
+petition-invalid-consideration_working_days = Від 1 до 60 робочих днів.
+petition-invalid-min_age = Вкажіть вік числом від 0 до 120.
