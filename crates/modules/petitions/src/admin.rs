@@ -53,7 +53,10 @@ async fn queue(State(state): State<AppState>, page: Page, viewer: Viewer, tenant
         .collect();
     page.render(
         "petitions/admin.html",
-        context! { submitted => submitted, considering => considering, reasons => reasons, decisions => decisions },
+        context! {
+            submitted => submitted, considering => considering, reasons => reasons, decisions => decisions,
+            may_set_rules => viewer.may(Permission::ManageSettings),
+        },
     )
 }
 
