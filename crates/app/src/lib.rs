@@ -52,12 +52,16 @@ pub struct App {
 /// Runs a job every so often until told to stop; a failure is logged and retried next time.
 async fn schedule(job: hromada_web::state::Job, state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
-        tokio::select! {
-            _ = tokio::time::sleep(job.every) => {}
-            _ = stop.changed() => return,
-        }
+        let stopping = tokio::select! {
+            _ = tokio::time::sleep(job.every) => false,
+            _ = stop.changed() => true,
+        };
+        // One last run on the way out, so that nothing noted in memory is lost.
         if let Err(e) = (job.run)(state.clone()).await {
             tracing::warn!(job = job.name, error = %e, "job failed");
+        }
+        if stopping {
+            return;
         }
     }
 }
@@ -87,6 +91,11 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
     for m in &modules {
         m.start(&mut builder);
     }
+    builder.jobs.push(hromada_web::state::Job {
+        name: "core.api_token_uses",
+        every: std::time::Duration::from_secs(60),
+        run: Arc::new(|state: AppState| Box::pin(async move { Ok(state.flush_token_uses().await?) })),
+    });
     let built = builder.build();
     let (state, tasks) = (built.state, built.tasks);
     let (stop, stopped) = tokio::sync::watch::channel(false);

@@ -252,7 +252,7 @@ async fn login(
     ClientIp(ip): ClientIp,
     Form(form): Form<LoginForm>,
 ) -> AppResult<Response> {
-    limit(&state, "login-ip", &ip, 30, 15)?;
+    limit(&state, "login-ip", &ip, 100, 15)?;
     let community = tenant.community.id;
     let email = users::normalize_email(&form.email);
     // Unknown and known addresses are throttled alike, so the limit tells nothing about accounts.

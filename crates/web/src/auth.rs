@@ -72,7 +72,12 @@ pub async fn load_community_viewer(State(state): State<AppState>, mut req: Reque
         let user_id = if req.uri().path().starts_with("/api/") {
             match bearer(req.headers()) {
                 Some(token) => {
-                    tokens::api_token_user(&state.db, community, &hash_token(&token), now).await.ok().flatten()
+                    let hash = hash_token(&token);
+                    let user = tokens::api_token_user(&state.db, community, &hash).await.ok().flatten();
+                    if user.is_some() {
+                        state.token_uses.lock().expect("token uses lock").insert((community, hash), now);
+                    }
+                    user
                 }
                 None => None,
             }

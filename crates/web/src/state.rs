@@ -28,6 +28,8 @@ pub struct Inner {
     pub gated_actions: Vec<GatedAction>,
     /// The registered modules, for dashboards and exports.
     pub modules: Vec<Arc<dyn Module>>,
+    /// API tokens used since the last flush: `(community, token hash) → when`.
+    pub token_uses: std::sync::Mutex<TokenUses>,
     extensions: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
 }
 
@@ -54,6 +56,9 @@ pub struct AppStateBuilder {
     pub jobs: Vec<Job>,
     extensions: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
 }
+
+/// API tokens used since the last flush: `(community, token hash) → when`.
+pub type TokenUses = HashMap<(hromada_kernel::CommunityId, Vec<u8>), chrono::DateTime<chrono::Utc>>;
 
 /// A periodic job of a module.
 #[derive(Clone)]
@@ -106,6 +111,7 @@ impl AppStateBuilder {
             admin_sections: self.admin_sections,
             gated_actions: self.gated_actions,
             modules: self.modules,
+            token_uses: Default::default(),
             extensions: self.extensions,
         }));
         Built { state, tasks: self.tasks, jobs: self.jobs }
@@ -120,6 +126,15 @@ impl Inner {
 
     pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
         self.clock.now()
+    }
+
+    /// Writes the API token uses noted since the last call.
+    pub async fn flush_token_uses(&self) -> Result<(), hromada_db::DbError> {
+        let uses: Vec<_> = {
+            let mut map = self.token_uses.lock().expect("token uses lock");
+            map.drain().map(|((c, h), at)| (c, h, at)).collect()
+        };
+        hromada_db::core::tokens::touch_api_tokens(&self.db, &uses).await
     }
 
     /// Writes one audit log entry, timestamped now.

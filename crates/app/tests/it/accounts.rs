@@ -253,9 +253,12 @@ async fn an_api_token_acts_for_its_owner_and_can_be_revoked() {
         let body: serde_json::Value = anonymous.json().await.unwrap();
         assert_eq!(body["error"], "unauthorized");
 
-        let list = hromada_db::core::tokens::api_tokens_of(&app.db, c.id, me["id"].as_str().unwrap().parse().unwrap())
-            .await
-            .unwrap();
+        let owner = me["id"].as_str().unwrap().parse().unwrap();
+        let list = hromada_db::core::tokens::api_tokens_of(&app.db, c.id, owner).await.unwrap();
+        assert!(list[0].last_used_at.is_none(), "use is noted in memory first");
+        app.state.flush_token_uses().await.unwrap();
+        let list = hromada_db::core::tokens::api_tokens_of(&app.db, c.id, owner).await.unwrap();
+        assert!(list[0].last_used_at.is_some(), "[{}] and written by the periodic job", app.backend);
         let revoke = format!("/c/tokens/account/tokens/{}/revoke", list[0].id);
         assert_eq!(b.submit("/c/tokens/account/tokens", &revoke, &[]).await.status, 303);
         let after = http.get(app.url("/c/tokens/api/v1/me")).bearer_auth(&token).send().await.unwrap();

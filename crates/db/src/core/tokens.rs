@@ -121,22 +121,30 @@ pub async fn revoke_api_token(db: &Db, community: CommunityId, user: UserId, id:
 }
 
 /// The account an API token acts for, in this community only; notes when it was last used.
-pub async fn api_token_user(
-    db: &Db,
-    community: CommunityId,
-    token_hash: &[u8],
-    now: DateTime<Utc>,
-) -> DbResult<Option<UserId>> {
-    let row: Option<(Uuid,)> = fetch_optional!(
+pub async fn api_token_user(db: &Db, community: CommunityId, token_hash: &[u8]) -> DbResult<Option<UserId>> {
+    // Reading only: the time of use is written later in batches (see `touch_api_tokens`), so
+    // that API calls do not queue behind the database's single writer.
+    let row: Option<(Uuid, Option<DateTime<Utc>>)> = fetch_optional!(
         db,
-        sqlx::query_as(
-            "UPDATE api_tokens SET last_used_at = $3 WHERE community_id = $1 AND token_hash = $2 RETURNING user_id"
-        )
-        .bind(community)
-        .bind(token_hash)
-        .bind(now)
+        sqlx::query_as("SELECT user_id, last_used_at FROM api_tokens WHERE community_id = $1 AND token_hash = $2")
+            .bind(community)
+            .bind(token_hash)
     )?;
-    Ok(row.map(|r| r.0))
+    Ok(row.map(|(user, _)| user))
+}
+
+/// Notes when API tokens were last used; called in batches, not on every request.
+pub async fn touch_api_tokens(db: &Db, uses: &[(CommunityId, Vec<u8>, DateTime<Utc>)]) -> DbResult<()> {
+    if uses.is_empty() {
+        return Ok(());
+    }
+    crate::write_tx!(db, tx => {
+        for (community, hash, at) in uses {
+            sqlx::query("UPDATE api_tokens SET last_used_at = $3 WHERE community_id = $1 AND token_hash = $2")
+                .bind(community).bind(hash).bind(at).execute(&mut *tx).await?;
+        }
+    });
+    Ok(())
 }
 
 pub async fn create_eid_request(

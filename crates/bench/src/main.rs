@@ -1,0 +1,208 @@
+//! `hromada-bench petitions`: signatures per second through the HTTP API against the raw
+//! batched-insert rate of the same rows, on SQLite (default) or PostgreSQL. Prints figures.
+
+use clap::Parser;
+use hromada_db::core::communities::{self, Contacts, NewCommunity};
+use hromada_db::{Db, GroupCommit, GroupCommitConfig};
+use hromada_kernel::{Clock, SystemClock, WorkingCalendar};
+use hromada_petitions::domain::{self, Action, Rules};
+use hromada_petitions::store::{self, NewPetition, SignOutcome, SignRequest, SignatureWriter};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+#[derive(Parser, Debug)]
+#[command(about = "Signatures per second through HTTP against the raw batched insert")]
+struct Args {
+    /// Distinct verified signers.
+    #[arg(long, default_value_t = 5000)]
+    signers: usize,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// `postgres://…` to measure PostgreSQL; a fresh SQLite file otherwise.
+    #[arg(long)]
+    database_url: Option<String>,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let dir = tempfile::tempdir()?;
+    let url =
+        args.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.sqlite").display()));
+    let db = Db::connect(&url).await?;
+    let modules = hromada_app::modules();
+    hromada_db::migrate::run(&db, &hromada_app::all_migrations(&modules)).await?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let slug = format!("bench{}", &Uuid::now_v7().simple().to_string()[24..]);
+    let new = NewCommunity {
+        slug: slug.clone(),
+        name_uk: "Бенчмарк".into(),
+        name_en: None,
+        coat_of_arms: None,
+        contacts: Contacts::default(),
+    };
+    let community = communities::create(&db, new, clock.now()).await?;
+    communities::set_statute(
+        &db,
+        community.id,
+        "petitions",
+        serde_json::json!({ "threshold": 1_000_000, "residents_only": false, "min_age": 0 }),
+    )
+    .await?;
+
+    eprintln!("setting up {} verified signers with API tokens…", args.signers);
+    let tokens = seed_signers(&db, community.id, args.signers).await?;
+    let petition = collecting_petition(&db, community.id, clock.now()).await?;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let mut config = hromada_web::WebConfig::for_tests(b"benchmark installation secret, 32 bytes or more");
+    config.demo = false;
+    config.public_url = format!("http://{addr}");
+    let app = hromada_app::build(db.clone(), config, clock.clone(), modules)?;
+    let router = app.router.clone();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
+    });
+
+    // Through HTTP: each signer signs once with their own token.
+    let endpoint = format!("http://{addr}/c/{slug}/api/v1/petitions/{}/signatures", petition.number);
+    let http = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
+    let next = Arc::new(AtomicUsize::new(0));
+    let tokens = Arc::new(tokens);
+    let started = Instant::now();
+    let mut workers = vec![];
+    for _ in 0..args.concurrency {
+        let (http, endpoint, next, tokens) = (http.clone(), endpoint.clone(), next.clone(), tokens.clone());
+        workers.push(tokio::spawn(async move {
+            let mut latencies = vec![];
+            let mut failures = 0usize;
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= tokens.len() {
+                    break;
+                }
+                let t = Instant::now();
+                match http.post(&endpoint).bearer_auth(&tokens[i]).send().await {
+                    Ok(r) if r.status() == 201 => latencies.push(t.elapsed()),
+                    _ => failures += 1,
+                }
+            }
+            (latencies, failures)
+        }));
+    }
+    let mut latencies = vec![];
+    let mut failures = 0;
+    for w in workers {
+        let (l, f) = w.await?;
+        latencies.extend(l);
+        failures += f;
+    }
+    let http_elapsed = started.elapsed();
+    latencies.sort();
+    let stored = store::get(&db, community.id, petition.id).await?.expect("petition");
+    let entries = store::chain(&db, community.id, petition.id, 0, i64::MAX).await?;
+    let (count, _) = domain::verify_chain(petition.id, &entries).map_err(|e| anyhow::anyhow!("{e}"))?;
+    assert_eq!(count as i64, stored.signature_count, "the counter equals the rows");
+
+    // The same rows straight into the writer, with no HTTP in between.
+    let raw_petition = collecting_petition(&db, community.id, clock.now()).await?;
+    let (writer, task) = GroupCommit::spawn(db.clone(), SignatureWriter, GroupCommitConfig::default());
+    let started = Instant::now();
+    let mut handles = vec![];
+    for i in 0..args.signers {
+        let w = writer.clone();
+        let request = SignRequest {
+            community: community.id,
+            petition: raw_petition.id,
+            signer_key: format!("raw-{i}").into_bytes(),
+            user_id: None,
+            display_name: format!("Підписант {i}."),
+            receipt_code: format!("R{i}"),
+            at: clock.now(),
+        };
+        handles.push(tokio::spawn(async move { w.submit(request).await }));
+    }
+    for h in handles {
+        assert!(matches!(h.await?, Ok(SignOutcome::Signed { .. })));
+    }
+    let raw_elapsed = started.elapsed();
+    let (batches, _) = writer.stats();
+    drop(writer);
+    task.await?;
+
+    let per_second = |n: usize, d: Duration| n as f64 / d.as_secs_f64();
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or_default()
+    };
+    let http_rate = per_second(latencies.len(), http_elapsed);
+    let raw_rate = per_second(args.signers, raw_elapsed);
+    println!(
+        "backend: {}   signers: {}   concurrency: {}",
+        if url.starts_with("postgres") { "postgresql" } else { "sqlite" },
+        args.signers,
+        args.concurrency
+    );
+    println!(
+        "HTTP signing:   {:>9.0} signatures/s   p50 {:>6.1} ms   p99 {:>6.1} ms   failures {failures}",
+        http_rate,
+        pct(0.50).as_secs_f64() * 1e3,
+        pct(0.99).as_secs_f64() * 1e3
+    );
+    println!("raw batched:    {:>9.0} signatures/s   ({batches} batches)", raw_rate);
+    println!("HTTP / raw:     {:>9.1} %", 100.0 * http_rate / raw_rate);
+    println!("chain verified: {count} entries, counter {}", stored.signature_count);
+    Ok(())
+}
+
+/// Verified signers with API tokens, inserted in one transaction (this is set-up, not measured).
+async fn seed_signers(db: &Db, community: Uuid, n: usize) -> anyhow::Result<Vec<String>> {
+    let now = SystemClock.now();
+    let mut tokens = Vec::with_capacity(n);
+    hromada_db::write_tx!(db, tx => {
+        for i in 0..n {
+            let id = hromada_kernel::new_id();
+            let key = hromada_web::auth::keyed_hash(b"bench", format!("person:{i}").as_bytes());
+            sqlx::query(
+                "INSERT INTO users (community_id, id, email, email_norm, full_name, search_text, lang, email_confirmed_at,
+                                    person_key, eid_verified_at, failed_logins, created_at)
+                 VALUES ($1, $2, $3, $3, $4, $4, 'uk', $5, $6, $5, 0, $5)")
+                .bind(community).bind(id).bind(format!("s{i}@bench.test")).bind(format!("Підписант{i} Тест"))
+                .bind(now).bind(key).execute(&mut *tx).await?;
+            let token = hromada_web::auth::new_token();
+            sqlx::query("INSERT INTO api_tokens (community_id, id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, 'bench', $4, $5)")
+                .bind(community).bind(hromada_kernel::new_id()).bind(id).bind(hromada_web::auth::hash_token(&token)).bind(now)
+                .execute(&mut *tx).await?;
+            tokens.push(token);
+        }
+    });
+    Ok(tokens)
+}
+
+async fn collecting_petition(
+    db: &Db,
+    community: Uuid,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<store::Petition> {
+    let new = NewPetition {
+        author_id: Uuid::now_v7(),
+        author_name: "Бенчмарк",
+        title: "Бенчмарк",
+        body: "Текст",
+        category: "other",
+    };
+    let rules = Rules { threshold: 1_000_000, ..Rules::default() };
+    let p = store::create_draft(db, community, new, &rules, now).await?;
+    let calendar = WorkingCalendar::default();
+    for step in [Action::Submit, Action::Publish] {
+        store::step(db, community, p.id, step, None, "", &calendar, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    }
+    Ok(store::get(db, community, p.id).await?.expect("petition"))
+}
