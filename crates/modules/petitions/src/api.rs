@@ -1,17 +1,14 @@
 //! The petitions API: list, detail, live count, the signer chain, and signing with a personal
 //! API token. Described in the installation's OpenAPI document.
 
-use crate::domain::{self, Signer};
-use crate::store::{self, Petition, SignOutcome, SignRequest, SignatureWriter};
-use crate::web::{public_name, signer_key};
-use crate::{SIGN, rules_of};
+use crate::domain;
+use crate::store::{self, Petition, SignOutcome};
+use crate::web::{Signing, sign_as};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use hromada_db::GroupCommit;
 use hromada_web::auth::Viewer;
-use hromada_web::module::required_level;
 use hromada_web::{AppError, AppResult, AppState, Tenant};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -189,43 +186,22 @@ async fn sign(
     Path(number): Path<i64>,
 ) -> AppResult<Response> {
     let user = viewer.user.as_ref().filter(|_| viewer.by_token).ok_or(AppError::Unauthorized)?.clone();
-    if !state.limiter.hit(&format!("sign:{}", user.id), 30, std::time::Duration::from_secs(60)) {
-        return Err(AppError::TooManyRequests);
-    }
     let p = public(&state, &tenant, number).await?;
-    let now = state.now();
-    let signer = Signer {
-        level: user.identity_level(),
-        birth_year: user.birth_year.map(|y| y as i32),
-        resident: user.settlement_id.is_some(),
-        idp_registered: false,
-    };
-    let rules = rules_of(&tenant.community);
-    let ends = p.collection_ends.unwrap_or(now.date_naive());
-    let required = required_level(&tenant.community, &SIGN);
-    if let Err(refusal) = domain::may_sign(&rules, required, p.status(), ends, now.date_naive(), &signer) {
-        let body =
-            serde_json::json!({ "error": format!("{refusal:?}").to_lowercase(), "message": refusal.to_string() });
-        return Ok((StatusCode::FORBIDDEN, Json(body)).into_response());
-    }
-    let writer =
-        state.extension::<GroupCommit<SignatureWriter>>().ok_or_else(|| AppError::unexpected("no signature writer"))?;
-    let receipt = hromada_web::auth::new_token()[..12].to_uppercase();
-    let request = SignRequest {
-        community: tenant.community.id,
-        petition: p.id,
-        signer_key: signer_key(&user),
-        user_id: Some(user.id),
-        display_name: public_name(&user.full_name),
-        receipt_code: receipt.clone(),
-        at: now,
-    };
-    match writer.submit(request).await.map_err(|e| AppError::unexpected(e.to_string()))? {
-        SignOutcome::Signed { seq, count } => {
+    match sign_as(&state, &tenant, &user, &p).await? {
+        Signing::Refused(refusal) => {
+            let body =
+                serde_json::json!({ "error": format!("{refusal:?}").to_lowercase(), "message": refusal.to_string() });
+            Ok((StatusCode::FORBIDDEN, Json(body)).into_response())
+        }
+        Signing::Done { outcome: SignOutcome::Signed { seq, count }, receipt } => {
             Ok((StatusCode::CREATED, Json(Receipt { seq, signatures: count, receipt_code: receipt })).into_response())
         }
-        SignOutcome::AlreadySigned => Err(AppError::Conflict("petition-refused-already-signed")),
-        SignOutcome::NotCollecting => Err(AppError::Conflict("petition-refused-not-collecting")),
+        Signing::Done { outcome: SignOutcome::AlreadySigned, .. } => {
+            Err(AppError::Conflict("petition-refused-already-signed"))
+        }
+        Signing::Done { outcome: SignOutcome::NotCollecting, .. } => {
+            Err(AppError::Conflict("petition-refused-not-collecting"))
+        }
     }
 }
 

@@ -2,6 +2,7 @@
 //! petition, submitting it for moderation, and signing.
 
 use crate::domain::{self, Action, Rules, SignRefusal, Signer, Status};
+use crate::notify::{self, Notice};
 use crate::store::{self, NewPetition, Petition, SignOutcome, SignRequest, SignatureWriter};
 use crate::{CREATE, SIGN, rules_of};
 use axum::extract::{Path, Query, State};
@@ -259,18 +260,18 @@ fn refusal_key(r: SignRefusal) -> &'static str {
     }
 }
 
-async fn sign(
-    State(state): State<AppState>,
-    page: Page,
-    tenant: Tenant,
-    Path(number): Path<i64>,
-) -> AppResult<Response> {
-    let user = page.viewer.require_user()?.clone();
+/// What came of an attempt to sign.
+pub(crate) enum Signing {
+    Refused(SignRefusal),
+    Done { outcome: SignOutcome, receipt: String },
+}
+
+/// Checks the statute's rules for this signer, takes the signature through the writer (it is on
+/// disk when this returns), and tells the author and the officials when it reached the threshold.
+pub(crate) async fn sign_as(state: &AppState, tenant: &Tenant, user: &User, p: &Petition) -> AppResult<Signing> {
     if !state.limiter.hit(&format!("sign:{}", user.id), 30, std::time::Duration::from_secs(60)) {
         return Err(AppError::TooManyRequests);
     }
-    let p = visible(&state, &tenant, &page.viewer, number).await?;
-    let back = tenant.url(&format!("/petitions/{number}"));
     let rules: Rules = rules_of(&tenant.community);
     let now = state.now();
     let signer = Signer {
@@ -280,10 +281,9 @@ async fn sign(
         idp_registered: false,
     };
     let ends = p.collection_ends.unwrap_or(now.date_naive());
-    if let Err(refusal) =
-        domain::may_sign(&rules, required_level(&tenant.community, &SIGN), p.status(), ends, now.date_naive(), &signer)
-    {
-        return Ok(page.redirect_with(&back, Flash::error(refusal_key(refusal))));
+    let required = required_level(&tenant.community, &SIGN);
+    if let Err(refusal) = domain::may_sign(&rules, required, p.status(), ends, now.date_naive(), &signer) {
+        return Ok(Signing::Refused(refusal));
     }
     let writer =
         state.extension::<GroupCommit<SignatureWriter>>().ok_or_else(|| AppError::unexpected("no signature writer"))?;
@@ -291,28 +291,35 @@ async fn sign(
     let request = SignRequest {
         community: tenant.community.id,
         petition: p.id,
-        signer_key: signer_key(&user),
+        signer_key: signer_key(user),
         user_id: Some(user.id),
         display_name: public_name(&user.full_name),
         receipt_code: receipt.clone(),
         at: now,
     };
-    match writer.submit(request).await.map_err(|e| AppError::unexpected(e.to_string()))? {
-        SignOutcome::Signed { seq, count } => {
-            if count == p.threshold {
-                // This signature reached the threshold: the author and the officials are told.
-                if let Some(updated) = store::get(&state.db, tenant.community.id, p.id).await? {
-                    crate::notify::author(&state, &tenant.community, &updated, crate::notify::Notice::ThresholdReached)
-                        .await?;
-                    crate::notify::officials(
-                        &state,
-                        &tenant.community,
-                        &updated,
-                        crate::notify::Notice::ThresholdReached,
-                    )
-                    .await?;
-                }
-            }
+    let outcome = writer.submit(request).await.map_err(|e| AppError::unexpected(e.to_string()))?;
+    if let SignOutcome::Signed { count, .. } = outcome
+        && count == p.threshold
+        && let Some(updated) = store::get(&state.db, tenant.community.id, p.id).await?
+    {
+        notify::author(state, &tenant.community, &updated, Notice::ThresholdReached).await?;
+        notify::officials(state, &tenant.community, &updated, Notice::ThresholdReached).await?;
+    }
+    Ok(Signing::Done { outcome, receipt })
+}
+
+async fn sign(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    let user = page.viewer.require_user()?.clone();
+    let p = visible(&state, &tenant, &page.viewer, number).await?;
+    let back = tenant.url(&format!("/petitions/{number}"));
+    match sign_as(&state, &tenant, &user, &p).await? {
+        Signing::Refused(refusal) => Ok(page.redirect_with(&back, Flash::error(refusal_key(refusal)))),
+        Signing::Done { outcome: SignOutcome::Signed { seq, count }, receipt } => {
             let mut response = page.render(
                 "petitions/signed.html",
                 context! { number => number, title => &p.title, seq => seq, count => count, receipt => receipt, back => back },
@@ -320,8 +327,12 @@ async fn sign(
             response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             Ok(response)
         }
-        SignOutcome::AlreadySigned => Ok(page.redirect_with(&back, Flash::info("petition-refused-already-signed"))),
-        SignOutcome::NotCollecting => Ok(page.redirect_with(&back, Flash::error("petition-refused-not-collecting"))),
+        Signing::Done { outcome: SignOutcome::AlreadySigned, .. } => {
+            Ok(page.redirect_with(&back, Flash::info("petition-refused-already-signed")))
+        }
+        Signing::Done { outcome: SignOutcome::NotCollecting, .. } => {
+            Ok(page.redirect_with(&back, Flash::error("petition-refused-not-collecting")))
+        }
     }
 }
 
