@@ -45,6 +45,10 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn limit(state: &AppState, action: &str, who: &str, max: u32, minutes: u64) -> AppResult<()> {
+    if who.is_empty() {
+        // An unknown client address (see `ClientIp`): other limits still apply.
+        return Ok(());
+    }
     if state.limiter.hit(&format!("{action}:{who}"), max, std::time::Duration::from_secs(minutes * 60)) {
         Ok(())
     } else {

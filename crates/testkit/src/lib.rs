@@ -29,6 +29,8 @@ pub struct Options {
     pub demo: bool,
     pub body_limit: Option<usize>,
     pub clock: Option<Arc<dyn Clock>>,
+    /// Behind a trusted reverse proxy: client addresses come from `X-Forwarded-For`.
+    pub trust_proxy: bool,
 }
 
 /// The running application and its database.
@@ -89,6 +91,7 @@ pub async fn spawn_with(options: Options) -> Option<TestApp> {
     config.eid.base_url = options.eid_base_url.clone();
     config.eid.client_id = fakes::EID_CLIENT_ID.into();
     config.eid.client_secret = fakes::EID_CLIENT_SECRET.into();
+    config.trust_proxy = options.trust_proxy;
     if let Some(limit) = options.body_limit {
         config.body_limit = limit;
     }

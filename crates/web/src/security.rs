@@ -58,9 +58,17 @@ pub async fn observe(State(state): State<AppState>, mut req: Request, next: Next
 }
 
 /// The client's address, for rate limits: the peer address, or the first `X-Forwarded-For`
-/// entry when the installation sits behind a trusted reverse proxy.
+/// entry when the installation sits behind a trusted reverse proxy. Empty when the address is
+/// not the client's: a loopback peer without `trust_proxy` is a local proxy or tool, and
+/// limiting it by address would throttle everyone behind it at once.
 #[derive(Debug, Clone)]
 pub struct ClientIp(pub String);
+
+impl ClientIp {
+    pub fn known(&self) -> bool {
+        !self.0.is_empty()
+    }
+}
 
 impl axum::extract::FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
@@ -78,8 +86,10 @@ impl axum::extract::FromRequestParts<AppState> for ClientIp {
         let peer = parts
             .extensions
             .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "unknown".into());
+            .map(|c| c.0.ip())
+            .filter(|ip| !ip.is_loopback())
+            .map(|ip| ip.to_string())
+            .unwrap_or_default();
         Ok(ClientIp(peer))
     }
 }

@@ -330,3 +330,36 @@ async fn the_community_decides_which_identity_level_api_tokens_need() {
         assert!(dash.contains("2 користувачі"), "[{}] {dash}", app.backend);
     }
 }
+
+#[tokio::test]
+async fn sign_ins_are_limited_per_client_address_behind_a_trusted_proxy() {
+    let app = hromada_testkit::spawn_with(hromada_testkit::Options { trust_proxy: true, ..Default::default() })
+        .await
+        .unwrap();
+    app.community("ip").await;
+    let b = app.browser();
+    let page = b.get("/c/ip/login").await;
+    let token = hromada_testkit::browser::csrf_token(&page.body).unwrap();
+    let mut limited_at = None;
+    for i in 0..120 {
+        if login_from(&app, &b, &token, i, "203.0.113.7").await == 429 {
+            limited_at = Some(i);
+            break;
+        }
+    }
+    assert_eq!(limited_at, Some(100), "the 101st attempt from one address is refused");
+    assert_eq!(login_from(&app, &b, &token, 500, "198.51.100.9").await, 422, "another address is not affected");
+}
+
+async fn login_from(
+    app: &hromada_testkit::TestApp,
+    b: &hromada_testkit::Browser,
+    token: &str,
+    i: usize,
+    from: &str,
+) -> reqwest::StatusCode {
+    let email = format!("nobody{i}@ip.test");
+    let form = [("email", email.as_str()), ("password", "wrong password"), ("_csrf", token)];
+    let request = b.client().post(app.url("/c/ip/login")).header("x-forwarded-for", from).form(&form);
+    request.send().await.unwrap().status()
+}

@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use hromada_web::auth::Viewer;
+use hromada_web::security::ClientIp;
 use hromada_web::{AppError, AppResult, AppState, Tenant};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -183,11 +184,12 @@ async fn sign(
     State(state): State<AppState>,
     tenant: Tenant,
     viewer: Viewer,
+    ClientIp(ip): ClientIp,
     Path(number): Path<i64>,
 ) -> AppResult<Response> {
     let user = viewer.user.as_ref().filter(|_| viewer.by_token).ok_or(AppError::Unauthorized)?.clone();
     let p = public(&state, &tenant, number).await?;
-    match sign_as(&state, &tenant, &user, &p).await? {
+    match sign_as(&state, &tenant, &user, &ip, &p).await? {
         Signing::Refused(refusal) => {
             let body =
                 serde_json::json!({ "error": format!("{refusal:?}").to_lowercase(), "message": refusal.to_string() });

@@ -17,6 +17,7 @@ use hromada_kernel::IdentityLevel;
 use hromada_web::auth::Viewer;
 use hromada_web::forms::FieldErrors;
 use hromada_web::module::{require_level, required_level};
+use hromada_web::security::ClientIp;
 use hromada_web::{AppError, AppResult, AppState, Flash, Page, Serde, Tenant, Value, context};
 use serde::Deserialize;
 
@@ -268,8 +269,18 @@ pub(crate) enum Signing {
 
 /// Checks the statute's rules for this signer, takes the signature through the writer (it is on
 /// disk when this returns), and tells the author and the officials when it reached the threshold.
-pub(crate) async fn sign_as(state: &AppState, tenant: &Tenant, user: &User, p: &Petition) -> AppResult<Signing> {
-    if !state.limiter.hit(&format!("sign:{}", user.id), 30, std::time::Duration::from_secs(60)) {
+pub(crate) async fn sign_as(
+    state: &AppState,
+    tenant: &Tenant,
+    user: &User,
+    ip: &str,
+    p: &Petition,
+) -> AppResult<Signing> {
+    // Per account, and per address (generous: a CNAP hall or a school shares one address).
+    let minute = std::time::Duration::from_secs(60);
+    if !state.limiter.hit(&format!("sign:{}", user.id), 30, minute)
+        || (!ip.is_empty() && !state.limiter.hit(&format!("sign-ip:{ip}"), 600, minute))
+    {
         return Err(AppError::TooManyRequests);
     }
     let rules: Rules = rules_of(&tenant.community);
@@ -312,12 +323,13 @@ async fn sign(
     State(state): State<AppState>,
     page: Page,
     tenant: Tenant,
+    ClientIp(ip): ClientIp,
     Path(number): Path<i64>,
 ) -> AppResult<Response> {
     let user = page.viewer.require_user()?.clone();
     let p = visible(&state, &tenant, &page.viewer, number).await?;
     let back = tenant.url(&format!("/petitions/{number}"));
-    match sign_as(&state, &tenant, &user, &p).await? {
+    match sign_as(&state, &tenant, &user, &ip, &p).await? {
         Signing::Refused(refusal) => Ok(page.redirect_with(&back, Flash::error(refusal_key(refusal)))),
         Signing::Done { outcome: SignOutcome::Signed { seq, count }, receipt } => {
             let mut response = page.render(
