@@ -376,3 +376,51 @@ async fn the_administrator_sets_the_statute_rules() {
         assert!(app.browser().get("/c/rules/petitions").await.text().contains("250"), "the rules show to residents");
     }
 }
+
+#[tokio::test]
+async fn only_drafts_and_returned_petitions_can_be_edited_by_their_author() {
+    for app in spawn_apps().await {
+        let c = app.community("edit").await;
+        verified(&app, &c, "author@edit.test", "6000000001").await;
+        verified(&app, &c, "other@edit.test", "6000000002").await;
+        app.user(&c, "moderator@edit.test", &[Role::Moderator]).await;
+        let author = app.signed_in(&c, "author@edit.test").await;
+        let body = "Просимо облаштувати пішохідний перехід біля ринку: люди переходять дорогу де доведеться.";
+        author
+            .submit(
+                "/c/edit/petitions/new",
+                "/c/edit/petitions",
+                &[("title", "Пішохідний перехід біля ринку"), ("body", body), ("category", "roads")],
+            )
+            .await;
+        let changed = "Просимо облаштувати освітлений пішохідний перехід біля ринку й острівець безпеки посередині.";
+        let saved = author
+            .submit(
+                "/c/edit/petitions/1/edit",
+                "/c/edit/petitions/1/edit",
+                &[("title", "Безпечний перехід біля ринку"), ("body", changed), ("category", "roads")],
+            )
+            .await;
+        assert_eq!(saved.status, 303, "[{}] {}", app.backend, saved.text());
+        assert!(author.get("/c/edit/petitions/1").await.text().contains("Безпечний перехід біля ринку"));
+        let other = app.signed_in(&c, "other@edit.test").await;
+        assert_eq!(other.get("/c/edit/petitions/1/edit").await.status, 404, "not someone else's");
+
+        author.submit("/c/edit/petitions/1", "/c/edit/petitions/1/submit", &[]).await;
+        assert_eq!(author.get("/c/edit/petitions/1/edit").await.status, 409, "not while in moderation");
+        let moderator = app.signed_in(&c, "moderator@edit.test").await;
+        moderator.submit("/c/edit/admin/petitions", "/c/edit/admin/petitions/1/return", &[]).await;
+        assert_eq!(author.get("/c/edit/petitions/1/edit").await.status, 200, "[{}] returned for changes", app.backend);
+        author.submit("/c/edit/petitions/1", "/c/edit/petitions/1/submit", &[]).await;
+        moderator.submit("/c/edit/admin/petitions", "/c/edit/admin/petitions/1/publish", &[]).await;
+        let late = author
+            .submit(
+                "/c/edit/petitions/1",
+                "/c/edit/petitions/1/edit",
+                &[("title", "Зовсім інша вимога тепер"), ("body", changed), ("category", "roads")],
+            )
+            .await;
+        assert_eq!(late.status, 409, "[{}] the text people sign never changes", app.backend);
+        assert!(app.browser().get("/c/edit/petitions/1").await.text().contains("Безпечний перехід біля ринку"));
+    }
+}

@@ -482,3 +482,28 @@ pub async fn signer_accounts(db: &Db, community: CommunityId, petition: Uuid) ->
     )?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
+
+/// Changes the text of a draft or of a petition returned for changes; false when it is in any
+/// other state (the text people signed never changes).
+pub async fn update_text(
+    db: &Db,
+    community: CommunityId,
+    id: Uuid,
+    title: &str,
+    body: &str,
+    category: &str,
+) -> DbResult<bool> {
+    let n = hromada_db::execute!(
+        db,
+        sqlx::query(
+            "UPDATE petitions SET title = $3, body = $4, category = $5
+             WHERE community_id = $1 AND id = $2 AND status IN ('draft', 'returned')"
+        )
+        .bind(community)
+        .bind(id)
+        .bind(title)
+        .bind(body)
+        .bind(category)
+    )?;
+    Ok(n > 0)
+}

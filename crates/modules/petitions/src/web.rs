@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/petitions", get(list).post(create))
         .route("/petitions/new", get(new_form))
         .route("/petitions/{number}", get(show))
+        .route("/petitions/{number}/edit", get(edit_form).post(save_edit))
         .route("/petitions/{number}/submit", post(submit))
         .route("/petitions/{number}/sign", post(sign))
         .route("/petitions/{number}/signatures", get(signatures))
@@ -101,14 +102,16 @@ fn categories(page: &Page) -> Vec<Value> {
 
 async fn new_form(page: Page, tenant: Tenant) -> AppResult<Response> {
     require_level(&page.viewer, &tenant.community, &CREATE)?;
-    render_form(&page, &tenant, &PetitionForm::default(), &FieldErrors::new(), StatusCode::OK)
+    render_form(&page, &tenant, &PetitionForm::default(), &FieldErrors::new(), None, StatusCode::OK)
 }
 
+/// The writing form; with `editing`, for the petition with that number.
 fn render_form(
     page: &Page,
     tenant: &Tenant,
     form: &PetitionForm,
     errors: &FieldErrors,
+    editing: Option<i64>,
     status: StatusCode,
 ) -> AppResult<Response> {
     let rules = rules_of(&tenant.community);
@@ -121,18 +124,56 @@ fn render_form(
             errors => Serde(errors),
             threshold => rules.threshold,
             days => rules.collection_days,
+            editing => editing,
         },
     )
 }
 
-async fn create(
+/// The author's own petition, while its text may still change.
+async fn editable(state: &AppState, tenant: &Tenant, viewer: &Viewer, number: i64) -> AppResult<Petition> {
+    let user = viewer.require_user()?;
+    let p = store::by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
+    if p.author_id != user.id {
+        return Err(AppError::NotFound);
+    }
+    if !p.status().editable() {
+        return Err(AppError::Conflict("petition-error-not-editable"));
+    }
+    Ok(p)
+}
+
+async fn edit_form(
     State(state): State<AppState>,
     page: Page,
     tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    let p = editable(&state, &tenant, &page.viewer, number).await?;
+    let form = PetitionForm { title: p.title, body: p.body, category: p.category };
+    render_form(&page, &tenant, &form, &FieldErrors::new(), Some(number), StatusCode::OK)
+}
+
+async fn save_edit(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
     Form(form): Form<PetitionForm>,
 ) -> AppResult<Response> {
-    require_level(&page.viewer, &tenant.community, &CREATE)?;
-    let user = page.viewer.require_user()?.clone();
+    let p = editable(&state, &tenant, &page.viewer, number).await?;
+    let errors = check(&form);
+    if !errors.is_empty() {
+        return render_form(&page, &tenant, &form, &errors, Some(number), StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    if !store::update_text(&state.db, tenant.community.id, p.id, form.title.trim(), form.body.trim(), &form.category)
+        .await?
+    {
+        return Err(AppError::Conflict("petition-error-not-editable"));
+    }
+    Ok(page.redirect_with(&tenant.url(&format!("/petitions/{number}")), Flash::success("petition-flash-draft")))
+}
+
+fn check(form: &PetitionForm) -> FieldErrors {
     let mut errors = FieldErrors::new();
     if !(10..=200).contains(&form.title.trim().chars().count()) {
         errors.add("title", "petition-invalid-title");
@@ -143,8 +184,20 @@ async fn create(
     if !CATEGORIES.contains(&form.category.as_str()) {
         errors.add("category", "petition-invalid-category");
     }
+    errors
+}
+
+async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Form(form): Form<PetitionForm>,
+) -> AppResult<Response> {
+    require_level(&page.viewer, &tenant.community, &CREATE)?;
+    let user = page.viewer.require_user()?.clone();
+    let errors = check(&form);
     if !errors.is_empty() {
-        return render_form(&page, &tenant, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
+        return render_form(&page, &tenant, &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let rules = rules_of(&tenant.community);
     let new = NewPetition {

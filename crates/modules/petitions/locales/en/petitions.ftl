@@ -161,3 +161,6 @@ petition-invalid-collection_days = From 1 to 90 days.
 petition-invalid-moderation_working_days = From 1 to 30 working days.
 petition-invalid-consideration_working_days = From 1 to 60 working days.
 petition-invalid-min_age = Give the age as a number from 0 to 120.
+petition-edit = Edit the petition
+petition-error-not-editable-title = The text can no longer change
+petition-error-not-editable = Only a draft or a petition returned for changes can be edited.

@@ -165,3 +165,6 @@ petition-invalid-collection_days = Від 1 до 90 днів.
 petition-invalid-moderation_working_days = Від 1 до 30 робочих днів.
 petition-invalid-consideration_working_days = Від 1 до 60 робочих днів.
 petition-invalid-min_age = Вкажіть вік числом від 0 до 120.
+petition-edit = Редагувати петицію
+petition-error-not-editable-title = Текст уже не можна змінити
+petition-error-not-editable = Змінювати можна лише чернетку або петицію, повернуту на доопрацювання.
