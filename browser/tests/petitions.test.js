@@ -89,7 +89,10 @@ describe('petition: write, moderate, sign, answer', () => {
 
   it('the threshold is reached and the moderator answers', async () => {
     const page = people.moderator;
+    await open(page, c(`/admin/petitions/${number}/print`));
+    await expectNoAxeViolations(page, 'printable list for the council');
     await open(page, c('/admin/petitions'));
+    await expectNoAxeViolations(page, 'petitions under consideration');
     const form = `form[action$="/admin/petitions/${number}/answer"]`;
     await page.locator(form).locator('select[name=decision]').selectOption('supported');
     await page.locator(form).locator('textarea[name=note]').fill('Лавки та урни встановлять до кінця місяця коштом благоустрою.');

@@ -92,6 +92,16 @@ async fn a_petition_is_written_moderated_signed_and_answered() {
         );
         assert!(!list.to_string().contains("author@pet.test"), "no e-mail in the public list");
 
+        // The list for the council, as a spreadsheet and as a printable page, for officials only.
+        let csv = moderator.get("/c/pet/admin/petitions/1/signers.csv").await;
+        assert_eq!(csv.status, 200);
+        assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+        assert!(csv.body.contains("Тестовий A.,Тестовий author,"), "[{}] {}", app.backend, csv.body);
+        assert_eq!(csv.body.lines().count(), 3, "a header and two signers");
+        assert_eq!(second.get("/c/pet/admin/petitions/1/signers.csv").await.status, 403);
+        let print = moderator.get("/c/pet/admin/petitions/1/print").await;
+        assert!(print.text().contains("Тестовий second") && print.text().contains("Освітлення вулиці Садової"));
+
         let answer = "Рада підтримує петицію: освітлення встановлять до кінця року за кошти бюджету розвитку.";
         let answered = moderator
             .submit(

@@ -7,7 +7,7 @@ use crate::store;
 use crate::web::summary;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use hromada_db::core::audit::Actor;
@@ -22,6 +22,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(queue))
         .route("/settings", get(settings_page).post(save_settings))
+        .route("/{number}/signers.csv", get(signers_csv))
+        .route("/{number}/print", get(print_page))
         .route("/{number}/{step}", post(take_step))
 }
 
@@ -217,4 +219,67 @@ async fn save_settings(
         .audit(Some(tenant.community.id), &actor, "petition.rules", "community", tenant.community.id, &summary)
         .await?;
     Ok(page.redirect_with(&tenant.url("/admin/petitions/settings"), Flash::success("flash-saved")))
+}
+
+// ---------- the signer list for the council ----------
+
+/// A CSV field, quoted when it needs to be, and defused against spreadsheet formulas.
+fn csv_field(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() };
+    if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
+}
+
+async fn signers_csv(
+    State(state): State<AppState>,
+    viewer: Viewer,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    viewer.require(Permission::Moderate)?;
+    let p = store::by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
+    let rows = store::council_list(&state.db, tenant.community.id, p.id).await?;
+    // A byte-order mark, so that spreadsheet programs read the Cyrillic right.
+    let mut out = String::from("\u{feff}№,Підписант,ПІБ,Час підпису (UTC)\r\n");
+    for r in rows {
+        let line = [
+            r.seq.to_string(),
+            csv_field(&r.display_name),
+            csv_field(r.full_name.as_deref().unwrap_or("")),
+            r.signed_at.to_rfc3339(),
+        ];
+        out.push_str(&line.join(","));
+        out.push_str("\r\n");
+    }
+    let disposition = format!("attachment; filename=\"petition-{number}-signers.csv\"");
+    let mut response = out.into_response();
+    let h = response.headers_mut();
+    h.insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/csv; charset=utf-8"));
+    if let Ok(v) = axum::http::HeaderValue::from_str(&disposition) {
+        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
+    }
+    Ok(response)
+}
+
+/// A printable page for the council: the petition, its dates and count, and the signer list.
+async fn print_page(
+    State(state): State<AppState>,
+    page: Page,
+    viewer: Viewer,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    viewer.require(Permission::Moderate)?;
+    let p = store::by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
+    let rows = store::council_list(&state.db, tenant.community.id, p.id).await?;
+    page.render(
+        "petitions/print.html",
+        context! {
+            p => summary(&page, &p),
+            body => Value::from_safe_string(hromada_web::markdown::render(&p.body)),
+            author => &p.author_name,
+            created_at => p.created_at.to_rfc3339(),
+            threshold_reached_at => p.threshold_reached_at.map(|t| t.to_rfc3339()),
+            signers => Serde(&rows),
+        },
+    )
 }

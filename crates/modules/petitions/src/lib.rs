@@ -59,7 +59,16 @@ impl Module for Petitions {
         macro_rules! t {
             ($($name:literal),*) => { vec![$((concat!("petitions/", $name).to_string(), include_str!(concat!("../templates/", $name)).to_string())),*] };
         }
-        t!["list.html", "new.html", "show.html", "signed.html", "signatures.html", "admin.html", "settings.html"]
+        t![
+            "list.html",
+            "new.html",
+            "show.html",
+            "signed.html",
+            "signatures.html",
+            "admin.html",
+            "settings.html",
+            "print.html"
+        ]
     }
 
     fn locales(&self) -> Locales {

@@ -507,3 +507,26 @@ pub async fn update_text(
     )?;
     Ok(n > 0)
 }
+
+/// A signer as the council receives the list: the public name and, while the account exists,
+/// the full name from it.
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct CouncilSigner {
+    pub seq: i64,
+    pub display_name: String,
+    pub full_name: Option<String>,
+    pub signed_at: DateTime<Utc>,
+}
+
+pub async fn council_list(db: &Db, community: CommunityId, petition: Uuid) -> DbResult<Vec<CouncilSigner>> {
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as::<_, CouncilSigner>(
+            "SELECT s.seq, s.display_name, u.full_name, s.signed_at FROM petition_signatures s
+             LEFT JOIN users u ON u.community_id = s.community_id AND u.id = s.user_id
+             WHERE s.community_id = $1 AND s.petition_id = $2 ORDER BY s.seq"
+        )
+        .bind(community)
+        .bind(petition)
+    )?)
+}

@@ -164,3 +164,7 @@ petition-invalid-min_age = Give the age as a number from 0 to 120.
 petition-edit = Edit the petition
 petition-error-not-editable-title = The text can no longer change
 petition-error-not-editable = Only a draft or a petition returned for changes can be edited.
+petition-print = For the council: the petition and its signers (print)
+petition-csv = Signer list (CSV)
+petition-full-name = Full name
+petition-threshold-reached = Reached its signatures

@@ -168,3 +168,7 @@ petition-invalid-min_age = Вкажіть вік числом від 0 до 120.
 petition-edit = Редагувати петицію
 petition-error-not-editable-title = Текст уже не можна змінити
 petition-error-not-editable = Змінювати можна лише чернетку або петицію, повернуту на доопрацювання.
+petition-print = Для ради: петиція і список підписантів (друк)
+petition-csv = Список підписантів (CSV)
+petition-full-name = ПІБ
+petition-threshold-reached = Набрала підписи
