@@ -434,3 +434,15 @@ async fn only_drafts_and_returned_petitions_can_be_edited_by_their_author() {
         assert!(app.browser().get("/c/edit/petitions/1").await.text().contains("Безпечний перехід біля ринку"));
     }
 }
+
+#[tokio::test]
+async fn the_list_page_filters_and_keeps_its_choices_in_page_links() {
+    let app = hromada_testkit::spawn_app().await;
+    let c = app.community("filters").await;
+    let page = app.browser().get("/c/filters/petitions?status=collecting&category=roads&sort=signed").await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<option value=\"signed\" selected>"), "the chosen order stays selected");
+    let junk = app.browser().get("/c/filters/petitions?status=draft&category=%27%3B--&sort=x").await;
+    assert_eq!(junk.status, 200, "unknown values are ignored, drafts never listed");
+    let _ = c;
+}

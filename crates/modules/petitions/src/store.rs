@@ -56,14 +56,14 @@ impl Petition {
 }
 
 macro_rules! select_petitions {
-    ($tail:literal) => {
+    ($($tail:expr),+) => {
         concat!(
             "SELECT community_id, id, number, author_id, author_name, title, body, category, status, refusal_reason, \
              refusal_text, decision, answer_text, threshold, collection_days, moderation_days, consideration_days, \
              signature_count, chain_head, created_at, \
              submitted_at, moderation_due, published_at, collection_ends, threshold_reached_at, consideration_due, \
              answered_at FROM petitions ",
-            $tail
+            $($tail),+
         )
     };
 }
@@ -129,6 +129,69 @@ pub async fn list_public(db: &Db, community: CommunityId, limit: i64, offset: i6
         .bind(limit)
         .bind(offset)
     )?)
+}
+
+/// How a list of petitions is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    #[default]
+    Newest,
+    MostSigned,
+    /// Collecting petitions whose period ends first.
+    EndingSoon,
+}
+
+impl Sort {
+    pub fn parse(code: &str) -> Sort {
+        match code {
+            "signed" => Sort::MostSigned,
+            "ending" => Sort::EndingSoon,
+            _ => Sort::Newest,
+        }
+    }
+}
+
+/// What a public list shows.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter<'a> {
+    pub status: Option<&'a str>,
+    pub category: Option<&'a str>,
+    pub sort: Sort,
+}
+
+/// Public petitions of a community, filtered and ordered.
+pub async fn list_filtered(
+    db: &Db,
+    community: CommunityId,
+    f: &ListFilter<'_>,
+    limit: i64,
+    offset: i64,
+) -> DbResult<Vec<Petition>> {
+    macro_rules! query {
+        ($order:literal) => {
+            fetch_all!(
+                db,
+                sqlx::query_as::<_, Petition>(select_petitions!(
+                    "WHERE community_id = $1 AND status NOT IN ('draft', 'submitted', 'returned')
+                       AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR category = $3) ",
+                    $order,
+                    " LIMIT $4 OFFSET $5"
+                ))
+                .bind(community)
+                .bind(f.status)
+                .bind(f.category)
+                .bind(limit)
+                .bind(offset)
+            )
+        };
+    }
+    Ok(match f.sort {
+        Sort::Newest => query!("ORDER BY published_at DESC, number DESC")?,
+        Sort::MostSigned => query!("ORDER BY signature_count DESC, number DESC")?,
+        Sort::EndingSoon => {
+            query!("ORDER BY CASE WHEN status = 'collecting' THEN 0 ELSE 1 END, collection_ends, number")?
+        }
+    })
 }
 
 /// Why a step could not be taken.

@@ -40,6 +40,20 @@ pub struct PageQuery {
     page: Option<i64>,
 }
 
+#[derive(Debug, Deserialize, Default)]
+pub struct ListQuery {
+    page: Option<i64>,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    sort: String,
+}
+
+const PUBLIC_STATUSES: [&str; 6] =
+    ["collecting", "under_consideration", "answered", "refused", "fell_short", "archived"];
+
 /// What a list or a page shows of a petition.
 pub fn summary(page: &Page, p: &Petition) -> Value {
     let status = p.status();
@@ -62,10 +76,15 @@ async fn list(
     State(state): State<AppState>,
     page: Page,
     tenant: Tenant,
-    Query(q): Query<PageQuery>,
+    Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let n = q.page.unwrap_or(1).max(1);
-    let rows = store::list_public(&state.db, tenant.community.id, PAGE + 1, (n - 1) * PAGE).await?;
+    let filter = store::ListFilter {
+        status: Some(q.status.as_str()).filter(|s| PUBLIC_STATUSES.contains(s)),
+        category: Some(q.category.as_str()).filter(|c| CATEGORIES.contains(c)),
+        sort: store::Sort::parse(&q.sort),
+    };
+    let rows = store::list_filtered(&state.db, tenant.community.id, &filter, PAGE + 1, (n - 1) * PAGE).await?;
     let more = rows.len() as i64 > PAGE;
     let items: Vec<Value> = rows.iter().take(PAGE as usize).map(|p| summary(&page, p)).collect();
     let mine = match &page.viewer.user {
@@ -78,9 +97,28 @@ async fn list(
         None => vec![],
     };
     let rules = rules_of(&tenant.community);
+    let statuses: Vec<Value> = PUBLIC_STATUSES
+        .iter()
+        .map(|s| context! { value => *s, label => page.t(&format!("petition-status-{s}")) })
+        .collect();
+    let sorts: Vec<Value> =
+        [("newest", "petition-sort-newest"), ("signed", "petition-sort-signed"), ("ending", "petition-sort-ending")]
+            .iter()
+            .map(|(value, label)| context! { value => *value, label => page.t(label) })
+            .collect();
+    let query = format!(
+        "status={}&category={}&sort={}",
+        hromada_web::page::urlencode(filter.status.unwrap_or("")),
+        hromada_web::page::urlencode(filter.category.unwrap_or("")),
+        hromada_web::page::urlencode(&q.sort)
+    );
     page.render(
         "petitions/list.html",
-        context! { petitions => items, mine => mine, page => n, more => more, threshold => rules.threshold, days => rules.collection_days },
+        context! {
+            petitions => items, mine => mine, page => n, more => more, threshold => rules.threshold, days => rules.collection_days,
+            statuses => statuses, categories => categories(&page), sorts => sorts,
+            status => filter.status.unwrap_or(""), category => filter.category.unwrap_or(""), sort => &q.sort, query => query,
+        },
     )
 }
 

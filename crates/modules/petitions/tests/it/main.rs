@@ -222,3 +222,39 @@ async fn outlines_of(dbs: &[TestDb]) -> Vec<Vec<(String, String)>> {
     }
     out
 }
+
+#[tokio::test]
+async fn lists_filter_by_status_and_topic_and_sort() {
+    for t in databases().await {
+        let c = community(&t.db, "lists").await;
+        let a = collecting(&t.db, c, &Rules::default()).await;
+        let b = collecting(&t.db, c, &Rules { collection_days: 10, ..Rules::default() }).await;
+        let (writer, task) = GroupCommit::spawn(t.db.clone(), SignatureWriter, GroupCommitConfig::default());
+        for i in 0..3 {
+            writer.submit(request(c, b.id, &format!("b{i}"), i)).await.unwrap();
+        }
+        writer.submit(request(c, a.id, "a0", 0)).await.unwrap();
+        drop(writer);
+        task.await.unwrap();
+        let numbers = |v: Vec<store::Petition>| v.iter().map(|p| p.number).collect::<Vec<_>>();
+        let newest = store::list_filtered(&t.db, c, &store::ListFilter::default(), 10, 0).await.unwrap();
+        assert_eq!(numbers(newest), vec![b.number, a.number], "[{}]", t.backend_name());
+        let signed = store::ListFilter { sort: store::Sort::MostSigned, ..Default::default() };
+        assert_eq!(numbers(store::list_filtered(&t.db, c, &signed, 10, 0).await.unwrap()), vec![b.number, a.number]);
+        let ending = store::ListFilter { sort: store::Sort::EndingSoon, ..Default::default() };
+        assert_eq!(numbers(store::list_filtered(&t.db, c, &ending, 10, 0).await.unwrap()), vec![b.number, a.number]);
+        let roads = store::ListFilter { category: Some("roads"), ..Default::default() };
+        assert_eq!(store::list_filtered(&t.db, c, &roads, 10, 0).await.unwrap().len(), 2);
+        let other = store::ListFilter { category: Some("education"), ..Default::default() };
+        assert!(store::list_filtered(&t.db, c, &other, 10, 0).await.unwrap().is_empty());
+        let answered = store::ListFilter { status: Some("answered"), ..Default::default() };
+        assert!(store::list_filtered(&t.db, c, &answered, 10, 0).await.unwrap().is_empty());
+        let collecting_only =
+            store::ListFilter { status: Some("collecting"), sort: store::Sort::MostSigned, category: None };
+        assert_eq!(
+            numbers(store::list_filtered(&t.db, c, &collecting_only, 1, 1).await.unwrap()),
+            vec![a.number],
+            "paging"
+        );
+    }
+}
