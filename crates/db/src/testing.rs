@@ -86,7 +86,7 @@ impl Drop for TestDb {
 }
 
 /// The same server URL pointing at another database (user, host and options kept).
-fn with_database(url: &str, name: &str) -> String {
+pub fn with_database(url: &str, name: &str) -> String {
     let (scheme, rest) = url.split_once("://").expect("PostgreSQL URL with a scheme");
     let (rest, query) = match rest.split_once('?') {
         Some((r, q)) => (r, Some(q)),

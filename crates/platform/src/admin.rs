@@ -195,13 +195,8 @@ async fn render_user(
             .map(|x| x.name(page.lang).to_owned()),
         None => None,
     };
-    let filter = audit::Filter { action_prefix: None, actor: None, since: None };
-    let history: Vec<_> = audit::list(&state.db, Some(community), &filter, 200, 0)
-        .await?
-        .into_iter()
-        .filter(|e| e.target_id.as_deref() == Some(&user.id.to_string()))
-        .take(20)
-        .collect();
+    let filter = audit::Filter { target_id: Some(user.id.to_string()), ..Default::default() };
+    let history = audit::list(&state.db, Some(community), &filter, 20, 0).await?;
     render(
         page,
         viewer,
@@ -772,7 +767,7 @@ async fn audit_page(
     let filter = audit::Filter {
         action_prefix: optional(&q.action).map(str::to_owned),
         actor: optional(&q.actor).map(str::to_owned),
-        since: None,
+        ..Default::default()
     };
     let entries =
         audit::list(&state.db, Some(tenant.community.id), &filter, PAGE_SIZE + 1, (n - 1) * PAGE_SIZE).await?;

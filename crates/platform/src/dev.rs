@@ -12,11 +12,6 @@ pub fn routes() -> Router<AppState> {
     Router::new().route("/dev/mail", get(mail_page))
 }
 
-/// Platform-level development routes (the stub e-ID is mounted by the app in demo mode).
-pub fn platform_routes() -> Router<AppState> {
-    Router::new()
-}
-
 async fn mail_page(State(state): State<AppState>, page: Page, tenant: Tenant) -> AppResult<Response> {
     if !state.config.demo && state.config.smtp_configured {
         return Err(AppError::NotFound);

@@ -29,7 +29,7 @@ pub fn community_routes() -> Router<AppState> {
 
 /// Pages served when the request is for no community.
 pub fn platform_routes() -> Router<AppState> {
-    Router::new().route("/", get(operators::landing)).merge(operators::routes()).merge(dev::platform_routes())
+    Router::new().route("/", get(operators::landing)).merge(operators::routes())
 }
 
 macro_rules! templates {

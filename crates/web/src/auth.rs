@@ -1,10 +1,10 @@
 //! Who is asking: the session or API token behind a request, passwords, and secrets derived
 //! from the installation key.
 
+use crate::cookies;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::tenant::Tenant;
-use crate::{cookies, csrf};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::middleware::Next;
@@ -192,9 +192,4 @@ fn dummy_hash() -> &'static str {
         use argon2::password_hash::PasswordHasher;
         argon2::Argon2::default().hash_password(b"not a real password").map(|h| h.to_string()).unwrap_or_default()
     })
-}
-
-/// The CSRF token for a browser's CSRF cookie, as it must come back in forms.
-pub fn csrf_token_for(secret: &[u8], cookie: &str) -> String {
-    csrf::token_for(secret, cookie)
 }

@@ -209,7 +209,14 @@ fn wants_json(path: &str, headers: &HeaderMap) -> bool {
 /// reader's language, or JSON for API clients; a browser that must sign in is sent to the sign-in page.
 pub async fn render_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
-    let headers = req.headers().clone();
+    // Only what an error page needs (language, cookies, JSON or HTML), not every header of
+    // every request.
+    let mut headers = HeaderMap::new();
+    for name in [header::COOKIE, header::ACCEPT_LANGUAGE, header::ACCEPT] {
+        for value in req.headers().get_all(&name) {
+            headers.append(name.clone(), value.clone());
+        }
+    }
     let request_id = req.extensions().get::<crate::security::RequestId>().map(|r| r.0.clone());
     let response = next.run(req).await;
     let status = response.status();

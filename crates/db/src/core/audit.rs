@@ -66,6 +66,8 @@ pub struct Filter {
     /// Part of the actor's name.
     pub actor: Option<String>,
     pub since: Option<DateTime<Utc>>,
+    /// Entries about this one thing (a user's id, a petition's id).
+    pub target_id: Option<String>,
 }
 
 /// Entries of one community (or of the platform, with `None`), newest first.
@@ -89,6 +91,7 @@ pub async fn list(
            AND ($2 IS NULL OR action LIKE $2 ESCAPE '\\')
            AND ($3 IS NULL OR actor_norm LIKE $3 ESCAPE '\\')
            AND ($4 IS NULL OR at >= $4)
+           AND ($7 IS NULL OR target_id = $7)
          ORDER BY at DESC, id DESC LIMIT $5 OFFSET $6"
         )
         .bind(community)
@@ -97,5 +100,6 @@ pub async fn list(
         .bind(since)
         .bind(limit)
         .bind(offset)
+        .bind(&filter.target_id)
     )?)
 }

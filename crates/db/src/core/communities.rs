@@ -133,13 +133,24 @@ pub async fn by_id(db: &Db, id: CommunityId) -> DbResult<Option<Community>> {
 
 /// The community a host name belongs to, and whether that host is its primary one.
 pub async fn by_host(db: &Db, host: &str) -> DbResult<Option<(Community, bool)>> {
-    let found: Option<Host> = fetch_optional!(
+    // Every request asks this: one query, not a host lookup and then a community lookup.
+    let found: Option<HostedCommunity> = fetch_optional!(
         db,
-        sqlx::query_as::<_, Host>("SELECT host, community_id, is_primary FROM community_hosts WHERE host = $1")
-            .bind(host.trim().to_ascii_lowercase())
+        sqlx::query_as::<_, HostedCommunity>(
+            "SELECT c.id, c.slug, c.name_uk, c.name_en, c.coat_of_arms, c.contacts, c.statute, c.enabled, c.created_at,
+                    h.is_primary
+             FROM community_hosts h JOIN communities c ON c.id = h.community_id WHERE h.host = $1"
+        )
+        .bind(host.trim().to_ascii_lowercase())
     )?;
-    let Some(found) = found else { return Ok(None) };
-    Ok(by_id(db, found.community_id).await?.map(|c| (c, found.is_primary)))
+    Ok(found.map(|f| (f.community, f.is_primary)))
+}
+
+#[derive(FromRow)]
+struct HostedCommunity {
+    #[sqlx(flatten)]
+    community: Community,
+    is_primary: bool,
 }
 
 pub async fn hosts(db: &Db, community: CommunityId) -> DbResult<Vec<Host>> {

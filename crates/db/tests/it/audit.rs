@@ -110,8 +110,12 @@ async fn filters_by_action_prefix_actor_and_time() {
         let wild = Filter { action_prefix: Some("_ole".into()), ..Filter::default() };
         assert!(list(&t.db, Some(c.id), &wild, 100, 0).await.is_empty(), "{b}: `_` is no wildcard");
 
-        let combined =
-            Filter { action_prefix: Some("role".into()), actor: Some("Олена".into()), since: Some(at(30)) };
+        let combined = Filter {
+            action_prefix: Some("role".into()),
+            actor: Some("Олена".into()),
+            since: Some(at(30)),
+            target_id: None,
+        };
         assert_eq!(list(&t.db, Some(c.id), &combined, 100, 0).await, ["e3"], "{b}: all filters apply");
 
         let since = Filter { since: Some(at(40)), ..Filter::default() };

@@ -48,7 +48,7 @@ impl Fresh {
                 .await
                 .expect("create fresh database");
             let _ = conn.close().await;
-            let url = pg_url_with_database(&admin, &name);
+            let url = hromada_db::testing::with_database(&admin, &name);
             all.push(Fresh {
                 db: Db::connect(&url).await.expect("connect fresh database"),
                 name: "postgres",
@@ -68,7 +68,7 @@ impl Fresh {
                 Db::connect(&url).await.expect("open sqlite again")
             }
             (Db::Postgres(_), Some((admin, name))) => {
-                Db::connect(&pg_url_with_database(admin, name)).await.expect("connect again")
+                Db::connect(&hromada_db::testing::with_database(admin, name)).await.expect("connect again")
             }
             (Db::Postgres(_), None) => unreachable!(),
         }
@@ -91,19 +91,6 @@ impl Drop for Fresh {
             })
             .join();
         }
-    }
-}
-
-fn pg_url_with_database(admin: &str, name: &str) -> String {
-    let (scheme, rest) = admin.split_once("://").expect("URL with a scheme");
-    let (rest, query) = match rest.split_once('?') {
-        Some((r, q)) => (r, Some(q)),
-        None => (rest, None),
-    };
-    let authority = rest.split('/').next().unwrap_or(rest);
-    match query {
-        Some(q) => format!("{scheme}://{authority}/{name}?{q}"),
-        None => format!("{scheme}://{authority}/{name}"),
     }
 }
 

@@ -73,7 +73,8 @@ async fn list(
     Query(q): Query<ListParams>,
 ) -> AppResult<Json<Vec<PetitionInfo>>> {
     let page = q.page.unwrap_or(1).max(1);
-    let rows = store::list_public(&state.db, tenant.community.id, 50, (page - 1) * 50).await?;
+    let rows = store::list_filtered(&state.db, tenant.community.id, &store::ListFilter::default(), 50, (page - 1) * 50)
+        .await?;
     Ok(Json(rows.into_iter().map(PetitionInfo::from).collect()))
 }
 
@@ -147,7 +148,7 @@ pub struct ChainPage {
 #[utoipa::path(get, path = "/api/v1/petitions/{number}/signatures", tag = "petitions",
     params(("number" = i64, Path, description = "The petition's number in the community"), ChainParams),
     responses((status = 200, body = ChainPage)))]
-async fn chain(
+pub(crate) async fn chain(
     State(state): State<AppState>,
     tenant: Tenant,
     Path(number): Path<i64>,

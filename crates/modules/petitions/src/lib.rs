@@ -133,7 +133,7 @@ impl Module for Petitions {
     fn seed_demo<'a>(&'a self, ctx: SeedContext<'a>) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async move {
             let c = ctx.community;
-            if !store::list_public(ctx.db, c.id, 1, 0).await?.is_empty() {
+            if !store::list_filtered(ctx.db, c.id, &store::ListFilter::default(), 1, 0).await?.is_empty() {
                 return Ok(());
             }
             let Some(author) = users::by_email(ctx.db, c.id, "resident@demo.hromada").await? else { return Ok(()) };

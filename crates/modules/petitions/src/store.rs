@@ -117,20 +117,6 @@ pub async fn get(db: &Db, community: CommunityId, id: Uuid) -> DbResult<Option<P
     )?)
 }
 
-/// Public petitions of a community, newest first.
-pub async fn list_public(db: &Db, community: CommunityId, limit: i64, offset: i64) -> DbResult<Vec<Petition>> {
-    Ok(fetch_all!(
-        db,
-        sqlx::query_as::<_, Petition>(select_petitions!(
-            "WHERE community_id = $1 AND status NOT IN ('draft', 'submitted', 'returned')
-             ORDER BY published_at DESC, number DESC LIMIT $2 OFFSET $3"
-        ))
-        .bind(community)
-        .bind(limit)
-        .bind(offset)
-    )?)
-}
-
 /// How a list of petitions is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
@@ -371,7 +357,6 @@ impl BatchWriter for SignatureWriter {
     type Output = SignOutcome;
 
     async fn write_batch(&self, db: &Db, items: &[SignRequest]) -> Result<Vec<SignOutcome>, DbError> {
-        let calendar = holidays::calendar(db).await?;
         let mut outcomes = vec![SignOutcome::NotCollecting; items.len()];
         // Items grouped by petition, in arrival order.
         let mut groups: Vec<((CommunityId, Uuid), Vec<usize>)> = vec![];
@@ -428,6 +413,8 @@ impl BatchWriter for SignatureWriter {
                     .bind(community).bind(petition).bind(count).bind(prev.to_vec()).execute(&mut *tx).await?;
                 if count >= threshold {
                     let now = items[members[members.len() - 1]].at;
+                    // Once in a petition's life: the calendar is read only then, not for every batch.
+                    let calendar = holidays::calendar(db).await?;
                     let frozen = Rules { consideration_working_days: consideration as u32, ..Rules::default() };
                     let due = domain::consideration_due(&frozen, &calendar, now.date_naive());
                     sqlx::query(

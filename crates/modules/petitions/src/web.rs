@@ -7,9 +7,9 @@ use crate::store::{self, NewPetition, Petition, SignOutcome, SignRequest, Signat
 use crate::{CREATE, SIGN, rules_of};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Json, Router};
+use axum::{Form, Router};
 use hromada_db::GroupCommit;
 use hromada_db::core::holidays;
 use hromada_db::core::users::User;
@@ -30,7 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/petitions/{number}/submit", post(submit))
         .route("/petitions/{number}/sign", post(sign))
         .route("/petitions/{number}/signatures", get(signatures))
-        .route("/petitions/{number}/signatures.json", get(signatures_json))
+        // The same chain as the API gives, beside the page that lists it.
+        .route("/petitions/{number}/signatures.json", get(crate::api::chain))
 }
 
 const PAGE: i64 = 20;
@@ -459,35 +460,4 @@ async fn signatures(
         "petitions/signatures.html",
         context! { p => summary(&page, &p), entries => Serde(&rows), page => n, more => more, head => hex::encode(&p.chain_head) },
     )
-}
-
-#[derive(Debug, Deserialize, Default)]
-pub struct ChainQuery {
-    after: Option<i64>,
-    limit: Option<i64>,
-}
-
-/// The signer list as data, to recount and verify: pages of entries after a sequence number.
-async fn signatures_json(
-    State(state): State<AppState>,
-    tenant: Tenant,
-    viewer: Viewer,
-    Path(number): Path<i64>,
-    Query(q): Query<ChainQuery>,
-) -> AppResult<Response> {
-    let p = visible(&state, &tenant, &viewer, number).await?;
-    if !p.status().public() {
-        return Err(AppError::NotFound);
-    }
-    let limit = q.limit.unwrap_or(1000).clamp(1, 1000);
-    let entries = store::chain(&state.db, tenant.community.id, p.id, q.after.unwrap_or(0).max(0), limit).await?;
-    Ok(Json(serde_json::json!({
-        "petition": p.id,
-        "number": p.number,
-        "count": p.signature_count,
-        "head": hex::encode(&p.chain_head),
-        "algorithm": "hromada/petition-chain/v1",
-        "entries": entries,
-    }))
-    .into_response())
 }

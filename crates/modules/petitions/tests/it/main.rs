@@ -106,7 +106,7 @@ async fn the_lifecycle_is_stored_with_its_legal_dates() {
         .unwrap();
         assert_eq!(refused.status(), Status::Refused { reason: RefusalReason::OutsideCompetence });
         assert_eq!(refused.refusal_text.as_deref(), Some("Не повноваження ради"));
-        let public = store::list_public(&t.db, c, 10, 0).await.unwrap();
+        let public = store::list_filtered(&t.db, c, &store::ListFilter::default(), 10, 0).await.unwrap();
         assert_eq!(public.len(), 2);
     }
 }
