@@ -1,6 +1,7 @@
 //! Who is asking: the session or API token behind a request, passwords, and secrets derived
 //! from the installation key.
 
+use crate::cache::ViewerEntry;
 use crate::cookies;
 use crate::error::AppError;
 use crate::state::AppState;
@@ -13,7 +14,7 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use hromada_db::core::operators::Operator;
 use hromada_db::core::users::User;
-use hromada_db::core::{operators, roles, sessions, tokens, users};
+use hromada_db::core::{changes, operators, roles, sessions, tokens, users};
 use hromada_kernel::permissions::allowed;
 use hromada_kernel::{IdentityLevel, Permission, Role};
 use sha2::{Digest, Sha256};
@@ -64,47 +65,79 @@ impl<S: Send + Sync> FromRequestParts<S> for Viewer {
 /// Loads the viewer of a community request: a session cookie of this community, or an API
 /// token on `/api/` paths (where cookies are ignored, so the API needs no CSRF token).
 pub async fn load_community_viewer(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
-    let tenant = req.extensions().get::<Tenant>().cloned();
     let mut viewer = Viewer::default();
-    if let Some(tenant) = tenant {
+    if let Some(tenant) = req.extensions().get::<Tenant>() {
         let community = tenant.community.id;
+        let api = req.uri().path().starts_with("/api/");
+        let token = if api { bearer(req.headers()) } else { cookies::get(req.headers(), cookies::SESSION) };
+        let credential = token.map(|t| Credential::new(api, &t));
         let now = state.now();
-        let user_id = if req.uri().path().starts_with("/api/") {
-            match bearer(req.headers()) {
-                Some(token) => {
-                    let hash = hash_token(&token);
-                    let user = tokens::api_token_user(&state.db, community, &hash).await.ok().flatten();
-                    if user.is_some() {
-                        state.token_uses.lock().expect("token uses lock").insert((community, hash), now);
-                    }
-                    user
-                }
-                None => None,
-            }
-        } else if let Some(token) = cookies::get(req.headers(), cookies::SESSION) {
-            let hash = hash_token(&token);
-            match sessions::find(&state.db, &hash, now).await {
-                Ok(Some(s)) if s.community_id == Some(community) => {
-                    viewer.session_hash = Some(hash);
-                    s.user_id
-                }
-                _ => None,
-            }
-        } else {
-            None
-        };
-        viewer.by_token = req.uri().path().starts_with("/api/") && user_id.is_some();
-        if let Some(id) = user_id
-            && let Ok(Some(user)) = users::by_id(&state.db, community, id).await
+        if let Some(credential) = credential
+            && let Some(entry) = signed_in(&state, community, &credential, now).await
         {
-            viewer.roles = roles::roles_of(&state.db, community, id).await.unwrap_or_default();
-            viewer.user = Some(user);
+            if api {
+                state.token_uses.lock().expect("token uses lock").insert((community, credential.hash), now);
+            }
+            viewer.session_hash = entry.session.map(|s| s.token_hash);
+            viewer.by_token = api;
+            viewer.user = Some(entry.user);
+            viewer.roles = entry.roles;
         }
     }
     req.extensions_mut().insert(viewer.clone());
     let mut response = next.run(req).await;
     response.extensions_mut().insert(viewer);
     response
+}
+
+/// A session cookie or an API token, as the hash the database keeps; the kind is part of the
+/// cache key so that neither can pass for the other.
+struct Credential {
+    api: bool,
+    hash: Vec<u8>,
+}
+
+impl Credential {
+    fn new(api: bool, token: &str) -> Self {
+        Self { api, hash: hash_token(token) }
+    }
+
+    fn cache_key(&self) -> Vec<u8> {
+        let mut key = Vec::with_capacity(self.hash.len() + 1);
+        key.push(u8::from(self.api));
+        key.extend_from_slice(&self.hash);
+        key
+    }
+}
+
+/// The account behind a credential in a community, from this node's cache when it is fresh.
+async fn signed_in(
+    state: &AppState,
+    community: hromada_kernel::CommunityId,
+    credential: &Credential,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<ViewerEntry> {
+    let key = credential.cache_key();
+    if let Some(hit) = state.cache.viewer(community, &key) {
+        let live = hit.session.as_ref().is_none_or(|s| s.expires_at > now);
+        return live.then_some(hit);
+    }
+    let generation = changes::generation();
+    let (session, user_id) = if credential.api {
+        (None, tokens::api_token_user(&state.db, community, &credential.hash).await.ok().flatten()?)
+    } else {
+        let session = sessions::find(&state.db, &credential.hash, now).await.ok().flatten()?;
+        if session.community_id != Some(community) {
+            return None;
+        }
+        let user = session.user_id?;
+        (Some(session), user)
+    };
+    let user = users::by_id(&state.db, community, user_id).await.ok().flatten()?;
+    let roles = roles::roles_of(&state.db, community, user_id).await.ok()?;
+    let entry = ViewerEntry { session, user, roles };
+    state.cache.put_viewer(community, key, entry.clone(), generation);
+    Some(entry)
 }
 
 /// Loads a platform operator's session on platform pages.

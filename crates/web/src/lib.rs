@@ -3,6 +3,7 @@
 
 pub mod assets;
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod cookies;
 pub mod csrf;

@@ -22,6 +22,7 @@ pub struct Inner {
     pub i18n: Arc<I18n>,
     pub limiter: RateLimiter,
     pub metrics: Metrics,
+    pub cache: crate::cache::NodeCache,
     /// Public navigation entries from the registered modules, in registry order.
     pub nav: Vec<NavItem>,
     pub admin_sections: Vec<AdminSection>,
@@ -99,6 +100,7 @@ impl AppStateBuilder {
     }
 
     pub fn build(self) -> Built {
+        let cache = crate::cache::NodeCache::new(self.config.cache_ttl);
         let state = AppState(Arc::new(Inner {
             db: self.db,
             clock: self.clock,
@@ -107,6 +109,7 @@ impl AppStateBuilder {
             i18n: self.i18n,
             limiter: RateLimiter::default(),
             metrics: Metrics::default(),
+            cache,
             nav: self.nav,
             admin_sections: self.admin_sections,
             gated_actions: self.gated_actions,

@@ -2,6 +2,7 @@
 //! installations without DNS. Alias hosts redirect to the primary one; other hosts get the
 //! platform's own pages.
 
+use crate::cache::{TenantEntry, TenantKey};
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::Router;
@@ -9,6 +10,7 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use hromada_db::core::changes;
 use hromada_db::core::communities::{self, Community};
 use tower::ServiceExt;
 
@@ -72,7 +74,7 @@ fn request_host(req: &Request) -> String {
 /// Sends the request to the community it is for, or to the platform pages.
 pub async fn dispatch(State((state, surfaces)): State<(AppState, Surfaces)>, mut req: Request) -> Response {
     let host = request_host(&req);
-    match communities::by_host(&state.db, &host).await {
+    match community_by(&state, TenantKey::Host(host)).await {
         Ok(Some((community, true))) => {
             return enter(community, String::new(), req, &surfaces).await;
         }
@@ -107,8 +109,8 @@ pub async fn dispatch(State((state, surfaces)): State<(AppState, Surfaces)>, mut
             return Redirect::permanent(&format!("/c/{slug}/")).into_response();
         }
         let tail = format!("/{tail}");
-        match communities::by_slug(&state.db, &slug).await {
-            Ok(Some(community)) => {
+        match community_by(&state, TenantKey::Slug(slug.clone())).await {
+            Ok(Some((community, _))) => {
                 let rewritten = match req.uri().query() {
                     Some(q) => format!("{tail}?{q}"),
                     None => tail,
@@ -124,6 +126,20 @@ pub async fn dispatch(State((state, surfaces)): State<(AppState, Surfaces)>, mut
         }
     }
     surfaces.platform.clone().oneshot(req).await.unwrap_or_else(|e| match e {})
+}
+
+/// The community behind a host or slug, from this node's cache when it is fresh.
+async fn community_by(state: &AppState, key: TenantKey) -> Result<TenantEntry, hromada_db::DbError> {
+    if let Some(hit) = state.cache.tenant(&key) {
+        return Ok(hit);
+    }
+    let generation = changes::generation();
+    let found = match &key {
+        TenantKey::Host(host) => communities::by_host(&state.db, host).await?,
+        TenantKey::Slug(slug) => communities::by_slug(&state.db, slug).await?.map(|c| (c, false)),
+    };
+    state.cache.put_tenant(key, found.clone(), generation);
+    Ok(found)
 }
 
 async fn enter(community: Community, base: String, mut req: Request, surfaces: &Surfaces) -> Response {

@@ -96,6 +96,7 @@ pub async fn create(db: &Db, new: NewCommunity, now: DateTime<Utc>) -> DbResult<
         .bind(row.enabled)
         .bind(row.created_at)
     )?;
+    super::changes::changed();
     Ok(row)
 }
 
@@ -205,6 +206,7 @@ async fn set_host(db: &Db, community: CommunityId, host: &str, primary: bool) ->
             return Err(DbError::Unique("community_hosts.host".into()));
         }
     });
+    super::changes::changed();
     Ok(())
 }
 
@@ -215,11 +217,13 @@ pub async fn remove_host(db: &Db, community: CommunityId, host: &str) -> DbResul
             .bind(community)
             .bind(host.trim().to_ascii_lowercase())
     )?;
+    super::changes::changed();
     Ok(affected > 0)
 }
 
 pub async fn set_enabled(db: &Db, community: CommunityId, enabled: bool) -> DbResult<()> {
     execute!(db, sqlx::query("UPDATE communities SET enabled = $2 WHERE id = $1").bind(community).bind(enabled))?;
+    super::changes::changed();
     Ok(())
 }
 
@@ -242,6 +246,7 @@ pub async fn update_details(
         .bind(coat_of_arms)
         .bind(Json(contacts))
     )?;
+    super::changes::changed();
     Ok(())
 }
 
@@ -261,5 +266,6 @@ pub async fn set_statute(db: &Db, community: CommunityId, module: &str, value: s
         sqlx::query("UPDATE communities SET statute = $2 WHERE id = $1")
             .bind(community).bind(Json(statute)).execute(&mut *tx).await?;
     });
+    super::changes::changed();
     Ok(())
 }

@@ -2,6 +2,7 @@
 //! community as its first argument after the pool.
 
 pub mod audit;
+pub mod changes;
 pub mod communities;
 pub mod departments;
 pub mod holidays;

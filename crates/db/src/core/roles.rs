@@ -16,6 +16,7 @@ pub async fn grant(db: &Db, community: CommunityId, user: UserId, role: Role, no
         .bind(role.code())
         .bind(now)
     )?;
+    super::changes::changed();
     Ok(n > 0)
 }
 
@@ -27,6 +28,7 @@ pub async fn revoke(db: &Db, community: CommunityId, user: UserId, role: Role) -
             .bind(user)
             .bind(role.code())
     )?;
+    super::changes::changed();
     Ok(n > 0)
 }
 

@@ -66,11 +66,13 @@ pub async fn find(db: &Db, token_hash: &[u8], now: DateTime<Utc>) -> DbResult<Op
 
 pub async fn delete(db: &Db, token_hash: &[u8]) -> DbResult<()> {
     execute!(db, sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash))?;
+    super::changes::changed();
     Ok(())
 }
 
 /// Ends every session of an account (after a password change or reset).
 pub async fn delete_for_user(db: &Db, community: CommunityId, user: UserId) -> DbResult<u64> {
+    super::changes::changed();
     Ok(execute!(
         db,
         sqlx::query("DELETE FROM sessions WHERE community_id = $1 AND user_id = $2").bind(community).bind(user)

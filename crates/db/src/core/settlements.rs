@@ -74,5 +74,6 @@ pub async fn delete(db: &Db, community: CommunityId, id: Uuid) -> DbResult<bool>
         sqlx::query("DELETE FROM settlements WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).execute(&mut *tx).await?.rows_affected()
     });
+    super::changes::changed();
     Ok(deleted > 0)
 }

@@ -117,6 +117,7 @@ pub async fn revoke_api_token(db: &Db, community: CommunityId, user: UserId, id:
             .bind(user)
             .bind(id)
     )?;
+    super::changes::changed();
     Ok(n > 0)
 }
 

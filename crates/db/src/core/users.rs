@@ -160,6 +160,7 @@ pub async fn confirm_email(db: &Db, community: CommunityId, id: UserId, now: Dat
         .bind(id)
         .bind(now)
     )?;
+    super::changes::changed();
     Ok(())
 }
 
@@ -167,6 +168,7 @@ pub async fn set_password(db: &Db, community: CommunityId, id: UserId, hash: &st
     execute!(db, sqlx::query(
         "UPDATE users SET password_hash = $3, failed_logins = 0, locked_until = NULL WHERE community_id = $1 AND id = $2")
         .bind(community).bind(id).bind(hash))?;
+    super::changes::changed();
     Ok(())
 }
 
@@ -193,6 +195,7 @@ pub async fn update_profile(db: &Db, community: CommunityId, id: UserId, p: Prof
         .bind(p.lang)
         .bind(search_text(p.full_name, email.as_deref()))
     )?;
+    super::changes::changed();
     Ok(())
 }
 
@@ -273,6 +276,7 @@ pub async fn set_person_key(
         DbError::Unique(_) => DbError::Unique("users.person_key".into()),
         other => other,
     })?;
+    super::changes::changed();
     Ok(())
 }
 
@@ -291,6 +295,7 @@ pub async fn set_phone_verified(
             .bind(phone)
             .bind(now)
     )?;
+    super::changes::changed();
     Ok(())
 }
 
@@ -298,5 +303,6 @@ pub async fn set_phone_verified(
 pub async fn delete(db: &Db, community: CommunityId, id: UserId) -> DbResult<bool> {
     let n =
         execute!(db, sqlx::query("DELETE FROM users WHERE community_id = $1 AND id = $2").bind(community).bind(id))?;
+    super::changes::changed();
     Ok(n > 0)
 }
