@@ -446,3 +446,72 @@ async fn the_list_page_filters_and_keeps_its_choices_in_page_links() {
     assert_eq!(junk.status, 200, "unknown values are ignored, drafts never listed");
     let _ = c;
 }
+
+#[tokio::test]
+async fn residents_search_petitions_see_similar_ones_and_take_all_as_open_data() {
+    for app in spawn_apps().await {
+        let c = app.community("open").await;
+        let rules = serde_json::json!({
+            "threshold": 5, "residents_only": false, "min_age": 0, "rules_text": "Лише **питання громади**."
+        });
+        communities::set_statute(&app.db, c.id, "petitions", rules).await.unwrap();
+        verified(&app, &c, "author@open.test", "7000000001").await;
+        app.user(&c, "moderator@open.test", &[Role::Moderator]).await;
+        let author = app.signed_in(&c, "author@open.test").await;
+        let form = author.get("/c/open/petitions/new").await.text();
+        assert!(form.contains("Лише питання громади"), "[{}] the statute's rules above the form", app.backend);
+        let write = |title: &'static str| {
+            let author = &author;
+            async move {
+                let body = "Просимо вирішити це питання якнайшвидше, бо мешканці чекають уже не перший рік.";
+                let reply = author
+                    .submit(
+                        "/c/open/petitions/new",
+                        "/c/open/petitions",
+                        &[("title", title), ("body", body), ("category", "roads")],
+                    )
+                    .await;
+                assert_eq!(reply.status, 303, "{}", reply.text());
+            }
+        };
+        write("Освітлення вулиці Садової").await;
+        write("Ремонт даху школи №2").await;
+        let moderator = app.signed_in(&c, "moderator@open.test").await;
+        for n in 1..=2 {
+            author.submit(&format!("/c/open/petitions/{n}"), &format!("/c/open/petitions/{n}/submit"), &[]).await;
+            let published =
+                moderator.submit("/c/open/admin/petitions", &format!("/c/open/admin/petitions/{n}/publish"), &[]).await;
+            assert_eq!(published.status, 303);
+        }
+        write("Освітлення парку Перемоги").await;
+        let draft = author.get("/c/open/petitions/3").await.text();
+        assert!(draft.contains("Схожі петиції") && draft.contains("Освітлення вулиці Садової"), "[{}]", app.backend);
+
+        let found = app.browser().get("/c/open/petitions?q=%D0%BE%D1%81%D0%B2%D1%96%D1%82%D0%BB").await.text();
+        assert!(found.contains("Освітлення вулиці Садової"), "[{}] {found}", app.backend);
+        assert!(!found.contains("Ремонт даху") && !found.contains("парку Перемоги"), "[{}]", app.backend);
+        let api = app.browser().get("/c/open/api/v1/petitions?q=%D0%94%D0%90%D0%A5").await.json();
+        assert_eq!(api.as_array().map(|a| a.len()), Some(1), "[{}] {api}", app.backend);
+        assert_eq!(api[0]["number"], 2);
+
+        let csv = app.browser().get("/c/open/petitions/open-data.csv").await;
+        assert_eq!(csv.status, 200);
+        assert_eq!(csv.header("content-type").as_deref(), Some("text/csv; charset=utf-8"));
+        assert!(csv.body.starts_with('\u{feff}'), "a byte-order mark for spreadsheet programs");
+        let lines: Vec<&str> = csv.body.trim_end().split("\r\n").collect();
+        assert_eq!(lines.len(), 3, "[{}] a header and the two published petitions: {lines:?}", app.backend);
+        assert!(lines[2].starts_with("1,Освітлення вулиці Садової,roads,collecting,"), "{}", lines[2]);
+        assert!(lines[2].ends_with("/c/open/petitions/1"), "{}", lines[2]);
+        let json = app.browser().get("/c/open/petitions/open-data.json").await.json();
+        assert_eq!(json.as_array().map(|a| a.len()), Some(2));
+
+        let count = app.browser().get("/c/open/petitions/1/count.json").await;
+        assert_eq!(count.json()["signatures"], 0);
+        assert!(count.header("cache-control").unwrap_or_default().contains("stale-while-revalidate"));
+        assert_eq!(
+            app.browser().get("/c/open/petitions/3/count.json").await.status,
+            404,
+            "drafts have no public count"
+        );
+    }
+}

@@ -7,13 +7,14 @@ use crate::store;
 use crate::web::summary;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use hromada_db::core::audit::Actor;
 use hromada_db::core::{communities, holidays};
 use hromada_kernel::Permission;
 use hromada_web::auth::Viewer;
+use hromada_web::export::Csv;
 use hromada_web::forms::FieldErrors;
 use hromada_web::{AppError, AppResult, AppState, Flash, Page, Serde, Tenant, Value, context};
 use serde::Deserialize;
@@ -142,6 +143,8 @@ pub struct RulesForm {
     accept_idp: Option<String>,
     #[serde(default)]
     addressee: String,
+    #[serde(default)]
+    rules_text: String,
 }
 
 fn render_settings(page: &Page, form: &Value, errors: &FieldErrors, status: StatusCode) -> AppResult<Response> {
@@ -168,6 +171,7 @@ async fn settings_page(page: Page, viewer: Viewer, tenant: Tenant) -> AppResult<
         residents_only => r.residents_only,
         accept_idp => r.accept_idp,
         addressee => serde_json::to_value(r.addressee).ok().and_then(|v| v.as_str().map(str::to_owned)),
+        rules_text => &r.rules_text,
     };
     render_settings(&page, &form, &FieldErrors::new(), StatusCode::OK)
 }
@@ -196,6 +200,7 @@ async fn save_settings(
         residents_only: form.residents_only.is_some(),
         accept_idp: form.accept_idp.is_some(),
         addressee: serde_json::from_value(serde_json::Value::String(form.addressee.clone())).unwrap_or_default(),
+        rules_text: form.rules_text.trim().replace("\r\n", "\n"),
     };
     if errors.is_empty()
         && let Err(InvalidRule(field)) = rules.validate()
@@ -207,7 +212,7 @@ async fn save_settings(
             threshold => &form.threshold, collection_days => &form.collection_days,
             moderation_working_days => &form.moderation_working_days, consideration_working_days => &form.consideration_working_days,
             min_age => &form.min_age, residents_only => form.residents_only.is_some(), accept_idp => form.accept_idp.is_some(),
-            addressee => &form.addressee,
+            addressee => &form.addressee, rules_text => &form.rules_text,
         };
         return render_settings(&page, &shown, &errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
@@ -223,12 +228,6 @@ async fn save_settings(
 
 // ---------- the signer list for the council ----------
 
-/// A CSV field, quoted when it needs to be, and defused against spreadsheet formulas.
-fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_owned() };
-    if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
-}
-
 async fn signers_csv(
     State(state): State<AppState>,
     viewer: Viewer,
@@ -238,26 +237,11 @@ async fn signers_csv(
     viewer.require(Permission::Moderate)?;
     let p = store::by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
     let rows = store::council_list(&state.db, tenant.community.id, p.id).await?;
-    // A byte-order mark, so that spreadsheet programs read the Cyrillic right.
-    let mut out = String::from("\u{feff}№,Підписант,ПІБ,Час підпису (UTC)\r\n");
+    let mut csv = Csv::new(&["№", "Підписант", "ПІБ", "Час підпису (UTC)"]);
     for r in rows {
-        let line = [
-            r.seq.to_string(),
-            csv_field(&r.display_name),
-            csv_field(r.full_name.as_deref().unwrap_or("")),
-            r.signed_at.to_rfc3339(),
-        ];
-        out.push_str(&line.join(","));
-        out.push_str("\r\n");
+        csv.row(&[r.seq.to_string(), r.display_name, r.full_name.unwrap_or_default(), r.signed_at.to_rfc3339()]);
     }
-    let disposition = format!("attachment; filename=\"petition-{number}-signers.csv\"");
-    let mut response = out.into_response();
-    let h = response.headers_mut();
-    h.insert(axum::http::header::CONTENT_TYPE, axum::http::HeaderValue::from_static("text/csv; charset=utf-8"));
-    if let Ok(v) = axum::http::HeaderValue::from_str(&disposition) {
-        h.insert(axum::http::header::CONTENT_DISPOSITION, v);
-    }
-    Ok(response)
+    Ok(csv.into_download(&format!("petition-{number}-signers.csv")))
 }
 
 /// A printable page for the council: the petition, its dates and count, and the signer list.

@@ -62,9 +62,17 @@ impl From<Petition> for PetitionInfo {
 pub struct ListParams {
     /// Page number, from 1.
     page: Option<i64>,
+    /// Search words: each must begin a word of the title or text.
+    q: Option<String>,
+    /// `collecting`, `under_consideration`, `answered`, `refused`, `fell_short` or `archived`.
+    status: Option<String>,
+    /// A topic code.
+    category: Option<String>,
+    /// `newest` (default), `signed`, `ending`, or `relevance` (with `q`).
+    sort: Option<String>,
 }
 
-/// Published petitions, newest first, 50 a page.
+/// Published petitions, 50 a page: newest first, or as asked.
 #[utoipa::path(get, path = "/api/v1/petitions", tag = "petitions", params(ListParams),
     responses((status = 200, body = Vec<PetitionInfo>)))]
 async fn list(
@@ -73,8 +81,15 @@ async fn list(
     Query(q): Query<ListParams>,
 ) -> AppResult<Json<Vec<PetitionInfo>>> {
     let page = q.page.unwrap_or(1).max(1);
-    let rows = store::list_filtered(&state.db, tenant.community.id, &store::ListFilter::default(), 50, (page - 1) * 50)
-        .await?;
+    let words = q.q.as_deref().map(str::trim).filter(|w| !w.is_empty());
+    let default_sort = if words.is_some() { "relevance" } else { "newest" };
+    let filter = store::ListFilter {
+        status: q.status.as_deref().filter(|s| !s.is_empty()),
+        category: q.category.as_deref().filter(|c| !c.is_empty()),
+        words,
+        sort: store::Sort::parse(q.sort.as_deref().unwrap_or(default_sort)),
+    };
+    let rows = store::list_filtered(&state.db, tenant.community.id, &filter, 50, (page - 1) * 50).await?;
     Ok(Json(rows.into_iter().map(PetitionInfo::from).collect()))
 }
 
@@ -109,7 +124,11 @@ pub struct Count {
 #[utoipa::path(get, path = "/api/v1/petitions/{number}/count", tag = "petitions",
     params(("number" = i64, Path, description = "The petition's number in the community")),
     responses((status = 200, body = Count)))]
-async fn count(State(state): State<AppState>, tenant: Tenant, Path(number): Path<i64>) -> AppResult<Response> {
+pub(crate) async fn count(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
     let p = public(&state, &tenant, number).await?;
     let body = Count {
         signatures: p.signature_count,

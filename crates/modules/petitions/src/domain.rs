@@ -38,6 +38,8 @@ pub struct Rules {
     /// Internally displaced persons registered in the community count as residents.
     pub accept_idp: bool,
     pub addressee: Addressee,
+    /// What the statute tells authors (markdown), shown above the petition form.
+    pub rules_text: String,
 }
 
 /// The longest collection period a statute may set here unless the operator raises it.
@@ -54,6 +56,7 @@ impl Default for Rules {
             residents_only: true,
             accept_idp: true,
             addressee: Addressee::Council,
+            rules_text: String::new(),
         }
     }
 }
@@ -79,6 +82,9 @@ impl Rules {
         }
         if self.min_age > 120 {
             return Err(InvalidRule("min_age"));
+        }
+        if self.rules_text.chars().count() > 20_000 {
+            return Err(InvalidRule("rules_text"));
         }
         Ok(())
     }

@@ -8,6 +8,7 @@ mod api;
 pub mod domain;
 pub mod jobs;
 pub mod notify;
+mod open_data;
 pub mod store;
 mod web;
 
@@ -33,7 +34,7 @@ pub const SIGN: GatedAction =
     GatedAction { key: "petitions.sign", label: "petition-gate-sign", default_level: IdentityLevel::Eid };
 
 pub fn migrations() -> Vec<Migration> {
-    vec![migration!(KEY, 1, "0001_petitions")]
+    vec![migration!(KEY, 1, "0001_petitions"), migration!(KEY, 2, "0002_search")]
 }
 
 /// The community's petition rules: its statute settings over the defaults.

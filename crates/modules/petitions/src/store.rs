@@ -125,6 +125,8 @@ pub enum Sort {
     MostSigned,
     /// Collecting petitions whose period ends first.
     EndingSoon,
+    /// Best match of the search words first (without search words: newest).
+    Relevance,
 }
 
 impl Sort {
@@ -132,7 +134,17 @@ impl Sort {
         match code {
             "signed" => Sort::MostSigned,
             "ending" => Sort::EndingSoon,
+            "relevance" => Sort::Relevance,
             _ => Sort::Newest,
+        }
+    }
+
+    fn order_by(self, searching: bool) -> &'static str {
+        match self {
+            Sort::Relevance if searching => "ORDER BY found.rank, number DESC",
+            Sort::Newest | Sort::Relevance => "ORDER BY published_at DESC, number DESC",
+            Sort::MostSigned => "ORDER BY signature_count DESC, number DESC",
+            Sort::EndingSoon => "ORDER BY CASE WHEN status = 'collecting' THEN 0 ELSE 1 END, collection_ends, number",
         }
     }
 }
@@ -142,10 +154,61 @@ impl Sort {
 pub struct ListFilter<'a> {
     pub status: Option<&'a str>,
     pub category: Option<&'a str>,
+    /// Search words: every one must start a word of the title or text.
+    pub words: Option<&'a str>,
     pub sort: Sort,
 }
 
-/// Public petitions of a community, filtered and ordered.
+/// How search words are matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Match {
+    /// Every word (a search box).
+    All,
+    /// Any of the longer words (petitions like the one being written).
+    Any,
+}
+
+/// The words of a search as a query for the backend's full-text index, or `None` when nothing
+/// searchable is left. Only letters and digits pass, so the query syntax cannot be injected.
+fn text_query(db: &Db, text: &str, how: Match) -> Option<String> {
+    let min_len = if how == Match::Any { 4 } else { 1 };
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= min_len)
+        .map(str::to_lowercase)
+        .take(12)
+        .collect();
+    if words.is_empty() {
+        return None;
+    }
+    Some(match (db, how) {
+        (Db::Sqlite(_), Match::All) => words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" "),
+        (Db::Sqlite(_), Match::Any) => words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" OR "),
+        (Db::Postgres(_), Match::All) => words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" & "),
+        (Db::Postgres(_), Match::Any) => words.iter().map(|w| format!("{w}:*")).collect::<Vec<_>>().join(" | "),
+    })
+}
+
+/// The one place where the backends differ: a derived table `found (petition_id, rank)` of the
+/// community's petitions matching `$6`, lower rank first.
+fn search_join(db: &Db) -> &'static str {
+    match db {
+        Db::Sqlite(_) => {
+            "JOIN (SELECT petition_id, bm25(petitions_fts) AS rank FROM petitions_fts
+                   WHERE petitions_fts MATCH $6 AND community_id = $1) AS found
+             ON found.petition_id = petitions.id "
+        }
+        Db::Postgres(_) => {
+            "JOIN (SELECT id AS petition_id,
+                          -ts_rank(to_tsvector('simple', title || ' ' || body), to_tsquery('simple', $6)) AS rank
+                   FROM petitions WHERE community_id = $1
+                     AND to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', $6)) AS found
+             ON found.petition_id = petitions.id "
+        }
+    }
+}
+
+/// Public petitions of a community, filtered, searched and ordered.
 pub async fn list_filtered(
     db: &Db,
     community: CommunityId,
@@ -153,31 +216,62 @@ pub async fn list_filtered(
     limit: i64,
     offset: i64,
 ) -> DbResult<Vec<Petition>> {
-    macro_rules! query {
-        ($order:literal) => {
-            fetch_all!(
-                db,
-                sqlx::query_as::<_, Petition>(select_petitions!(
-                    "WHERE community_id = $1 AND status NOT IN ('draft', 'submitted', 'returned')
-                       AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR category = $3) ",
-                    $order,
-                    " LIMIT $4 OFFSET $5"
-                ))
-                .bind(community)
-                .bind(f.status)
-                .bind(f.category)
-                .bind(limit)
-                .bind(offset)
-            )
-        };
+    let search = f.words.and_then(|w| text_query(db, w, Match::All));
+    if f.words.is_some_and(|w| !w.trim().is_empty()) && search.is_none() {
+        return Ok(vec![]);
     }
-    Ok(match f.sort {
-        Sort::Newest => query!("ORDER BY published_at DESC, number DESC")?,
-        Sort::MostSigned => query!("ORDER BY signature_count DESC, number DESC")?,
-        Sort::EndingSoon => {
-            query!("ORDER BY CASE WHEN status = 'collecting' THEN 0 ELSE 1 END, collection_ends, number")?
+    list_public(db, community, f.status, f.category, search.as_deref(), f.sort, None, limit, offset).await
+}
+
+/// Public petitions whose titles share words with `title`, best match first: shown to an author
+/// before submitting, to join an existing petition rather than split the signatures.
+pub async fn similar(
+    db: &Db,
+    community: CommunityId,
+    title: &str,
+    except: Uuid,
+    limit: i64,
+) -> DbResult<Vec<Petition>> {
+    let Some(search) = text_query(db, title, Match::Any) else { return Ok(vec![]) };
+    list_public(db, community, None, None, Some(&search), Sort::Relevance, Some(except), limit, 0).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn list_public(
+    db: &Db,
+    community: CommunityId,
+    status: Option<&str>,
+    category: Option<&str>,
+    search: Option<&str>,
+    sort: Sort,
+    except: Option<Uuid>,
+    limit: i64,
+    offset: i64,
+) -> DbResult<Vec<Petition>> {
+    let sql = format!(
+        "{} {} WHERE community_id = $1 AND status NOT IN ('draft', 'submitted', 'returned')
+           AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR category = $3) {} {} LIMIT $4 OFFSET $5",
+        select_petitions!(""),
+        if search.is_some() { search_join(db) } else { "" },
+        if except.is_some() { "AND id <> $7" } else { "" },
+        sort.order_by(search.is_some()),
+    );
+    // Built from the fixed fragments above only; every value is bound.
+    Ok(fetch_all!(db, {
+        let mut q = sqlx::query_as::<_, Petition>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(community)
+            .bind(status)
+            .bind(category)
+            .bind(limit)
+            .bind(offset);
+        if let Some(words) = search {
+            q = q.bind(words);
         }
-    })
+        if let Some(id) = except {
+            q = q.bind(id);
+        }
+        q
+    })?)
 }
 
 /// Why a step could not be taken.

@@ -25,6 +25,8 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/petitions", get(list).post(create))
         .route("/petitions/new", get(new_form))
+        .route("/petitions/open-data.csv", get(crate::open_data::csv))
+        .route("/petitions/open-data.json", get(crate::open_data::json))
         .route("/petitions/{number}", get(show))
         .route("/petitions/{number}/edit", get(edit_form).post(save_edit))
         .route("/petitions/{number}/submit", post(submit))
@@ -32,6 +34,7 @@ pub fn routes() -> Router<AppState> {
         .route("/petitions/{number}/signatures", get(signatures))
         // The same chain as the API gives, beside the page that lists it.
         .route("/petitions/{number}/signatures.json", get(crate::api::chain))
+        .route("/petitions/{number}/count.json", get(crate::api::count))
 }
 
 const PAGE: i64 = 20;
@@ -50,6 +53,9 @@ pub struct ListQuery {
     category: String,
     #[serde(default)]
     sort: String,
+    /// Search words.
+    #[serde(default)]
+    q: String,
 }
 
 const PUBLIC_STATUSES: [&str; 6] =
@@ -80,10 +86,14 @@ async fn list(
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
     let n = q.page.unwrap_or(1).max(1);
+    let words = q.q.trim();
+    let searching = !words.is_empty();
+    let sort_code = if q.sort.is_empty() && searching { "relevance" } else { q.sort.as_str() };
     let filter = store::ListFilter {
         status: Some(q.status.as_str()).filter(|s| PUBLIC_STATUSES.contains(s)),
         category: Some(q.category.as_str()).filter(|c| CATEGORIES.contains(c)),
-        sort: store::Sort::parse(&q.sort),
+        words: Some(words).filter(|w| !w.is_empty()),
+        sort: store::Sort::parse(sort_code),
     };
     let rows = store::list_filtered(&state.db, tenant.community.id, &filter, PAGE + 1, (n - 1) * PAGE).await?;
     let more = rows.len() as i64 > PAGE;
@@ -102,23 +112,27 @@ async fn list(
         .iter()
         .map(|s| context! { value => *s, label => page.t(&format!("petition-status-{s}")) })
         .collect();
+    let relevance = Some(("relevance", "petition-sort-relevance")).filter(|_| searching);
     let sorts: Vec<Value> =
         [("newest", "petition-sort-newest"), ("signed", "petition-sort-signed"), ("ending", "petition-sort-ending")]
-            .iter()
-            .map(|(value, label)| context! { value => *value, label => page.t(label) })
+            .into_iter()
+            .chain(relevance)
+            .map(|(value, label)| context! { value => value, label => page.t(label) })
             .collect();
     let query = format!(
-        "status={}&category={}&sort={}",
+        "q={}&status={}&category={}&sort={}",
+        hromada_web::page::urlencode(words),
         hromada_web::page::urlencode(filter.status.unwrap_or("")),
         hromada_web::page::urlencode(filter.category.unwrap_or("")),
-        hromada_web::page::urlencode(&q.sort)
+        hromada_web::page::urlencode(sort_code)
     );
     page.render(
         "petitions/list.html",
         context! {
             petitions => items, mine => mine, page => n, more => more, threshold => rules.threshold, days => rules.collection_days,
             statuses => statuses, categories => categories(&page), sorts => sorts,
-            status => filter.status.unwrap_or(""), category => filter.category.unwrap_or(""), sort => &q.sort, query => query,
+            status => filter.status.unwrap_or(""), category => filter.category.unwrap_or(""), sort => sort_code, query => query,
+            words => words, searching => searching,
         },
     )
 }
@@ -163,6 +177,10 @@ fn render_form(
             errors => Serde(errors),
             threshold => rules.threshold,
             days => rules.collection_days,
+            moderation_days => rules.moderation_working_days,
+            consideration_days => rules.consideration_working_days,
+            rules_text => Some(&rules.rules_text).filter(|t| !t.is_empty())
+                .map(|t| Value::from_safe_string(hromada_web::markdown::render(t))),
             editing => editing,
         },
     )
@@ -292,6 +310,17 @@ async fn show(
     let own = page.viewer.user.as_ref().is_some_and(|u| u.id == p.author_id);
     let status = p.status();
     let recent = store::chain(&state.db, tenant.community.id, p.id, (p.signature_count - 10).max(0), 10).await?;
+    let editable_by_me = own && status.editable();
+    // Before submitting, the author sees what is already collecting on the same subject.
+    let similar: Vec<Value> = if editable_by_me {
+        store::similar(&state.db, tenant.community.id, &p.title, p.id, 5)
+            .await?
+            .iter()
+            .map(|s| summary(&page, s))
+            .collect()
+    } else {
+        vec![]
+    };
     page.render(
         "petitions/show.html",
         context! {
@@ -311,7 +340,8 @@ async fn show(
             head => hex::encode(&p.chain_head),
             recent => Serde(&recent),
             collecting => status == Status::Collecting,
-            editable_by_me => own && status.editable(),
+            editable_by_me => editable_by_me,
+            similar => similar,
             signed => signed,
             sign_level => page.t(&format!("level-{}", required_level(&tenant.community, &SIGN).code())),
         },

@@ -250,11 +250,75 @@ async fn lists_filter_by_status_and_topic_and_sort() {
         let answered = store::ListFilter { status: Some("answered"), ..Default::default() };
         assert!(store::list_filtered(&t.db, c, &answered, 10, 0).await.unwrap().is_empty());
         let collecting_only =
-            store::ListFilter { status: Some("collecting"), sort: store::Sort::MostSigned, category: None };
+            store::ListFilter { status: Some("collecting"), sort: store::Sort::MostSigned, ..Default::default() };
         assert_eq!(
             numbers(store::list_filtered(&t.db, c, &collecting_only, 1, 1).await.unwrap()),
             vec![a.number],
             "paging"
         );
+    }
+}
+
+async fn published(db: &Db, c: Uuid, title: &str, body: &str) -> store::Petition {
+    let author = Uuid::now_v7();
+    let new = NewPetition { author_id: author, author_name: "Автор", title, body, category: "roads" };
+    let p = store::create_draft(db, c, new, &Rules::default(), Utc::now()).await.unwrap();
+    let cal = WorkingCalendar::default();
+    store::step(db, c, p.id, Action::Submit, Some(author), "", &cal, Utc::now()).await.unwrap();
+    store::step(db, c, p.id, Action::Publish, None, "", &cal, Utc::now()).await.unwrap()
+}
+
+#[tokio::test]
+async fn search_finds_words_by_their_beginnings_in_either_case_and_only_in_the_community() {
+    for t in databases().await {
+        let c = community(&t.db, "search").await;
+        let other = community(&t.db, "search-other").await;
+        let lights = published(&t.db, c, "Освітлення вулиці Шевченка", "Поставити ліхтарі біля школи").await;
+        let park = published(&t.db, c, "Новий сквер", "Облаштувати СКВЕР з лавками та ліхтарями").await;
+        published(&t.db, other, "Освітлення парку", "Інша громада").await;
+        let draft = NewPetition {
+            author_id: Uuid::now_v7(),
+            author_name: "Автор",
+            title: "Освітлення двору",
+            body: "Чернетка",
+            category: "roads",
+        };
+        store::create_draft(&t.db, c, draft, &Rules::default(), Utc::now()).await.unwrap();
+        let find = |words: &'static str| {
+            let db = t.db.clone();
+            async move {
+                let f = store::ListFilter { words: Some(words), ..Default::default() };
+                let mut found: Vec<i64> =
+                    store::list_filtered(&db, c, &f, 10, 0).await.unwrap().iter().map(|p| p.number).collect();
+                found.sort();
+                found
+            }
+        };
+        let name = t.backend_name();
+        assert_eq!(
+            find("освітл").await,
+            vec![lights.number],
+            "[{name}] prefix, other case; drafts and other communities hidden"
+        );
+        assert_eq!(find("ЛІХТАР").await, vec![lights.number, park.number], "[{name}] in the text");
+        assert_eq!(find("ліхтар сквер").await, vec![park.number], "[{name}] every word must match");
+        assert!(find("метро").await.is_empty(), "[{name}]");
+        assert!(find("\" OR * : & | ! ( ) NEAR").await.is_empty(), "[{name}] query syntax is not passed through");
+        // The text an author corrects before publication is what is found afterwards.
+        let author = Uuid::now_v7();
+        let new =
+            NewPetition {
+                author_id: author, author_name: "Автор", title: "Фонтан", body: "Старий", category: "roads"
+            };
+        let fountain = store::create_draft(&t.db, c, new, &Rules::default(), Utc::now()).await.unwrap();
+        assert!(store::update_text(&t.db, c, fountain.id, "Питний фонтанчик", "Новий", "roads").await.unwrap());
+        let cal = WorkingCalendar::default();
+        store::step(&t.db, c, fountain.id, Action::Submit, Some(author), "", &cal, Utc::now()).await.unwrap();
+        store::step(&t.db, c, fountain.id, Action::Publish, None, "", &cal, Utc::now()).await.unwrap();
+        assert!(find("старий").await.is_empty(), "[{name}] re-indexed after an edit");
+        assert_eq!(find("фонтанч").await, vec![fountain.number], "[{name}]");
+        let similar = store::similar(&t.db, c, "Освітлення провулку", Uuid::now_v7(), 5).await.unwrap();
+        assert_eq!(similar.iter().map(|p| p.number).collect::<Vec<_>>(), vec![lights.number], "[{name}]");
+        assert!(store::similar(&t.db, c, "Освітлення", lights.id, 5).await.unwrap().is_empty(), "[{name}] not itself");
     }
 }
