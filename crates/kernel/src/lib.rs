@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod events;
 pub mod identity;
 pub mod lang;
 pub mod permissions;
@@ -11,6 +12,7 @@ pub mod text;
 
 pub use calendar::WorkingCalendar;
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use events::DomainEvent;
 pub use identity::{IdentityLevel, normalize_tax_number};
 pub use lang::Lang;
 pub use permissions::{Permission, Role};

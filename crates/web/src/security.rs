@@ -68,6 +68,40 @@ impl ClientIp {
     pub fn known(&self) -> bool {
         !self.0.is_empty()
     }
+
+    /// The network the address belongs to, as far as one operator's customers usually share it:
+    /// `/24` for IPv4, `/48` for IPv6. Empty when the address is unknown. Counting by network
+    /// shows a burst of sign-ups from one place without keeping anyone's own address.
+    pub fn network(&self) -> String {
+        match self.0.parse::<std::net::IpAddr>() {
+            Ok(std::net::IpAddr::V4(v4)) => {
+                let [a, b, c, _] = v4.octets();
+                format!("{a}.{b}.{c}.0/24")
+            }
+            Ok(std::net::IpAddr::V6(v6)) => match v6.to_ipv4_mapped() {
+                Some(v4) => ClientIp(v4.to_string()).network(),
+                None => {
+                    let s = v6.segments();
+                    format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
+                }
+            },
+            Err(_) => String::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod network_tests {
+    use super::ClientIp;
+
+    #[test]
+    fn addresses_are_grouped_by_network() {
+        assert_eq!(ClientIp("203.0.113.77".into()).network(), "203.0.113.0/24");
+        assert_eq!(ClientIp("2001:db8:abcd:12::1".into()).network(), "2001:db8:abcd::/48");
+        assert_eq!(ClientIp("::ffff:198.51.100.9".into()).network(), "198.51.100.0/24");
+        assert_eq!(ClientIp(String::new()).network(), "");
+        assert_eq!(ClientIp("not an address".into()).network(), "");
+    }
 }
 
 impl axum::extract::FromRequestParts<AppState> for ClientIp {

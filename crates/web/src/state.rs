@@ -5,7 +5,7 @@ use crate::module::{AdminSection, GatedAction, Module, NavItem};
 use crate::rate_limit::RateLimiter;
 use crate::templates::Templates;
 use hromada_db::Db;
-use hromada_kernel::Clock;
+use hromada_kernel::{Clock, DomainEvent};
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -31,7 +31,23 @@ pub struct Inner {
     pub modules: Vec<Arc<dyn Module>>,
     /// API tokens used since the last flush: `(community, token hash) → when`.
     pub token_uses: std::sync::Mutex<TokenUses>,
+    listeners: Vec<Listener>,
     extensions: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
+}
+
+impl AppState {
+    /// Hands an event to every listener the app wired, in order. The publisher's own change is
+    /// already committed; a listener that fails is logged and does not undo it.
+    pub async fn publish(&self, event: DomainEvent) {
+        if self.listeners.is_empty() {
+            tracing::info!(event = event.name(), "event published; nobody listens to it in this installation");
+        }
+        for listener in &self.listeners {
+            if let Err(e) = listener(self.clone(), event.clone()).await {
+                tracing::error!(event = event.name(), error = %e, "an event listener failed");
+            }
+        }
+    }
 }
 
 impl std::ops::Deref for AppState {
@@ -55,11 +71,17 @@ pub struct AppStateBuilder {
     pub tasks: Vec<tokio::task::JoinHandle<()>>,
     /// Work to run every so often with the full state (closing ended collections, reminders).
     pub jobs: Vec<Job>,
+    /// Who acts on the modules' events; the app wires them.
+    pub listeners: Vec<Listener>,
     extensions: HashMap<TypeId, Box<dyn Any + Send + Sync>>,
 }
 
 /// API tokens used since the last flush: `(community, token hash) → when`.
 pub type TokenUses = HashMap<(hromada_kernel::CommunityId, Vec<u8>), chrono::DateTime<chrono::Utc>>;
+
+/// Acts on a [`DomainEvent`] another module published.
+pub type Listener =
+    Arc<dyn Fn(AppState, DomainEvent) -> futures::future::BoxFuture<'static, anyhow::Result<()>> + Send + Sync>;
 
 /// A periodic job of a module.
 #[derive(Clone)]
@@ -90,6 +112,7 @@ impl AppStateBuilder {
             modules: vec![],
             tasks: vec![],
             jobs: vec![],
+            listeners: vec![],
             extensions: HashMap::new(),
         }
     }
@@ -115,6 +138,7 @@ impl AppStateBuilder {
             gated_actions: self.gated_actions,
             modules: self.modules,
             token_uses: Default::default(),
+            listeners: self.listeners,
             extensions: self.extensions,
         }));
         Built { state, tasks: self.tasks, jobs: self.jobs }
@@ -162,5 +186,43 @@ impl Inner {
             self.now(),
         )
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hromada_kernel::SystemClock;
+
+    #[tokio::test]
+    async fn every_listener_hears_a_published_event_even_after_one_fails() {
+        let db = Db::connect("sqlite::memory:").await.unwrap();
+        let i18n = Arc::new(I18n::new(&[]).unwrap());
+        let templates = Templates::new(&[], None, i18n.clone()).unwrap();
+        let mut builder =
+            AppStateBuilder::new(db, Arc::new(SystemClock), WebConfig::for_tests(b"secret"), templates, i18n);
+        let heard = Arc::new(std::sync::Mutex::new(vec![]));
+        builder.listeners.push(Arc::new(|_, _| Box::pin(async { anyhow::bail!("this one is broken") })));
+        let log = heard.clone();
+        builder.listeners.push(Arc::new(move |_, event: DomainEvent| {
+            let log = log.clone();
+            Box::pin(async move {
+                log.lock().unwrap().push(event.name());
+                Ok(())
+            })
+        }));
+        let state = builder.build().state;
+        let event = DomainEvent::PetitionPassedAsAppeal {
+            community: hromada_kernel::new_id(),
+            petition: hromada_kernel::new_id(),
+            number: 7,
+            author: hromada_kernel::new_id(),
+            title: "Сквер".into(),
+            body: "Текст".into(),
+            signatures: 12,
+            at: chrono::Utc::now(),
+        };
+        state.publish(event).await;
+        assert_eq!(*heard.lock().unwrap(), vec!["petition.passed_as_appeal"]);
     }
 }

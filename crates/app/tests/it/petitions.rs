@@ -256,6 +256,34 @@ async fn a_petition_whose_period_ends_falls_short() {
         assert_eq!(stored.status(), domain::Status::FellShort);
         let mails = hromada_db::core::outbox::recent(&app.db, c.id, 5).await.unwrap();
         assert!(mails.iter().any(|m| m.to_addr == "a@short.test" && m.subject.contains("не набрала")));
+
+        // The author passes it on as an ordinary appeal; officials are told, then it is archived.
+        app.user(&c, "m@short.test", &[Role::Moderator]).await;
+        let path = format!("/c/short/petitions/{}", p.number);
+        let other = app.signed_in(&c, "m@short.test").await;
+        assert_eq!(other.submit(&path, &format!("{path}/pass-on"), &[]).await.status, 404, "only its author");
+        let author = app.signed_in(&c, "a@short.test").await;
+        let page = author.get(&path).await.text();
+        assert!(page.contains("Передати петицію як звернення"), "[{}]", app.backend);
+        let passed = author.submit(&path, &format!("{path}/pass-on"), &[]).await;
+        assert_eq!(passed.status, 303, "[{}] {}", app.backend, passed.text());
+        assert!(author.follow(passed).await.text().contains("Петицію передано як звернення"));
+        let stored = hromada_petitions::store::get(&app.db, c.id, p.id).await.unwrap().unwrap();
+        assert_eq!(stored.status(), domain::Status::PassedAsAppeal);
+        let mails = hromada_db::core::outbox::recent(&app.db, c.id, 10).await.unwrap();
+        assert!(mails.iter().any(|m| m.to_addr == "m@short.test" && m.subject.contains("передано як звернення")));
+        let again = author.submit(&path, &format!("{path}/pass-on"), &[]).await;
+        assert_eq!(again.status, 409, "passed on once");
+        let audit = hromada_db::core::audit::list(&app.db, Some(c.id), &Default::default(), 20, 0).await.unwrap();
+        assert!(audit.iter().any(|e| e.action == "petition.pass_as_appeal"), "[{}]", app.backend);
+        let queue = other.get("/c/short/admin/petitions").await.text();
+        assert!(queue.contains("передано як звернення"), "ended petitions are listed for archiving");
+        let archived =
+            other.submit("/c/short/admin/petitions", &format!("/c/short/admin/petitions/{}/archive", p.number), &[]).await;
+        assert_eq!(archived.status, 303);
+        let stored = hromada_petitions::store::get(&app.db, c.id, p.id).await.unwrap().unwrap();
+        assert_eq!(stored.status(), domain::Status::Archived, "[{}]", app.backend);
+        assert!(app.browser().get(&path).await.text().contains("передано як звернення"), "the timeline keeps the step");
         clock.advance(chrono::Duration::days(-30));
     }
 }

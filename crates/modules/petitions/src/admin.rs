@@ -19,6 +19,10 @@ use hromada_web::forms::FieldErrors;
 use hromada_web::{AppError, AppResult, AppState, Flash, Page, Serde, Tenant, Value, context};
 use serde::Deserialize;
 
+/// Signatures of one petition from one network within a day worth a moderator's look; a school
+/// or a CNAP hall can reach it honestly, so it is shown, never blocked.
+const BURST_AT_LEAST: i64 = 50;
+
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/", get(queue))
@@ -50,6 +54,12 @@ async fn queue(State(state): State<AppState>, page: Page, viewer: Viewer, tenant
         .iter()
         .map(|r| context! { value => r.code(), label => page.t(&format!("petition-refusal-{}", r.code())) })
         .collect();
+    let mut ended: Vec<Value> = vec![];
+    for status in ["passed_as_appeal", "answered", "refused", "fell_short"] {
+        ended.extend(store::in_status(&state.db, tenant.community.id, status, 50).await?.iter().map(row));
+    }
+    let since = state.now() - chrono::TimeDelta::hours(24);
+    let bursts = store::bursts(&state.db, tenant.community.id, since, BURST_AT_LEAST).await?;
     let decisions: Vec<Value> = Decision::ALL
         .iter()
         .map(|d| context! { value => d.code(), label => page.t(&format!("petition-decision-{}", d.code())) })
@@ -57,7 +67,8 @@ async fn queue(State(state): State<AppState>, page: Page, viewer: Viewer, tenant
     page.render(
         "petitions/admin.html",
         context! {
-            submitted => submitted, considering => considering, reasons => reasons, decisions => decisions,
+            submitted => submitted, considering => considering, ended => ended, reasons => reasons, decisions => decisions,
+            bursts => Serde(&bursts), burst_at_least => BURST_AT_LEAST,
             may_set_rules => viewer.may(Permission::ManageSettings),
         },
     )
@@ -86,6 +97,7 @@ async fn take_step(
     let note = form.note.trim();
     let action = match step.as_str() {
         "publish" => Action::Publish,
+        "archive" => Action::Archive,
         "return" => Action::ReturnForChanges,
         "refuse" => match RefusalReason::parse(&form.reason) {
             Some(reason) if !note.is_empty() => Action::Refuse(reason),
@@ -103,12 +115,15 @@ async fn take_step(
         Ok(updated) => {
             let c = &tenant.community;
             let notice = match action {
-                Action::Publish => Notice::Published,
-                Action::ReturnForChanges => Notice::Returned,
-                Action::Refuse(_) => Notice::Refused,
-                _ => Notice::Answered,
+                Action::Publish => Some(Notice::Published),
+                Action::ReturnForChanges => Some(Notice::Returned),
+                Action::Refuse(_) => Some(Notice::Refused),
+                Action::Answer(_) => Some(Notice::Answered),
+                _ => None,
             };
-            notify::author(&state, c, &updated, notice).await?;
+            if let Some(notice) = notice {
+                notify::author(&state, c, &updated, notice).await?;
+            }
             if matches!(action, Action::Answer(_)) {
                 notify::signers(&state, c, &updated, Notice::Answered).await?;
             }

@@ -204,12 +204,12 @@ async fn sign(
     State(state): State<AppState>,
     tenant: Tenant,
     viewer: Viewer,
-    ClientIp(ip): ClientIp,
+    client: ClientIp,
     Path(number): Path<i64>,
 ) -> AppResult<Response> {
     let user = viewer.user.as_ref().filter(|_| viewer.by_token).ok_or(AppError::Unauthorized)?.clone();
     let p = public(&state, &tenant, number).await?;
-    match sign_as(&state, &tenant, &user, &ip, &p).await? {
+    match sign_as(&state, &tenant, &user, &client, &p).await? {
         Signing::Refused(refusal) => {
             let body =
                 serde_json::json!({ "error": format!("{refusal:?}").to_lowercase(), "message": refusal.to_string() });

@@ -34,7 +34,11 @@ pub const SIGN: GatedAction =
     GatedAction { key: "petitions.sign", label: "petition-gate-sign", default_level: IdentityLevel::Eid };
 
 pub fn migrations() -> Vec<Migration> {
-    vec![migration!(KEY, 1, "0001_petitions"), migration!(KEY, 2, "0002_search")]
+    vec![
+        migration!(KEY, 1, "0001_petitions"),
+        migration!(KEY, 2, "0002_search"),
+        migration!(KEY, 3, "0003_sign_networks"),
+    ]
 }
 
 /// The community's petition rules: its statute settings over the defaults.

@@ -16,6 +16,8 @@ pub enum Notice {
     ThresholdReached,
     Answered,
     FellShort,
+    /// To officials: the author passed a petition that fell short on as an appeal.
+    PassedAsAppeal,
 }
 
 impl Notice {
@@ -27,6 +29,7 @@ impl Notice {
             Notice::ThresholdReached => "petition-mail-threshold",
             Notice::Answered => "petition-mail-answered",
             Notice::FellShort => "petition-mail-fell-short",
+            Notice::PassedAsAppeal => "petition-mail-passed-as-appeal",
         }
     }
 }

@@ -429,6 +429,8 @@ pub struct SignRequest {
     /// Handed to the signer; only a commitment to it is published.
     pub receipt_code: String,
     pub at: DateTime<Utc>,
+    /// The client's network (`ClientIp::network`), empty when unknown; counted, never stored per signature.
+    pub network: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -474,6 +476,7 @@ impl BatchWriter for SignatureWriter {
                 let Some(SigningRow { status, signature_count: mut count, chain_head: head, threshold, collection_ends: ends, consideration_days: consideration }) = row else { continue };
                 let Ok(mut prev) = <[u8; 32]>::try_from(head.as_slice()) else { continue };
                 let start = count;
+                let mut networks: HashMap<(DateTime<Utc>, &str), i64> = HashMap::new();
                 for &i in members {
                     let item = &items[i];
                     let open = status == "collecting" && ends.is_some_and(|e| item.at.date_naive() <= e) && count < threshold;
@@ -498,9 +501,21 @@ impl BatchWriter for SignatureWriter {
                     count = seq;
                     prev = hash;
                     outcomes[i] = SignOutcome::Signed { seq, count };
+                    if !item.network.is_empty() {
+                        *networks.entry((hour_of(item.at), item.network.as_str())).or_default() += 1;
+                    }
                 }
                 if count == start {
                     continue;
+                }
+                for ((hour, network), signatures) in networks {
+                    sqlx::query(
+                        "INSERT INTO petition_sign_networks (community_id, petition_id, hour, network, signatures)
+                         VALUES ($1, $2, $3, $4, $5)
+                         ON CONFLICT (community_id, petition_id, hour, network)
+                         DO UPDATE SET signatures = petition_sign_networks.signatures + excluded.signatures")
+                        .bind(community).bind(petition).bind(hour).bind(network).bind(signatures)
+                        .execute(&mut *tx).await?;
                 }
                 // Once per petition per batch: the counter never becomes a hot row.
                 sqlx::query("UPDATE petitions SET signature_count = $3, chain_head = $4 WHERE community_id = $1 AND id = $2")
@@ -672,5 +687,44 @@ pub async fn council_list(db: &Db, community: CommunityId, petition: Uuid) -> Db
         )
         .bind(community)
         .bind(petition)
+    )?)
+}
+
+fn hour_of(at: DateTime<Utc>) -> DateTime<Utc> {
+    use chrono::{DurationRound, TimeDelta};
+    at.duration_trunc(TimeDelta::hours(1)).unwrap_or(at)
+}
+
+/// Many signatures from one network in a short time: worth a moderator's look.
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct Burst {
+    pub number: i64,
+    pub title: String,
+    pub network: String,
+    pub signatures: i64,
+    /// All of the petition's signatures in the same hours, from anywhere.
+    pub petition_signatures: i64,
+}
+
+/// Networks from which at least `at_least` signatures of one petition came since `since`, most first.
+pub async fn bursts(db: &Db, community: CommunityId, since: DateTime<Utc>, at_least: i64) -> DbResult<Vec<Burst>> {
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as::<_, Burst>(
+            "SELECT p.number, p.title, n.network, CAST(SUM(n.signatures) AS BIGINT) AS signatures,
+                    CAST((SELECT SUM(a.signatures) FROM petition_sign_networks a
+                          WHERE a.community_id = n.community_id AND a.petition_id = n.petition_id AND a.hour >= $2)
+                         AS BIGINT) AS petition_signatures
+             FROM petition_sign_networks n
+             JOIN petitions p ON p.community_id = n.community_id AND p.id = n.petition_id
+             WHERE n.community_id = $1 AND n.hour >= $2
+             GROUP BY n.community_id, n.petition_id, p.number, p.title, n.network
+             HAVING SUM(n.signatures) >= $3
+             ORDER BY signatures DESC, p.number
+             LIMIT 20"
+        )
+        .bind(community)
+        .bind(since)
+        .bind(at_least)
     )?)
 }

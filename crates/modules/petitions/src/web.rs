@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/petitions/{number}", get(show))
         .route("/petitions/{number}/edit", get(edit_form).post(save_edit))
         .route("/petitions/{number}/submit", post(submit))
+        .route("/petitions/{number}/pass-on", post(pass_on))
         .route("/petitions/{number}/sign", post(sign))
         .route("/petitions/{number}/signatures", get(signatures))
         // The same chain as the API gives, beside the page that lists it.
@@ -341,6 +342,7 @@ async fn show(
             recent => Serde(&recent),
             collecting => status == Status::Collecting,
             editable_by_me => editable_by_me,
+            may_pass_on => own && status == Status::FellShort,
             similar => similar,
             signed => signed,
             sign_level => page.t(&format!("level-{}", required_level(&tenant.community, &SIGN).code())),
@@ -370,6 +372,54 @@ async fn submit(
     }
 }
 
+/// The author of a petition that fell short passes it on, to be handled as an ordinary appeal.
+async fn pass_on(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    let user = page.viewer.require_user()?.clone();
+    let p = store::by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
+    if p.author_id != user.id {
+        return Err(AppError::NotFound);
+    }
+    let calendar = holidays::calendar(&state.db).await?;
+    let now = state.now();
+    let passed = match store::step(
+        &state.db,
+        tenant.community.id,
+        p.id,
+        Action::PassAsAppeal,
+        Some(user.id),
+        "",
+        &calendar,
+        now,
+    )
+    .await
+    {
+        Ok(passed) => passed,
+        Err(store::StepError::Transition(_)) => return Err(AppError::Conflict("petition-error-step")),
+        Err(store::StepError::Db(e)) => return Err(e.into()),
+    };
+    let actor = hromada_db::core::audit::Actor { kind: "user", id: Some(user.id), label: user.full_name.clone() };
+    state.audit(Some(tenant.community.id), &actor, "petition.pass_as_appeal", "petition", p.id, &p.title).await?;
+    notify::officials(&state, &tenant.community, &passed, Notice::PassedAsAppeal).await?;
+    state
+        .publish(hromada_kernel::DomainEvent::PetitionPassedAsAppeal {
+            community: tenant.community.id,
+            petition: passed.id,
+            number: passed.number,
+            author: passed.author_id,
+            title: passed.title.clone(),
+            body: passed.body.clone(),
+            signatures: passed.signature_count,
+            at: now,
+        })
+        .await;
+    Ok(page.redirect_with(&tenant.url(&format!("/petitions/{number}")), Flash::success("petition-flash-passed-on")))
+}
+
 fn refusal_key(r: SignRefusal) -> &'static str {
     match r {
         SignRefusal::NotCollecting => "petition-refused-not-collecting",
@@ -395,13 +445,13 @@ pub(crate) async fn sign_as(
     state: &AppState,
     tenant: &Tenant,
     user: &User,
-    ip: &str,
+    client: &ClientIp,
     p: &Petition,
 ) -> AppResult<Signing> {
     // Per account, and per address (generous: a CNAP hall or a school shares one address).
     let minute = std::time::Duration::from_secs(60);
     if !state.limiter.hit(&format!("sign:{}", user.id), 30, minute)
-        || (!ip.is_empty() && !state.limiter.hit(&format!("sign-ip:{ip}"), 600, minute))
+        || (client.known() && !state.limiter.hit(&format!("sign-ip:{}", client.0), 600, minute))
     {
         return Err(AppError::TooManyRequests);
     }
@@ -429,6 +479,7 @@ pub(crate) async fn sign_as(
         display_name: public_name(&user.full_name),
         receipt_code: receipt.clone(),
         at: now,
+        network: client.network(),
     };
     let outcome = writer.submit(request).await.map_err(|e| AppError::unexpected(e.to_string()))?;
     if let SignOutcome::Signed { count, .. } = outcome
@@ -445,13 +496,13 @@ async fn sign(
     State(state): State<AppState>,
     page: Page,
     tenant: Tenant,
-    ClientIp(ip): ClientIp,
+    client: ClientIp,
     Path(number): Path<i64>,
 ) -> AppResult<Response> {
     let user = page.viewer.require_user()?.clone();
     let p = visible(&state, &tenant, &page.viewer, number).await?;
     let back = tenant.url(&format!("/petitions/{number}"));
-    match sign_as(&state, &tenant, &user, &ip, &p).await? {
+    match sign_as(&state, &tenant, &user, &client, &p).await? {
         Signing::Refused(refusal) => Ok(page.redirect_with(&back, Flash::error(refusal_key(refusal)))),
         Signing::Done { outcome: SignOutcome::Signed { seq, count }, receipt } => {
             let mut response = page.render(

@@ -192,3 +192,21 @@ petition-rules-default-subject = The petition concerns a matter decided by the l
 petition-rules-default-content = It states what is asked and why, with no calls to violence, hatred or breaking the law, and no one else's personal data.
 petition-rules-default-moderation = Moderators publish the petition or refuse it with a reason within { $days } working days.
 petition-rules-default-consideration = A petition that gathers enough signatures is considered within { $days } working days and the answer is published.
+petition-mail-passed-as-appeal-subject = Petition No. { $number } passed on as an appeal — { $community }
+petition-mail-passed-as-appeal-body =
+    The author of the petition "{ $title }", which did not gather enough signatures, passed it on as an ordinary appeal. It is to be considered under the Law "On citizens' appeals" within one month:
+    { $link }
+petition-pass-on-title = Pass on as an appeal
+petition-pass-on-lead = The petition did not gather enough signatures. By law you may pass it on as an ordinary appeal: officials will consider it in the usual way, within one month, and answer you.
+petition-pass-on = Pass the petition on as an appeal
+petition-flash-passed-on = The petition was passed on as an appeal. Officials have been told.
+petition-bursts = Signatures from one network
+petition-bursts-lead = Networks (/24 for IPv4, /48 for IPv6) from which at least { $count } signatures of one petition came in the last day. A reason to look closer, not proof of abuse: a school or a CNAP hall shares one network too. Signers' own addresses are never kept.
+petition-bursts-none = No such bursts in the last day.
+petition-bursts-from-network = Signatures from the network
+petition-bursts-all = All signatures in the same hours
+petition-network = Network
+petition-number = Petition
+petition-ended = Ended
+petition-ended-empty = No ended petitions outside the archive.
+petition-archive = Archive

@@ -50,6 +50,7 @@ fn request(c: Uuid, p: Uuid, signer: &str, i: usize) -> SignRequest {
         display_name: format!("Підписант {i}."),
         receipt_code: format!("receipt-{signer}"),
         at: Utc::now(),
+        network: String::new(),
     }
 }
 
@@ -320,5 +321,38 @@ async fn search_finds_words_by_their_beginnings_in_either_case_and_only_in_the_c
         let similar = store::similar(&t.db, c, "Освітлення провулку", Uuid::now_v7(), 5).await.unwrap();
         assert_eq!(similar.iter().map(|p| p.number).collect::<Vec<_>>(), vec![lights.number], "[{name}]");
         assert!(store::similar(&t.db, c, "Освітлення", lights.id, 5).await.unwrap().is_empty(), "[{name}] not itself");
+    }
+}
+
+#[tokio::test]
+async fn signatures_are_counted_per_network_for_moderators_without_keeping_addresses() {
+    for t in databases().await {
+        let c = community(&t.db, "bursts").await;
+        let p = collecting(&t.db, c, &Rules { threshold: 1000, ..Rules::default() }).await;
+        let (writer, task) = GroupCommit::spawn(t.db.clone(), SignatureWriter, GroupCommitConfig::default());
+        let mut handles = vec![];
+        for i in 0..60 {
+            let w = writer.clone();
+            let mut r = request(c, p.id, &format!("n{i}"), i);
+            r.network = if i < 55 { "203.0.113.0/24".into() } else { "198.51.100.0/24".into() };
+            handles.push(tokio::spawn(async move { w.submit(r).await.unwrap() }));
+        }
+        for h in handles {
+            h.await.unwrap();
+        }
+        // A repeated signature is refused and not counted again.
+        let mut again = request(c, p.id, "n0", 0);
+        again.network = "203.0.113.0/24".into();
+        assert_eq!(writer.submit(again).await.unwrap(), SignOutcome::AlreadySigned);
+        drop(writer);
+        task.await.unwrap();
+        let since = Utc::now() - Duration::hours(24);
+        let bursts = store::bursts(&t.db, c, since, 50).await.unwrap();
+        let name = t.backend_name();
+        assert_eq!(bursts.len(), 1, "[{name}] {bursts:?}");
+        assert_eq!((bursts[0].network.as_str(), bursts[0].signatures), ("203.0.113.0/24", 55), "[{name}]");
+        assert_eq!(bursts[0].petition_signatures, 60, "[{name}]");
+        assert_eq!(store::bursts(&t.db, c, since, 5).await.unwrap().len(), 2, "[{name}]");
+        assert!(store::bursts(&t.db, c, Utc::now() + Duration::hours(2), 1).await.unwrap().is_empty(), "[{name}]");
     }
 }

@@ -1,0 +1,32 @@
+//! What one feature does that another may act on. Modules never call each other: a module
+//! publishes an event, and the app decides who listens.
+
+use crate::{CommunityId, UserId};
+use chrono::{DateTime, Utc};
+use uuid::Uuid;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum DomainEvent {
+    /// A petition that fell short of its signatures was passed on by its author, to be handled
+    /// as an ordinary appeal under the Law "On citizens' appeals" (art. 23-1).
+    PetitionPassedAsAppeal {
+        community: CommunityId,
+        petition: Uuid,
+        number: i64,
+        author: UserId,
+        title: String,
+        /// The petition's text (markdown), which becomes the essence of the appeal.
+        body: String,
+        signatures: i64,
+        at: DateTime<Utc>,
+    },
+}
+
+impl DomainEvent {
+    /// A stable name for logs and listeners.
+    pub fn name(&self) -> &'static str {
+        match self {
+            DomainEvent::PetitionPassedAsAppeal { .. } => "petition.passed_as_appeal",
+        }
+    }
+}
