@@ -21,7 +21,6 @@ use hromada_web::tenant::{Surfaces, dispatch};
 use hromada_web::{AppState, WebConfig};
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 
 /// The modules of this build, in the order their navigation appears. A new feature is one
 /// more line here.
@@ -29,9 +28,10 @@ pub fn modules() -> Vec<Arc<dyn Module>> {
     vec![Arc::new(hromada_about::About), Arc::new(hromada_petitions::Petitions)]
 }
 
-/// The core's migrations, then each module's.
+/// The core's migrations, the shared uploads' tables, then each module's.
 pub fn all_migrations(modules: &[Arc<dyn Module>]) -> Vec<Migration> {
     let mut all = hromada_db::migrate::core_migrations();
+    all.extend(hromada_media::migrations());
     for m in modules {
         all.extend(m.migrations());
     }
@@ -69,7 +69,11 @@ async fn schedule(job: hromada_web::state::Job, state: AppState, mut stop: tokio
 /// Builds the whole application: translations, templates, state, and both surfaces (the
 /// communities' and the platform's) behind tenant dispatch and the shared layers.
 pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<dyn Module>>) -> anyhow::Result<App> {
-    let mut locales = vec![("shell", hromada_web::shell_locales()), ("platform", hromada_platform::locales())];
+    let mut locales = vec![
+        ("shell", hromada_web::shell_locales()),
+        ("platform", hromada_platform::locales()),
+        (hromada_media::KEY, hromada_media::locales()),
+    ];
     let mut templates = vec![hromada_web::shell_templates(), hromada_platform::templates()];
     for m in &modules {
         locales.push((m.key(), m.locales()));
@@ -78,7 +82,7 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
     let i18n = Arc::new(hromada_web::i18n::I18n::new(&locales)?);
     let templates = hromada_web::templates::Templates::new(&templates, config.theme_dir.as_deref(), i18n.clone())?;
     let demo = config.demo;
-    let body_limit = config.body_limit;
+    let upload_limit = config.upload_limit.max(config.body_limit);
 
     let mut builder = AppStateBuilder::new(db, clock, config, templates, i18n);
     builder.gated_actions.extend(hromada_platform::gated_actions());
@@ -96,6 +100,18 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
         every: std::time::Duration::from_secs(60),
         run: Arc::new(|state: AppState| Box::pin(async move { Ok(state.flush_token_uses().await?) })),
     });
+    builder.jobs.push(hromada_web::state::Job {
+        name: "media.purge_unattached",
+        every: std::time::Duration::from_secs(3600),
+        run: Arc::new(|state: AppState| {
+            Box::pin(async move {
+                // Files uploaded for a form that was never sent; a day is plenty to finish one.
+                let before = state.now() - chrono::Duration::days(1);
+                hromada_media::store::purge_unattached(&state.db, before).await?;
+                Ok(())
+            })
+        }),
+    });
     let built = builder.build();
     let (state, tasks) = (built.state, built.tasks);
     let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -110,7 +126,8 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
     let (platform_api, _) = hromada_platform::api::document(hromada_platform::api::platform_api());
     let docs = hromada_platform::api::docs_routes(doc);
 
-    let mut community = hromada_platform::community_routes().merge(community_api).merge(docs.clone());
+    let mut community =
+        hromada_platform::community_routes().merge(hromada_media::routes()).merge(community_api).merge(docs.clone());
     for m in &modules {
         community = community.merge(m.routes()).nest(&format!("/admin/{}", m.key()), m.admin_routes());
     }
@@ -139,8 +156,9 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
         .route("/metrics", get(metrics))
         .with_state(state.clone())
         .fallback_service(communities)
-        .layer(DefaultBodyLimit::max(body_limit))
-        .layer(RequestBodyLimitLayer::new(body_limit))
+        // Extractors may read up to the larger bound; `limit_body` holds each request to its own.
+        .layer(DefaultBodyLimit::max(upload_limit))
+        .layer(from_fn_with_state(state.clone(), hromada_web::security::limit_body))
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(from_fn_with_state(state.clone(), hromada_web::page::render_errors))
         .layer(CompressionLayer::new())

@@ -31,6 +31,7 @@ pub fn web_config(settings: &Settings, demo: bool, public_url: String) -> anyhow
         trust_proxy: settings.trust_proxy,
         theme_dir: settings.theme_dir.clone(),
         body_limit: settings.body_limit,
+        upload_limit: settings.upload_limit,
         cache_ttl: settings.cache_ttl,
         public_url,
         eid: settings.eid.clone(),

@@ -17,6 +17,7 @@ pub struct FileConfig {
     pub theme_dir: Option<PathBuf>,
     pub trust_proxy: Option<bool>,
     pub body_limit: Option<usize>,
+    pub upload_limit: Option<usize>,
     /// How long an app node trusts what it cached of communities and sign-ins (seconds; 0 = off).
     pub cache_ttl_secs: Option<u64>,
     #[serde(default)]
@@ -94,6 +95,7 @@ pub struct Settings {
     pub theme_dir: Option<PathBuf>,
     pub trust_proxy: bool,
     pub body_limit: usize,
+    pub upload_limit: usize,
     pub cache_ttl: std::time::Duration,
     pub smtp: Option<Smtp>,
     pub eid: hromada_web::EidConfig,
@@ -163,6 +165,10 @@ impl Settings {
                 .and_then(|v| v.parse().ok())
                 .or(file.body_limit)
                 .unwrap_or(2 * 1024 * 1024),
+            upload_limit: env("HROMADA_UPLOAD_LIMIT")
+                .and_then(|v| v.parse().ok())
+                .or(file.upload_limit)
+                .unwrap_or(25 * 1024 * 1024),
             cache_ttl: std::time::Duration::from_secs(
                 env("HROMADA_CACHE_TTL_SECS").and_then(|v| v.parse().ok()).or(file.cache_ttl_secs).unwrap_or(5),
             ),

@@ -17,6 +17,8 @@ pub struct WebConfig {
     pub theme_dir: Option<PathBuf>,
     /// The largest request body accepted, in bytes.
     pub body_limit: usize,
+    /// The largest `multipart/form-data` body (a form with photos or documents), in bytes.
+    pub upload_limit: usize,
     /// How long this node trusts its cached communities and sign-ins; zero turns the caches off.
     pub cache_ttl: std::time::Duration,
     /// Where the installation is reached (`https://hromada.example.org`), for links in mail
@@ -35,6 +37,7 @@ impl std::fmt::Debug for WebConfig {
             .field("trust_proxy", &self.trust_proxy)
             .field("theme_dir", &self.theme_dir)
             .field("body_limit", &self.body_limit)
+            .field("upload_limit", &self.upload_limit)
             .field("cache_ttl", &self.cache_ttl)
             .field("public_url", &self.public_url)
             .field("eid", &self.eid)
@@ -52,6 +55,7 @@ impl WebConfig {
             trust_proxy: false,
             theme_dir: None,
             body_limit: 2 * 1024 * 1024,
+            upload_limit: 25 * 1024 * 1024,
             cache_ttl: std::time::Duration::from_secs(5),
             public_url: "http://127.0.0.1".into(),
             eid: EidConfig::default(),

@@ -53,21 +53,24 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
                 .find(|(k, _)| k == FIELD)
                 .map(|(_, v)| v)
         });
-        let given = match from_header.or(from_query) {
-            Some(t) => Some(t),
-            None if is_urlencoded(&req) => {
+        let given = match (from_header.or(from_query), form_kind(&req)) {
+            (Some(t), _) => Some(t),
+            (None, Some(kind)) => {
                 // Read the form to find the token, then hand the same bytes on to the handler.
                 let (parts, body) = req.into_parts();
-                let Ok(bytes) = to_bytes(body, state.config.body_limit).await else {
+                let Ok(bytes) = to_bytes(body, crate::security::body_limit_for(&state, &parts.headers)).await else {
                     return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "payload too large").into_response();
                 };
-                let token = serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
-                    .ok()
-                    .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == FIELD).map(|(_, v)| v));
+                let token = match kind {
+                    FormKind::Urlencoded => serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+                        .ok()
+                        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == FIELD).map(|(_, v)| v)),
+                    FormKind::Multipart(boundary) => multipart_token(bytes.clone(), boundary).await,
+                };
                 req = Request::from_parts(parts, Body::from(bytes));
                 token
             }
-            None => None,
+            (None, None) => None,
         };
         if !given.is_some_and(|g| matches(&expected, &g)) {
             return AppError::CsrfRejected.into_response();
@@ -85,9 +88,32 @@ pub async fn protect(State(state): State<AppState>, req: Request, next: Next) ->
     response
 }
 
-fn is_urlencoded(req: &Request) -> bool {
-    req.headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v: &HeaderValue| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+/// The kinds of form body a browser sends.
+enum FormKind {
+    Urlencoded,
+    /// With its boundary.
+    Multipart(String),
+}
+
+fn form_kind(req: &Request) -> Option<FormKind> {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v: &HeaderValue| v.to_str().ok())?;
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        Some(FormKind::Urlencoded)
+    } else if content_type.starts_with("multipart/form-data") {
+        multer::parse_boundary(content_type).ok().map(FormKind::Multipart)
+    } else {
+        None
+    }
+}
+
+/// The `_csrf` field of a multipart form (file uploads), wherever it stands among the parts.
+async fn multipart_token(body: axum::body::Bytes, boundary: String) -> Option<String> {
+    let stream = futures::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }

@@ -5,7 +5,7 @@ use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
@@ -14,6 +14,28 @@ const CSP: &str = "default-src 'self'; img-src 'self' data: https:; style-src 's
 /// Swagger UI sets inline styles.
 const CSP_DOCS: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
     script-src 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
+
+/// Bounds every request body: forms with files may carry `upload_limit` bytes, anything else
+/// `body_limit`. A declared length over the bound is refused before reading; a body that grows
+/// past it fails its reader, which answers 413 as well.
+pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limit = body_limit_for(&state, req.headers());
+    let declared = req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return (axum::http::StatusCode::PAYLOAD_TOO_LARGE, "payload too large").into_response();
+    }
+    let (parts, body) = req.into_parts();
+    next.run(Request::from_parts(parts, axum::body::Body::new(http_body_util::Limited::new(body, limit)))).await
+}
+
+/// The body bound of a request, by its content type.
+pub fn body_limit_for(state: &AppState, headers: &axum::http::HeaderMap) -> usize {
+    let multipart = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
+    if multipart { state.config.upload_limit.max(state.config.body_limit) } else { state.config.body_limit }
+}
 
 pub async fn headers(req: Request, next: Next) -> Response {
     let docs = req.uri().path().starts_with("/api/docs");
@@ -90,20 +112,6 @@ impl ClientIp {
     }
 }
 
-#[cfg(test)]
-mod network_tests {
-    use super::ClientIp;
-
-    #[test]
-    fn addresses_are_grouped_by_network() {
-        assert_eq!(ClientIp("203.0.113.77".into()).network(), "203.0.113.0/24");
-        assert_eq!(ClientIp("2001:db8:abcd:12::1".into()).network(), "2001:db8:abcd::/48");
-        assert_eq!(ClientIp("::ffff:198.51.100.9".into()).network(), "198.51.100.0/24");
-        assert_eq!(ClientIp(String::new()).network(), "");
-        assert_eq!(ClientIp("not an address".into()).network(), "");
-    }
-}
-
 impl axum::extract::FromRequestParts<AppState> for ClientIp {
     type Rejection = std::convert::Infallible;
 
@@ -125,5 +133,19 @@ impl axum::extract::FromRequestParts<AppState> for ClientIp {
             .map(|ip| ip.to_string())
             .unwrap_or_default();
         Ok(ClientIp(peer))
+    }
+}
+
+#[cfg(test)]
+mod network_tests {
+    use super::ClientIp;
+
+    #[test]
+    fn addresses_are_grouped_by_network() {
+        assert_eq!(ClientIp("203.0.113.77".into()).network(), "203.0.113.0/24");
+        assert_eq!(ClientIp("2001:db8:abcd:12::1".into()).network(), "2001:db8:abcd::/48");
+        assert_eq!(ClientIp("::ffff:198.51.100.9".into()).network(), "198.51.100.0/24");
+        assert_eq!(ClientIp(String::new()).network(), "");
+        assert_eq!(ClientIp("not an address".into()).network(), "");
     }
 }

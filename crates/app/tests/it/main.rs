@@ -7,6 +7,7 @@ mod cli;
 mod demo;
 mod identity;
 mod mail;
+mod media;
 mod petitions;
 mod platform;
 mod schema;
