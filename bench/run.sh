@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Throughput of the community home page against a static asset, measured with
+# Throughput of the community home page and a petition page against a static asset, measured with
 # wrk on loopback against `hromada demo`. Builds nothing: pass a release binary.
 #
 #   bench/run.sh [path/to/hromada]      (default: target/release/hromada)
@@ -16,6 +16,7 @@ duration="${DURATION:-10s}"
 threads="${THREADS:-2}"
 connections="${CONNECTIONS:-32}"
 community="${COMMUNITY:-sievierodonetska}"
+petition="${PETITION:-1}"
 
 if [[ ! -x "$bin" ]]; then
   echo "bench: no executable hromada binary at $bin (build it with: cargo build --release -p hromada-app --bin hromada)" >&2
@@ -74,7 +75,7 @@ if [[ "$ready" != 1 ]]; then
 fi
 
 # Both targets must answer 200, or the figures would measure an error page.
-for path in "/c/$community/" "/static/app.css"; do
+for path in "/c/$community/" "/c/$community/petitions/$petition" "/static/app.css"; do
   code="$(curl -s -o /dev/null -w '%{http_code}' "$base$path" || true)"
   if [[ "$code" != 200 ]]; then
     echo "bench: GET $path answered $code, not 200" >&2
@@ -108,9 +109,12 @@ echo "hromada bench: $bin"
 echo "wrk: ${threads} threads, ${connections} connections, ${duration} per target, on $base"
 echo
 read -r home_rps home_p99 home_bad < <(run_wrk "/c/$community/")
+read -r pet_rps pet_p99 pet_bad < <(run_wrk "/c/$community/petitions/$petition")
 read -r static_rps static_p99 static_bad < <(run_wrk "/static/app.css")
 
 printf '%-28s %14s %12s %10s\n' "target" "requests/s" "p99 (ms)" "non-2xx"
 printf '%-28s %14.1f %12.2f %10s\n' "/c/$community/" "$home_rps" "$home_p99" "$home_bad"
+printf '%-28s %14.1f %12.2f %10s\n' "/c/$community/petitions/$petition" "$pet_rps" "$pet_p99" "$pet_bad"
 printf '%-28s %14.1f %12.2f %10s\n' "/static/app.css" "$static_rps" "$static_p99" "$static_bad"
 awk -v h="$home_rps" -v s="$static_rps" 'BEGIN { if (s > 0) printf "home / static: %.1f%%\n", 100 * h / s; else print "home / static: n/a" }'
+awk -v h="$pet_rps" -v s="$static_rps" 'BEGIN { if (s > 0) printf "petition / static: %.1f%%\n", 100 * h / s; else print "petition / static: n/a" }'

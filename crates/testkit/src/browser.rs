@@ -134,6 +134,28 @@ impl Browser {
         Self::reply(self.client.post(self.url(action)).form(&all).send().await.expect("POST")).await
     }
 
+    /// Like [`Browser::submit`], as `multipart/form-data` with files: `(field, file name, bytes)`.
+    pub async fn submit_files(
+        &self,
+        page: &str,
+        action: &str,
+        fields: &[(&str, &str)],
+        files: &[(&str, &str, Vec<u8>)],
+    ) -> Reply {
+        let shown = self.get(page).await;
+        let token = csrf_token(&shown.body)
+            .unwrap_or_else(|| panic!("no CSRF token on {page} ({}): {}", shown.status, shown.body));
+        let mut form = reqwest::multipart::Form::new().text("_csrf", token);
+        for (k, v) in fields {
+            form = form.text(k.to_string(), v.to_string());
+        }
+        for (field, name, bytes) in files {
+            form = form
+                .part(field.to_string(), reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.to_string()));
+        }
+        Self::reply(self.client.post(self.url(action)).multipart(form).send().await.expect("POST")).await
+    }
+
     pub async fn login(&self, slug: &str, email: &str, password: &str) -> Reply {
         let page = format!("/c/{slug}/login");
         self.submit(&page, &page, &[("email", email), ("password", password)]).await

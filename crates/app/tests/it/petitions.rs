@@ -278,8 +278,9 @@ async fn a_petition_whose_period_ends_falls_short() {
         assert!(audit.iter().any(|e| e.action == "petition.pass_as_appeal"), "[{}]", app.backend);
         let queue = other.get("/c/short/admin/petitions").await.text();
         assert!(queue.contains("передано як звернення"), "ended petitions are listed for archiving");
-        let archived =
-            other.submit("/c/short/admin/petitions", &format!("/c/short/admin/petitions/{}/archive", p.number), &[]).await;
+        let archived = other
+            .submit("/c/short/admin/petitions", &format!("/c/short/admin/petitions/{}/archive", p.number), &[])
+            .await;
         assert_eq!(archived.status, 303);
         let stored = hromada_petitions::store::get(&app.db, c.id, p.id).await.unwrap().unwrap();
         assert_eq!(stored.status(), domain::Status::Archived, "[{}]", app.backend);
@@ -541,5 +542,80 @@ async fn residents_search_petitions_see_similar_ones_and_take_all_as_open_data()
             404,
             "drafts have no public count"
         );
+    }
+}
+
+fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 90]));
+    let mut out = std::io::Cursor::new(vec![]);
+    image::DynamicImage::ImageRgb8(pixels).write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn a_petition_carries_an_image_and_attachments_and_its_answer_a_document() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let c = app.community("files").await;
+        let rules = serde_json::json!({ "threshold": 1, "residents_only": false, "min_age": 0 });
+        communities::set_statute(&app.db, c.id, "petitions", rules).await.unwrap();
+        verified(&app, &c, "author@files.test", "8000000001").await;
+        app.user(&c, "moderator@files.test", &[Role::Moderator]).await;
+        let author = app.signed_in(&c, "author@files.test").await;
+        let body = "Просимо облаштувати майданчик для вигулу собак у парку, як показано на схемі в додатку.";
+        let fields = [("title", "Майданчик для собак у парку"), ("body", body), ("category", "environment")];
+        let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+
+        // An image without its description is sent back with the reason, and nothing is kept.
+        let files = [("image", "photo.jpg", jpeg(800, 600)), ("attachments", "scheme.pdf", pdf.clone())];
+        let missing_alt = author.submit_files("/c/files/petitions/new", "/c/files/petitions", &fields, &files).await;
+        assert_eq!(missing_alt.status, 422, "[{b}] {}", missing_alt.text());
+        assert!(missing_alt.text().contains("Опишіть, що на зображенні"), "[{b}]");
+        let fake = [("image", "photo.jpg", b"<html>not an image</html>".to_vec())];
+        let mut with_alt = fields.to_vec();
+        with_alt.push(("image_alt", "Порожня ділянка в парку біля ставка"));
+        let refused = author.submit_files("/c/files/petitions/new", "/c/files/petitions", &with_alt, &fake).await;
+        assert_eq!(refused.status, 422, "[{b}] the real type is read from the bytes");
+        assert!(hromada_petitions::store::by_number(&app.db, c.id, 1).await.unwrap().is_none(), "[{b}]");
+
+        let created = author.submit_files("/c/files/petitions/new", "/c/files/petitions", &with_alt, &files).await;
+        assert_eq!(created.status, 303, "[{b}] {}", created.text());
+        let draft = hromada_testkit::browser::decode_entities(&author.get("/c/files/petitions/1").await.body);
+        assert!(draft.contains("alt=\"Порожня ділянка в парку біля ставка\""), "[{b}] {draft}");
+        assert!(draft.contains("scheme.pdf"), "[{b}]");
+        let at = draft.find("/c/files/media/").expect("a media link");
+        let image = draft[at..at + draft[at..].find('"').unwrap()].to_owned();
+        assert_eq!(author.get(&image).await.status, 200, "[{b}] the author sees the draft's image");
+        assert_eq!(app.browser().get(&image).await.status, 404, "[{b}] nobody else before publication");
+
+        author.submit("/c/files/petitions/1", "/c/files/petitions/1/submit", &[]).await;
+        let moderator = app.signed_in(&c, "moderator@files.test").await;
+        moderator.submit("/c/files/admin/petitions", "/c/files/admin/petitions/1/publish", &[]).await;
+        let public = app.browser().get(&image).await;
+        assert_eq!(public.status, 200, "[{b}] public with the petition");
+        assert_eq!(public.header("content-type").as_deref(), Some("image/jpeg"));
+
+        assert_eq!(author.submit("/c/files/petitions/1", "/c/files/petitions/1/sign", &[]).await.status, 200);
+        let answer = "Рада підтримала петицію: майданчик облаштують навесні, кошти передбачено в бюджеті.";
+        let answered = moderator
+            .submit_files(
+                "/c/files/admin/petitions",
+                "/c/files/admin/petitions/1/answer",
+                &[("decision", "supported"), ("note", answer)],
+                &[("document", "Рішення ради.pdf", pdf.clone())],
+            )
+            .await;
+        assert_eq!(answered.status, 303, "[{b}] {}", answered.text());
+        let page = app.browser().get("/c/files/petitions/1").await.text();
+        assert!(page.contains("Документ відповіді: Рішення ради.pdf"), "[{b}] {page}");
+        let files = hromada_media::store::list_for(&app.db, c.id, "petitions", &{
+            let p = hromada_petitions::store::by_number(&app.db, c.id, 1).await.unwrap().unwrap();
+            p.id.to_string()
+        })
+        .await
+        .unwrap();
+        let purposes: Vec<&str> = files.iter().map(|f| f.purpose.as_str()).collect();
+        assert_eq!(purposes.len(), 3, "[{b}] {purposes:?}");
+        assert!(files.iter().all(|f| f.public), "[{b}]");
     }
 }

@@ -3,8 +3,8 @@
 
 use crate::domain::{Action, Decision, InvalidRule, RefusalReason, Rules};
 use crate::notify::{self, Notice};
-use crate::store;
 use crate::web::summary;
+use crate::{files, store};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -13,6 +13,7 @@ use axum::{Form, Router};
 use hromada_db::core::audit::Actor;
 use hromada_db::core::{communities, holidays};
 use hromada_kernel::Permission;
+use hromada_media::{Accept, Limits, Upload};
 use hromada_web::auth::Viewer;
 use hromada_web::export::Csv;
 use hromada_web::forms::FieldErrors;
@@ -90,10 +91,16 @@ async fn take_step(
     viewer: Viewer,
     tenant: Tenant,
     Path((number, step)): Path<(i64, String)>,
-    Form(form): Form<StepForm>,
+    mut upload: Upload,
 ) -> AppResult<Response> {
     let me = viewer.require(Permission::Moderate)?;
+    let form: StepForm = upload.form()?;
     let back = tenant.url("/admin/petitions");
+    // The answer may come with its signed document (PDF or a scan).
+    let documents = upload.process("document", Accept::Documents, &Limits::default()).await;
+    if let Some(key) = upload.errors.0.values().flatten().next() {
+        return Ok(page.redirect_with(&back, Flash::error(key)));
+    }
     let note = form.note.trim();
     let action = match step.as_str() {
         "publish" => Action::Publish,
@@ -121,6 +128,15 @@ async fn take_step(
                 Action::Answer(_) => Some(Notice::Answered),
                 _ => None,
             };
+            match action {
+                Action::Publish => files::publish(&state, c.id, updated.id).await?,
+                Action::Answer(_) => {
+                    for document in &documents {
+                        files::save_answer(&state, c.id, updated.id, document, me.id).await?;
+                    }
+                }
+                _ => {}
+            }
             if let Some(notice) = notice {
                 notify::author(&state, c, &updated, notice).await?;
             }

@@ -6,6 +6,7 @@
 mod admin;
 mod api;
 pub mod domain;
+mod files;
 pub mod jobs;
 pub mod notify;
 mod open_data;

@@ -4,22 +4,24 @@
 use crate::domain::{self, Action, Rules, SignRefusal, Signer, Status};
 use crate::notify::{self, Notice};
 use crate::store::{self, NewPetition, Petition, SignOutcome, SignRequest, SignatureWriter};
-use crate::{CREATE, SIGN, rules_of};
+use crate::{CREATE, SIGN, files, rules_of};
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::{get, post};
-use axum::{Form, Router};
 use hromada_db::GroupCommit;
 use hromada_db::core::holidays;
 use hromada_db::core::users::User;
 use hromada_kernel::IdentityLevel;
+use hromada_media::{MediaFile, Upload};
 use hromada_web::auth::Viewer;
 use hromada_web::forms::FieldErrors;
 use hromada_web::module::{require_level, required_level};
 use hromada_web::security::ClientIp;
 use hromada_web::{AppError, AppResult, AppState, Flash, Page, Serde, Tenant, Value, context};
 use serde::Deserialize;
+use uuid::Uuid;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -156,7 +158,8 @@ fn categories(page: &Page) -> Vec<Value> {
 
 async fn new_form(page: Page, tenant: Tenant) -> AppResult<Response> {
     require_level(&page.viewer, &tenant.community, &CREATE)?;
-    render_form(&page, &tenant, &PetitionForm::default(), &FieldErrors::new(), None, StatusCode::OK)
+    let form = PetitionForm::default();
+    render_form(&page, &tenant, &form, &[], &FieldErrors::new(), None, StatusCode::OK)
 }
 
 /// The writing form; with `editing`, for the petition with that number.
@@ -164,6 +167,7 @@ fn render_form(
     page: &Page,
     tenant: &Tenant,
     form: &PetitionForm,
+    files: &[MediaFile],
     errors: &FieldErrors,
     editing: Option<i64>,
     status: StatusCode,
@@ -183,6 +187,8 @@ fn render_form(
             rules_text => Some(&rules.rules_text).filter(|t| !t.is_empty())
                 .map(|t| Value::from_safe_string(hromada_web::markdown::render(t))),
             editing => editing,
+            files => files::for_page(page, files),
+            max_attachments => files::MAX_ATTACHMENTS,
         },
     )
 }
@@ -207,8 +213,9 @@ async fn edit_form(
     Path(number): Path<i64>,
 ) -> AppResult<Response> {
     let p = editable(&state, &tenant, &page.viewer, number).await?;
+    let attached = files::list(&state, tenant.community.id, p.id).await?;
     let form = PetitionForm { title: p.title, body: p.body, category: p.category };
-    render_form(&page, &tenant, &form, &FieldErrors::new(), Some(number), StatusCode::OK)
+    render_form(&page, &tenant, &form, &attached, &FieldErrors::new(), Some(number), StatusCode::OK)
 }
 
 async fn save_edit(
@@ -216,18 +223,27 @@ async fn save_edit(
     page: Page,
     tenant: Tenant,
     Path(number): Path<i64>,
-    Form(form): Form<PetitionForm>,
+    mut upload: Upload,
 ) -> AppResult<Response> {
     let p = editable(&state, &tenant, &page.viewer, number).await?;
-    let errors = check(&form);
+    let user = page.viewer.require_user()?.clone();
+    let form: PetitionForm = upload.form()?;
+    let removed: Vec<Uuid> = upload.texts("remove_file").filter_map(|id| id.parse().ok()).collect();
+    let attached = files::list(&state, tenant.community.id, p.id).await?;
+    let kept = attached.iter().filter(|f| f.purpose == files::ATTACHMENT && !removed.contains(&f.id)).count();
+    let mut errors = check(&form);
+    let new_files = files::read(&mut upload, kept, &mut errors).await;
     if !errors.is_empty() {
-        return render_form(&page, &tenant, &form, &errors, Some(number), StatusCode::UNPROCESSABLE_ENTITY);
+        let status = StatusCode::UNPROCESSABLE_ENTITY;
+        return render_form(&page, &tenant, &form, &attached, &errors, Some(number), status);
     }
     if !store::update_text(&state.db, tenant.community.id, p.id, form.title.trim(), form.body.trim(), &form.category)
         .await?
     {
         return Err(AppError::Conflict("petition-error-not-editable"));
     }
+    files::remove(&state, tenant.community.id, p.id, &removed).await?;
+    files::save(&state, tenant.community.id, p.id, new_files, user.id).await?;
     Ok(page.redirect_with(&tenant.url(&format!("/petitions/{number}")), Flash::success("petition-flash-draft")))
 }
 
@@ -245,17 +261,14 @@ fn check(form: &PetitionForm) -> FieldErrors {
     errors
 }
 
-async fn create(
-    State(state): State<AppState>,
-    page: Page,
-    tenant: Tenant,
-    Form(form): Form<PetitionForm>,
-) -> AppResult<Response> {
+async fn create(State(state): State<AppState>, page: Page, tenant: Tenant, mut upload: Upload) -> AppResult<Response> {
     require_level(&page.viewer, &tenant.community, &CREATE)?;
     let user = page.viewer.require_user()?.clone();
-    let errors = check(&form);
+    let form: PetitionForm = upload.form()?;
+    let mut errors = check(&form);
+    let new_files = files::read(&mut upload, 0, &mut errors).await;
     if !errors.is_empty() {
-        return render_form(&page, &tenant, &form, &errors, None, StatusCode::UNPROCESSABLE_ENTITY);
+        return render_form(&page, &tenant, &form, &[], &errors, None, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let rules = rules_of(&tenant.community);
     let new = NewPetition {
@@ -266,6 +279,7 @@ async fn create(
         category: &form.category,
     };
     let p = store::create_draft(&state.db, tenant.community.id, new, &rules, state.now()).await?;
+    files::save(&state, tenant.community.id, p.id, new_files, user.id).await?;
     Ok(page.redirect_with(&tenant.url(&format!("/petitions/{}", p.number)), Flash::success("petition-flash-draft")))
 }
 
@@ -312,6 +326,7 @@ async fn show(
     let status = p.status();
     let recent = store::chain(&state.db, tenant.community.id, p.id, (p.signature_count - 10).max(0), 10).await?;
     let editable_by_me = own && status.editable();
+    let attached = files::list(&state, tenant.community.id, p.id).await?;
     // Before submitting, the author sees what is already collecting on the same subject.
     let similar: Vec<Value> = if editable_by_me {
         store::similar(&state.db, tenant.community.id, &p.title, p.id, 5)
@@ -344,6 +359,7 @@ async fn show(
             editable_by_me => editable_by_me,
             may_pass_on => own && status == Status::FellShort,
             similar => similar,
+            files => files::for_page(&page, &attached),
             signed => signed,
             sign_level => page.t(&format!("level-{}", required_level(&tenant.community, &SIGN).code())),
         },
