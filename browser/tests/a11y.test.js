@@ -152,6 +152,8 @@ role('anonymous visitor', null, [
   { label: 'not found page outside communities', path: '/no-such-page-for-sure', status: 404 },
   { label: 'second community home', path: c('/', SECOND_COMMUNITY) },
   { label: 'second community about', path: c('/about', SECOND_COMMUNITY) },
+  { label: 'petition search with results', path: c('/petitions?q=%D0%BE%D1%81%D0%B2%D1%96%D1%82') },
+  { label: 'petition search without results', path: c('/petitions?q=zzzzqqq') },
 ], (getPage, done) => publicPagesTest('anonymous', getPage, done));
 
 role(

@@ -7,6 +7,12 @@ const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
 const { DEMO, c, launch, newContext, open, login, navigating, visibleText, expectNoAxeViolations } = require('./lib');
 
+// A 2×2 PNG, enough for the server to decode, re-encode and make a thumbnail of.
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEElEQVR4nGM4IScHRAwQCgAfJgQRoo8irwAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 let browser;
 const people = {};
 
@@ -54,15 +60,20 @@ describe('petition: write, moderate, sign, answer', () => {
     const page = people.resident;
     await open(page, c('/petitions/new'));
     await expectNoAxeViolations(page, 'new petition form');
-    await page.locator('input[name=title]').fill('Лавки та урни в сквері біля бібліотеки');
+    await page.locator('input[name=title]').fill('Лавки та освітлення в сквері біля бібліотеки');
     await page.locator('select[name=category]').selectOption('environment');
     await page
       .locator('textarea[name=body]')
       .fill('У сквері біля центральної бібліотеки немає жодної лавки й урни. Просимо встановити п’ять лавок і три урни.');
+    // A real multipart form with a photo: the CSRF token and the file travel together.
+    await page.locator('input[name=image]').setInputFiles({ name: 'skver.png', mimeType: 'image/png', buffer: PNG });
+    await page.locator('input[name=image_alt]').fill('Сквер біля бібліотеки без лавок');
     await submitForm(page, 'form:has(textarea[name=body])');
     const match = new URL(page.url()).pathname.match(/\/petitions\/(\d+)$/);
     assert.ok(match, `landed on ${page.url()}`);
     number = match[1];
+    assert.equal(await page.locator('img[alt="Сквер біля бібліотеки без лавок"]').count(), 1, 'the photo is on the draft');
+    assert.match(await visibleText(page), /Схожі петиції/, 'similar petitions are shown before submitting');
     await expectNoAxeViolations(page, 'petition draft');
     await submitForm(page, `form[action$="/petitions/${number}/submit"]`);
     assert.match(await visibleText(page), /надіслано на модерацію/i);
