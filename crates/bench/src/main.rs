@@ -1,7 +1,12 @@
-//! `hromada-bench petitions`: signatures per second through the HTTP API against the raw
-//! batched-insert rate of the same rows, on SQLite (default) or PostgreSQL. Prints figures.
+//! `hromada-bench`: signatures per second through the HTTP API against the raw batched-insert
+//! rate of the same rows, on SQLite (default) or PostgreSQL. Prints figures.
+//!
+//! `hromada-bench crash`: kills the real server with SIGKILL while it takes signatures, restarts
+//! it and checks that no acknowledged signature was lost or doubled (see `crash.rs`).
 
-use clap::Parser;
+mod crash;
+
+use clap::{Parser, Subcommand};
 use hromada_db::core::communities::{self, Contacts, NewCommunity};
 use hromada_db::{Db, GroupCommit, GroupCommitConfig};
 use hromada_kernel::{Clock, SystemClock, WorkingCalendar};
@@ -14,7 +19,25 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 #[derive(Parser, Debug)]
-#[command(about = "Signatures per second through HTTP against the raw batched insert")]
+#[command(
+    about = "Signatures per second through HTTP against the raw batched insert",
+    args_conflicts_with_subcommands = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    rate: Args,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Kill the real server with SIGKILL while it takes signatures, restart it on the same data,
+    /// and check that every acknowledged signature is there once; exits non-zero otherwise.
+    Crash(crash::CrashArgs),
+}
+
+#[derive(clap::Args, Debug)]
 struct Args {
     /// Distinct verified signers.
     #[arg(long, default_value_t = 5000)]
@@ -29,7 +52,14 @@ struct Args {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args = Args::parse();
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::Crash(args)) => crash::run(args).await,
+        None => rate(cli.rate).await,
+    }
+}
+
+async fn rate(args: Args) -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let url =
         args.database_url.clone().unwrap_or_else(|| format!("sqlite://{}", dir.path().join("bench.sqlite").display()));
@@ -37,26 +67,11 @@ async fn main() -> anyhow::Result<()> {
     let modules = hromada_app::modules();
     hromada_db::migrate::run(&db, &hromada_app::all_migrations(&modules)).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let slug = format!("bench{}", &Uuid::now_v7().simple().to_string()[24..]);
-    let new = NewCommunity {
-        slug: slug.clone(),
-        name_uk: "Бенчмарк".into(),
-        name_en: None,
-        coat_of_arms: None,
-        contacts: Contacts::default(),
-    };
-    let community = communities::create(&db, new, clock.now()).await?;
-    communities::set_statute(
-        &db,
-        community.id,
-        "petitions",
-        serde_json::json!({ "threshold": 1_000_000, "residents_only": false, "min_age": 0 }),
-    )
-    .await?;
+    let (community, slug) = bench_community(&db, clock.now()).await?;
 
     eprintln!("setting up {} verified signers with API tokens…", args.signers);
-    let tokens = seed_signers(&db, community.id, args.signers).await?;
-    let petition = collecting_petition(&db, community.id, clock.now()).await?;
+    let tokens: Vec<String> = seed_signers(&db, community, args.signers).await?.into_iter().map(|s| s.token).collect();
+    let petition = collecting_petition(&db, community, clock.now()).await?;
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
@@ -104,26 +119,27 @@ async fn main() -> anyhow::Result<()> {
     }
     let http_elapsed = started.elapsed();
     latencies.sort();
-    let stored = store::get(&db, community.id, petition.id).await?.expect("petition");
-    let entries = store::chain(&db, community.id, petition.id, 0, i64::MAX).await?;
+    let stored = store::get(&db, community, petition.id).await?.expect("petition");
+    let entries = store::chain(&db, community, petition.id, 0, i64::MAX).await?;
     let (count, _) = domain::verify_chain(petition.id, &entries).map_err(|e| anyhow::anyhow!("{e}"))?;
     assert_eq!(count as i64, stored.signature_count, "the counter equals the rows");
 
     // The same rows straight into the writer, with no HTTP in between.
-    let raw_petition = collecting_petition(&db, community.id, clock.now()).await?;
+    let raw_petition = collecting_petition(&db, community, clock.now()).await?;
     let (writer, task) = GroupCommit::spawn(db.clone(), SignatureWriter, GroupCommitConfig::default());
     let started = Instant::now();
     let mut handles = vec![];
     for i in 0..args.signers {
         let w = writer.clone();
         let request = SignRequest {
-            community: community.id,
+            community,
             petition: raw_petition.id,
             signer_key: format!("raw-{i}").into_bytes(),
             user_id: None,
             display_name: format!("Підписант {i}."),
             receipt_code: format!("R{i}"),
             at: clock.now(),
+            network: String::new(),
         };
         handles.push(tokio::spawn(async move { w.submit(request).await }));
     }
@@ -162,28 +178,70 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Verified signers with API tokens, inserted in one transaction (this is set-up, not measured).
-async fn seed_signers(db: &Db, community: Uuid, n: usize) -> anyhow::Result<Vec<String>> {
+/// A fresh community whose statute lets any verified account sign; (its id, its slug).
+async fn bench_community(db: &Db, now: chrono::DateTime<chrono::Utc>) -> anyhow::Result<(Uuid, String)> {
+    let slug = format!("bench{}", &Uuid::now_v7().simple().to_string()[24..]);
+    let new = NewCommunity {
+        slug: slug.clone(),
+        name_uk: "Бенчмарк".into(),
+        name_en: None,
+        coat_of_arms: None,
+        contacts: Contacts::default(),
+    };
+    let community = communities::create(db, new, now).await?;
+    communities::set_statute(
+        db,
+        community.id,
+        "petitions",
+        serde_json::json!({ "threshold": 1_000_000, "residents_only": false, "min_age": 0 }),
+    )
+    .await?;
+    Ok((community.id, slug))
+}
+
+/// A verified person's account and the API token to sign with.
+struct Signer {
+    id: Uuid,
+    token: String,
+}
+
+/// Verified signers with API tokens, inserted in one transaction, many rows per statement
+/// (this is set-up, not measured).
+async fn seed_signers(db: &Db, community: Uuid, n: usize) -> anyhow::Result<Vec<Signer>> {
+    const ROWS: usize = 500;
     let now = SystemClock.now();
-    let mut tokens = Vec::with_capacity(n);
+    let signers: Vec<Signer> =
+        (0..n).map(|_| Signer { id: hromada_kernel::new_id(), token: hromada_web::auth::new_token() }).collect();
+    // $1 community, $2 now; then the rows' own values.
+    let values = |rows: usize, per_row: usize, row: &dyn Fn(usize) -> String| {
+        (0..rows).map(|r| row(2 + r * per_row)).collect::<Vec<_>>().join(", ")
+    };
     hromada_db::write_tx!(db, tx => {
-        for i in 0..n {
-            let id = hromada_kernel::new_id();
-            let key = hromada_web::auth::keyed_hash(b"bench", format!("person:{i}").as_bytes());
-            sqlx::query(
+        for (c, chunk) in signers.chunks(ROWS).enumerate() {
+            let users = format!(
                 "INSERT INTO users (community_id, id, email, email_norm, full_name, search_text, lang, email_confirmed_at,
-                                    person_key, eid_verified_at, failed_logins, created_at)
-                 VALUES ($1, $2, $3, $3, $4, $4, 'uk', $5, $6, $5, 0, $5)")
-                .bind(community).bind(id).bind(format!("s{i}@bench.test")).bind(format!("Підписант{i} Тест"))
-                .bind(now).bind(key).execute(&mut *tx).await?;
-            let token = hromada_web::auth::new_token();
-            sqlx::query("INSERT INTO api_tokens (community_id, id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, 'bench', $4, $5)")
-                .bind(community).bind(hromada_kernel::new_id()).bind(id).bind(hromada_web::auth::hash_token(&token)).bind(now)
-                .execute(&mut *tx).await?;
-            tokens.push(token);
+                                    person_key, eid_verified_at, failed_logins, created_at) VALUES {}",
+                values(chunk.len(), 4, &|b| format!("($1, ${}, ${}, ${}, ${}, ${}, 'uk', $2, ${}, $2, 0, $2)", b + 1, b + 2, b + 2, b + 3, b + 3, b + 4))
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(users)).bind(community).bind(now);
+            for (k, s) in chunk.iter().enumerate() {
+                let i = c * ROWS + k;
+                let key = hromada_web::auth::keyed_hash(b"bench", format!("person:{i}").as_bytes());
+                query = query.bind(s.id).bind(format!("s{i}@bench.test")).bind(format!("Підписант{i} Тест")).bind(key);
+            }
+            query.execute(&mut *tx).await?;
+            let tokens = format!(
+                "INSERT INTO api_tokens (community_id, id, user_id, name, token_hash, created_at) VALUES {}",
+                values(chunk.len(), 3, &|b| format!("($1, ${}, ${}, 'bench', ${}, $2)", b + 1, b + 2, b + 3))
+            );
+            let mut query = sqlx::query(sqlx::AssertSqlSafe(tokens)).bind(community).bind(now);
+            for s in chunk {
+                query = query.bind(hromada_kernel::new_id()).bind(s.id).bind(hromada_web::auth::hash_token(&s.token));
+            }
+            query.execute(&mut *tx).await?;
         }
     });
-    Ok(tokens)
+    Ok(signers)
 }
 
 async fn collecting_petition(

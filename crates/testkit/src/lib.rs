@@ -31,6 +31,10 @@ pub struct Options {
     pub clock: Option<Arc<dyn Clock>>,
     /// Behind a trusted reverse proxy: client addresses come from `X-Forwarded-For`.
     pub trust_proxy: bool,
+    /// Serve this existing, migrated database (another app's [`TestApp::database_url`]) instead
+    /// of a fresh one, as a second app node would; `backend` is then ignored and the database
+    /// stays with the app that made it (keep that one alive longer).
+    pub database_url: Option<String>,
 }
 
 /// The running application and its database.
@@ -41,7 +45,9 @@ pub struct TestApp {
     pub db: Db,
     pub state: AppState,
     pub backend: &'static str,
-    _test_db: TestDb,
+    /// Where the database is, for attaching another app node to it.
+    pub database_url: String,
+    _test_db: Option<TestDb>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
@@ -77,11 +83,20 @@ pub async fn spawn_apps_with(options: Options) -> Vec<TestApp> {
 pub async fn spawn_with(options: Options) -> Option<TestApp> {
     let modules = hromada_app::modules();
     let migrations = hromada_app::all_migrations(&modules);
-    let test_db = match options.backend.unwrap_or(Backend::Sqlite) {
-        Backend::Sqlite => TestDb::sqlite(&migrations).await,
-        Backend::Postgres => TestDb::postgres(&migrations).await?,
+    let (db, database_url, test_db) = match &options.database_url {
+        Some(url) => (Db::connect(url).await.expect("connect to the shared database"), url.clone(), None),
+        None => {
+            let test_db = match options.backend.unwrap_or(Backend::Sqlite) {
+                Backend::Sqlite => TestDb::sqlite(&migrations).await,
+                Backend::Postgres => TestDb::postgres(&migrations).await?,
+            };
+            (test_db.db.clone(), test_db.url.clone(), Some(test_db))
+        }
     };
-    let backend = test_db.backend_name();
+    let backend = match db.backend() {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
     let addr = listener.local_addr().expect("local address");
     let base = format!("http://{addr}");
@@ -96,7 +111,7 @@ pub async fn spawn_with(options: Options) -> Option<TestApp> {
         config.body_limit = limit;
     }
     let clock = options.clock.clone().unwrap_or_else(|| Arc::new(SystemClock));
-    let app = hromada_app::build(test_db.db.clone(), config, clock, modules).expect("build the app");
+    let app = hromada_app::build(db.clone(), config, clock, modules).expect("build the app");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = app.router.clone();
     tokio::spawn(async move {
@@ -106,15 +121,7 @@ pub async fn spawn_with(options: Options) -> Option<TestApp> {
             })
             .await;
     });
-    Some(TestApp {
-        addr,
-        base,
-        db: test_db.db.clone(),
-        state: app.state,
-        backend,
-        _test_db: test_db,
-        shutdown: Some(tx),
-    })
+    Some(TestApp { addr, base, db, state: app.state, backend, database_url, _test_db: test_db, shutdown: Some(tx) })
 }
 
 async fn password_hash() -> String {

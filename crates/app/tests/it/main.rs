@@ -12,4 +12,5 @@ mod petitions;
 mod platform;
 mod schema;
 mod shell;
+mod signing;
 mod tenancy;
