@@ -14,7 +14,7 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use hromada_db::core::operators::Operator;
 use hromada_db::core::users::User;
-use hromada_db::core::{changes, operators, roles, sessions, tokens, users};
+use hromada_db::core::{accounts, changes, operators, sessions};
 use hromada_kernel::permissions::allowed;
 use hromada_kernel::{IdentityLevel, Permission, Role};
 use sha2::{Digest, Sha256};
@@ -77,8 +77,9 @@ pub async fn load_community_viewer(State(state): State<AppState>, mut req: Reque
         {
             if api {
                 state.token_uses.lock().expect("token uses lock").insert((community, credential.hash), now);
+            } else {
+                viewer.session_hash = Some(credential.hash);
             }
-            viewer.session_hash = entry.session.map(|s| s.token_hash);
             viewer.by_token = api;
             viewer.user = Some(entry.user);
             viewer.roles = entry.roles;
@@ -119,23 +120,16 @@ async fn signed_in(
 ) -> Option<ViewerEntry> {
     let key = credential.cache_key();
     if let Some(hit) = state.cache.viewer(community, &key) {
-        let live = hit.session.as_ref().is_none_or(|s| s.expires_at > now);
+        let live = hit.session_expires_at.is_none_or(|at| at > now);
         return live.then_some(hit);
     }
     let generation = changes::generation();
-    let (session, user_id) = if credential.api {
-        (None, tokens::api_token_user(&state.db, community, &credential.hash).await.ok().flatten()?)
+    let entry = if credential.api {
+        accounts::by_api_token(&state.db, community, &credential.hash).await
     } else {
-        let session = sessions::find(&state.db, &credential.hash, now).await.ok().flatten()?;
-        if session.community_id != Some(community) {
-            return None;
-        }
-        let user = session.user_id?;
-        (Some(session), user)
+        accounts::by_session(&state.db, community, &credential.hash, now).await
     };
-    let user = users::by_id(&state.db, community, user_id).await.ok().flatten()?;
-    let roles = roles::roles_of(&state.db, community, user_id).await.ok()?;
-    let entry = ViewerEntry { session, user, roles };
+    let entry = entry.ok().flatten()?;
     state.cache.put_viewer(community, key, entry.clone(), generation);
     Some(entry)
 }

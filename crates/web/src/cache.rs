@@ -5,9 +5,7 @@
 
 use hromada_db::core::changes;
 use hromada_db::core::communities::Community;
-use hromada_db::core::sessions::Session;
-use hromada_db::core::users::User;
-use hromada_kernel::{CommunityId, Role};
+use hromada_kernel::CommunityId;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::Mutex;
@@ -27,16 +25,9 @@ pub enum TenantKey {
 pub type TenantEntry = Option<(Community, bool)>;
 
 /// Who a session or API token stands for in one community.
-#[derive(Debug, Clone)]
-pub struct ViewerEntry {
-    /// The session, for expiry and its kind; `None` for an API token.
-    pub session: Option<Session>,
-    pub user: User,
-    pub roles: Vec<Role>,
-}
+pub type ViewerEntry = hromada_db::core::accounts::SignedIn;
 
 pub struct NodeCache {
-    ttl: Duration,
     tenants: TtlMap<TenantKey, TenantEntry>,
     viewers: TtlMap<(CommunityId, Vec<u8>), ViewerEntry>,
 }
@@ -44,24 +35,24 @@ pub struct NodeCache {
 impl NodeCache {
     /// `ttl` of zero turns caching off.
     pub fn new(ttl: Duration) -> Self {
-        Self { ttl, tenants: TtlMap::default(), viewers: TtlMap::default() }
+        Self { tenants: TtlMap::new(ttl), viewers: TtlMap::new(ttl) }
     }
 
     pub fn tenant(&self, key: &TenantKey) -> Option<TenantEntry> {
-        self.tenants.get(key, self.ttl)
+        self.tenants.get(key, changes::generation())
     }
 
     /// `generation` is [`changes::generation`] as read before the database was.
     pub fn put_tenant(&self, key: TenantKey, entry: TenantEntry, generation: u64) {
-        self.tenants.put(key, entry, generation, self.ttl);
+        self.tenants.put(key, entry, generation, changes::generation());
     }
 
     pub fn viewer(&self, community: CommunityId, credential_hash: &[u8]) -> Option<ViewerEntry> {
-        self.viewers.get(&(community, credential_hash.to_vec()), self.ttl)
+        self.viewers.get(&(community, credential_hash.to_vec()), changes::generation())
     }
 
     pub fn put_viewer(&self, community: CommunityId, credential_hash: Vec<u8>, entry: ViewerEntry, generation: u64) {
-        self.viewers.put((community, credential_hash), entry, generation, self.ttl);
+        self.viewers.put((community, credential_hash), entry, generation, changes::generation());
     }
 }
 
@@ -71,30 +62,35 @@ struct Cached<V> {
     stored: Instant,
 }
 
-struct TtlMap<K, V>(Mutex<HashMap<K, Cached<V>>>);
-
-impl<K, V> Default for TtlMap<K, V> {
-    fn default() -> Self {
-        Self(Mutex::new(HashMap::new()))
-    }
+/// A small map whose entries live `ttl` and only while the owner's change counter stays where
+/// it was when they were read. Modules use it for their own hot rows.
+pub struct TtlMap<K, V> {
+    ttl: Duration,
+    map: Mutex<HashMap<K, Cached<V>>>,
 }
 
 impl<K: Eq + Hash, V: Clone> TtlMap<K, V> {
-    fn get(&self, key: &K, ttl: Duration) -> Option<V> {
-        let map = self.0.lock().expect("cache lock");
-        let hit = map.get(key)?;
-        (hit.generation == changes::generation() && hit.stored.elapsed() < ttl).then(|| hit.value.clone())
+    pub fn new(ttl: Duration) -> Self {
+        Self { ttl, map: Mutex::new(HashMap::new()) }
     }
 
-    fn put(&self, key: K, value: V, generation: u64, ttl: Duration) {
-        if ttl.is_zero() || generation != changes::generation() {
+    /// The value, if it is younger than the lifetime and nothing changed since it was read.
+    pub fn get(&self, key: &K, generation_now: u64) -> Option<V> {
+        let map = self.map.lock().expect("cache lock");
+        let hit = map.get(key)?;
+        (hit.generation == generation_now && hit.stored.elapsed() < self.ttl).then(|| hit.value.clone())
+    }
+
+    /// Keeps a value read under `read_generation`, unless something changed since.
+    pub fn put(&self, key: K, value: V, read_generation: u64, generation_now: u64) {
+        if self.ttl.is_zero() || read_generation != generation_now {
             return;
         }
-        let mut map = self.0.lock().expect("cache lock");
+        let mut map = self.map.lock().expect("cache lock");
         if map.len() >= MAX_ENTRIES {
             map.clear();
         }
-        map.insert(key, Cached { value, generation, stored: Instant::now() });
+        map.insert(key, Cached { value, generation: read_generation, stored: Instant::now() });
     }
 }
 
@@ -102,26 +98,33 @@ impl<K: Eq + Hash, V: Clone> TtlMap<K, V> {
 mod tests {
     use super::*;
 
+    const MINUTE: Duration = Duration::from_secs(60);
+
     #[test]
     fn entries_expire() {
-        let map: TtlMap<u8, u8> = TtlMap::default();
-        map.put(1, 10, changes::generation(), Duration::from_secs(60));
-        assert_eq!(map.get(&1, Duration::from_secs(60)), Some(10));
-        assert_eq!(map.get(&1, Duration::ZERO), None);
-        assert_eq!(map.get(&2, Duration::from_secs(60)), None);
+        let map: TtlMap<u8, u8> = TtlMap::new(MINUTE);
+        map.put(1, 10, 0, 0);
+        assert_eq!(map.get(&1, 0), Some(10));
+        assert_eq!(map.get(&2, 0), None);
+        let short: TtlMap<u8, u8> = TtlMap::new(Duration::from_millis(1));
+        short.put(1, 10, 0, 0);
+        std::thread::sleep(Duration::from_millis(5));
+        assert_eq!(short.get(&1, 0), None);
     }
 
     #[test]
     fn nothing_is_kept_without_a_lifetime() {
-        let map: TtlMap<u8, u8> = TtlMap::default();
-        map.put(1, 10, changes::generation(), Duration::ZERO);
-        assert!(map.0.lock().unwrap().is_empty());
+        let map: TtlMap<u8, u8> = TtlMap::new(Duration::ZERO);
+        map.put(1, 10, 0, 0);
+        assert!(map.map.lock().unwrap().is_empty());
     }
 
     #[test]
-    fn an_entry_read_before_a_change_is_not_kept() {
-        let map: TtlMap<u8, u8> = TtlMap::default();
-        map.put(1, 10, changes::generation().wrapping_sub(1), Duration::from_secs(60));
-        assert_eq!(map.get(&1, Duration::from_secs(60)), None);
+    fn a_change_drops_entries_and_refuses_values_read_before_it() {
+        let map: TtlMap<u8, u8> = TtlMap::new(MINUTE);
+        map.put(1, 10, 3, 3);
+        assert_eq!(map.get(&1, 4), None, "changed since");
+        map.put(2, 20, 3, 4);
+        assert_eq!(map.get(&2, 4), None, "read before the change");
     }
 }

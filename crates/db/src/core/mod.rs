@@ -1,6 +1,7 @@
 //! Stores of the platform core. Every function that touches tenant-owned rows takes the
 //! community as its first argument after the pool.
 
+pub mod accounts;
 pub mod audit;
 pub mod changes;
 pub mod communities;

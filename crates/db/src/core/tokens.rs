@@ -121,19 +121,6 @@ pub async fn revoke_api_token(db: &Db, community: CommunityId, user: UserId, id:
     Ok(n > 0)
 }
 
-/// The account an API token acts for, in this community only; notes when it was last used.
-pub async fn api_token_user(db: &Db, community: CommunityId, token_hash: &[u8]) -> DbResult<Option<UserId>> {
-    // Reading only: the time of use is written later in batches (see `touch_api_tokens`), so
-    // that API calls do not queue behind the database's single writer.
-    let row: Option<(Uuid, Option<DateTime<Utc>>)> = fetch_optional!(
-        db,
-        sqlx::query_as("SELECT user_id, last_used_at FROM api_tokens WHERE community_id = $1 AND token_hash = $2")
-            .bind(community)
-            .bind(token_hash)
-    )?;
-    Ok(row.map(|(user, _)| user))
-}
-
 /// Notes when API tokens were last used; called in batches, not on every request.
 pub async fn touch_api_tokens(db: &Db, uses: &[(CommunityId, Vec<u8>, DateTime<Utc>)]) -> DbResult<()> {
     if uses.is_empty() {

@@ -127,3 +127,37 @@ async fn operator_sessions_and_purge_expired() {
         assert!(sessions::find(&t.db, b"long", at(101)).await.expect("find").is_some(), "{b}");
     }
 }
+
+#[tokio::test]
+async fn a_credential_gives_the_account_with_its_roles_in_its_own_community_only() {
+    use hromada_db::core::{accounts, roles, tokens};
+    use hromada_kernel::Role;
+    for t in each().await {
+        let b = t.backend_name();
+        let c = community(&t.db, "irpin").await;
+        let other = community(&t.db, "hostomel").await;
+        let u = user(&t.db, c.id, "o@example.com", "Олена").await;
+        roles::grant(&t.db, c.id, u.id, Role::Moderator, t0()).await.unwrap();
+        roles::grant(&t.db, c.id, u.id, Role::Editor, t0()).await.unwrap();
+        sessions::create(&t.db, b"s-1", Holder::User { community: c.id, user: u.id }, t0(), at(3600)).await.unwrap();
+        tokens::create_api_token(&t.db, c.id, u.id, "script", b"t-1", t0()).await.unwrap();
+
+        let by_session = accounts::by_session(&t.db, c.id, b"s-1", at(10)).await.unwrap().expect("signed in");
+        assert_eq!(by_session.user.id, u.id, "{b}");
+        let mut held = by_session.roles.clone();
+        held.sort_by_key(|r| r.code());
+        assert_eq!(held, vec![Role::Editor, Role::Moderator], "{b}");
+        assert_eq!(by_session.session_expires_at, Some(at(3600)), "{b}");
+        assert!(accounts::by_session(&t.db, c.id, b"s-1", at(3600)).await.unwrap().is_none(), "{b}: expired");
+        assert!(accounts::by_session(&t.db, other.id, b"s-1", at(10)).await.unwrap().is_none(), "{b}: other community");
+
+        let by_token = accounts::by_api_token(&t.db, c.id, b"t-1").await.unwrap().expect("a token's account");
+        assert_eq!((by_token.user.id, by_token.roles.len(), by_token.session_expires_at), (u.id, 2, None), "{b}");
+        assert!(accounts::by_api_token(&t.db, other.id, b"t-1").await.unwrap().is_none(), "{b}: other community");
+        assert!(accounts::by_api_token(&t.db, c.id, b"s-1").await.unwrap().is_none(), "{b}: a session is no token");
+
+        let plain = user(&t.db, c.id, "p@example.com", "Петро").await;
+        tokens::create_api_token(&t.db, c.id, plain.id, "mine", b"t-2", t0()).await.unwrap();
+        assert!(accounts::by_api_token(&t.db, c.id, b"t-2").await.unwrap().unwrap().roles.is_empty(), "{b}: no roles");
+    }
+}

@@ -1,4 +1,5 @@
 use crate::{at, community, each, t0, user};
+use hromada_db::core::accounts;
 use hromada_db::core::tokens::{self, Purpose};
 
 #[tokio::test]
@@ -69,16 +70,20 @@ async fn api_tokens_work_in_their_community_only_until_revoked() {
         tokens::create_api_token(&t.db, c.id, u.id, "другий", b"api-second", at(1)).await.expect("create");
 
         assert_eq!(
-            tokens::api_token_user(&t.db, c.id, b"api-secret").await.expect("lookup"),
+            accounts::by_api_token(&t.db, c.id, b"api-secret").await.expect("lookup").map(|a| a.user.id),
             Some(u.id),
             "{b}: right community"
         );
         assert_eq!(
-            tokens::api_token_user(&t.db, other.id, b"api-secret").await.expect("lookup"),
+            accounts::by_api_token(&t.db, other.id, b"api-secret").await.expect("lookup").map(|a| a.user.id),
             None,
             "{b}: another community"
         );
-        assert_eq!(tokens::api_token_user(&t.db, c.id, b"nope").await.expect("lookup"), None, "{b}: unknown token");
+        assert_eq!(
+            accounts::by_api_token(&t.db, c.id, b"nope").await.expect("lookup").map(|a| a.user.id),
+            None,
+            "{b}: unknown token"
+        );
 
         // Uses are noted in batches, apart from the lookup.
         let listed = tokens::api_tokens_of(&t.db, c.id, u.id).await.expect("list");
@@ -107,9 +112,13 @@ async fn api_tokens_work_in_their_community_only_until_revoked() {
             "{b}: not from another community"
         );
         assert!(tokens::revoke_api_token(&t.db, c.id, u.id, id).await.expect("revoke"), "{b}");
-        assert_eq!(tokens::api_token_user(&t.db, c.id, b"api-secret").await.expect("lookup"), None, "{b}: revoked");
         assert_eq!(
-            tokens::api_token_user(&t.db, c.id, b"api-second").await.expect("lookup"),
+            accounts::by_api_token(&t.db, c.id, b"api-secret").await.expect("lookup").map(|a| a.user.id),
+            None,
+            "{b}: revoked"
+        );
+        assert_eq!(
+            accounts::by_api_token(&t.db, c.id, b"api-second").await.expect("lookup").map(|a| a.user.id),
             Some(u.id),
             "{b}: the other token still works"
         );

@@ -293,7 +293,7 @@ async fn delete_cascades_sessions_tokens_roles_and_offices() {
             "{b}: the account token went with it"
         );
         assert_eq!(
-            tokens::api_token_user(&t.db, c.id, b"api").await.expect("api"),
+            hromada_db::core::accounts::by_api_token(&t.db, c.id, b"api").await.expect("api").map(|a| a.user.id),
             None,
             "{b}: the API token went with it"
         );

@@ -208,7 +208,11 @@ async fn sign(
     Path(number): Path<i64>,
 ) -> AppResult<Response> {
     let user = viewer.user.as_ref().filter(|_| viewer.by_token).ok_or(AppError::Unauthorized)?.clone();
-    let p = public(&state, &tenant, number).await?;
+    // The hottest path: this node's copy of the petition will do, the writer checks its state again.
+    let p = crate::petition_by_number(&state, tenant.community.id, number)
+        .await?
+        .filter(|p| p.status().public())
+        .ok_or(AppError::NotFound)?;
     match sign_as(&state, &tenant, &user, &client, &p).await? {
         Signing::Refused(refusal) => {
             let body =

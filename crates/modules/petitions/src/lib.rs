@@ -42,6 +42,29 @@ pub fn migrations() -> Vec<Migration> {
     ]
 }
 
+/// Petitions by `(community, number)` as this node last read them; see [`store::changes`].
+pub(crate) type PetitionCache = hromada_web::cache::TtlMap<(hromada_kernel::CommunityId, i64), store::Petition>;
+
+/// A petition by its number, from this node's cache when nothing changed since it was read.
+/// Its signature count may lag by the cache's lifetime; the writer checks the state itself.
+pub(crate) async fn petition_by_number(
+    state: &hromada_web::AppState,
+    community: hromada_kernel::CommunityId,
+    number: i64,
+) -> Result<Option<store::Petition>, hromada_db::DbError> {
+    let cache = state.extension::<PetitionCache>();
+    let key = (community, number);
+    if let Some(hit) = cache.and_then(|c| c.get(&key, store::changes())) {
+        return Ok(Some(hit));
+    }
+    let generation = store::changes();
+    let found = store::by_number(&state.db, community, number).await?;
+    if let (Some(cache), Some(p)) = (cache, &found) {
+        cache.put(key, p.clone(), generation, store::changes());
+    }
+    Ok(found)
+}
+
 /// The community's petition rules: its statute settings over the defaults.
 pub fn rules_of(community: &Community) -> Rules {
     serde_json::from_value::<Rules>(community.statute_of(KEY).clone())
@@ -112,6 +135,7 @@ impl Module for Petitions {
         let (writer, task) =
             GroupCommit::spawn(builder.db.clone(), store::SignatureWriter, GroupCommitConfig::default());
         builder.extension(writer);
+        builder.extension(PetitionCache::new(builder.config.cache_ttl));
         builder.tasks.push(task);
         builder.jobs.push(hromada_web::state::Job {
             name: "petitions.close_ended_collections",

@@ -117,6 +117,18 @@ pub async fn get(db: &Db, community: CommunityId, id: Uuid) -> DbResult<Option<P
     )?)
 }
 
+/// A per-process count of changes to petitions' states and texts, for caches of petition rows
+/// (a signature changes only the count, which may lag a cache's lifetime).
+static CHANGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+pub fn changes() -> u64 {
+    CHANGES.load(std::sync::atomic::Ordering::Acquire)
+}
+
+fn changed() {
+    CHANGES.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+}
+
 /// How a list of petitions is ordered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Sort {
@@ -381,6 +393,7 @@ pub async fn step(
             .bind(community).bind(id).bind(hromada_kernel::new_id()).bind(now).bind(next.code()).bind(actor).bind(note)
             .execute(&mut *tx).await?;
     });
+    changed();
     get(db, community, id).await?.ok_or(StepError::Db(DbError::NotFound))
 }
 
@@ -465,6 +478,7 @@ impl BatchWriter for SignatureWriter {
             });
             groups[g].1.push(i);
         }
+        let mut reached = false;
         write_tx!(db, tx => {
             for ((community, petition), members) in &groups {
                 sqlx::query("UPDATE petitions SET signature_count = signature_count WHERE community_id = $1 AND id = $2")
@@ -535,9 +549,13 @@ impl BatchWriter for SignatureWriter {
                          VALUES ($1, $2, $3, $4, 'under_consideration', NULL, 'threshold')")
                         .bind(community).bind(petition).bind(hromada_kernel::new_id()).bind(now)
                         .execute(&mut *tx).await?;
+                    reached = true;
                 }
             }
         });
+        if reached {
+            changed();
+        }
         Ok(outcomes)
     }
 }
@@ -664,6 +682,7 @@ pub async fn update_text(
         .bind(body)
         .bind(category)
     )?;
+    changed();
     Ok(n > 0)
 }
 

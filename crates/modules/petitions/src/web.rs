@@ -516,7 +516,11 @@ async fn sign(
     Path(number): Path<i64>,
 ) -> AppResult<Response> {
     let user = page.viewer.require_user()?.clone();
-    let p = visible(&state, &tenant, &page.viewer, number).await?;
+    // Only a published petition can be signed; the writer checks its state again.
+    let p = crate::petition_by_number(&state, tenant.community.id, number)
+        .await?
+        .filter(|p| p.status().public())
+        .ok_or(AppError::NotFound)?;
     let back = tenant.url(&format!("/petitions/{number}"));
     match sign_as(&state, &tenant, &user, &client, &p).await? {
         Signing::Refused(refusal) => Ok(page.redirect_with(&back, Flash::error(refusal_key(refusal)))),
