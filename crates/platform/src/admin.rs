@@ -30,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/roles", post(grant_role))
         .route("/users/{id}/roles/{role}/revoke", post(revoke_role))
         .route("/users/{id}/verify", post(verify_in_person))
+        .route("/users/{id}/idp", post(record_idp))
         .route("/users/{id}/departments", post(assign_department))
         .route("/users/{id}/departments/{dept}/remove", post(unassign_department))
         .route("/departments", get(departments_page).post(create_department))
@@ -213,6 +214,7 @@ async fn render_user(
                 settlement => settlement,
                 verified_in_person => user.verified_in_person_at.map(|t| t.to_rfc3339()),
                 eid_verified => user.eid_verified_at.map(|t| t.to_rfc3339()),
+                idp_registered => user.idp_registered_at.map(|t| t.to_rfc3339()),
                 created_at => user.created_at.to_rfc3339(),
             },
             roles => role_rows,
@@ -322,6 +324,32 @@ async fn verify_in_person(
         }
     }
     render_user(&state, &page, &viewer, &tenant, &user, &errors, StatusCode::UNPROCESSABLE_ENTITY).await
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct IdpForm {
+    #[serde(default)]
+    registered: String,
+}
+
+/// CNAP staff record, after seeing the certificate, that the person is an internally displaced
+/// person registered in the community (or withdraw it); statutes may count them as residents.
+async fn record_idp(
+    State(state): State<AppState>,
+    page: Page,
+    viewer: Viewer,
+    tenant: Tenant,
+    Path(id): Path<Uuid>,
+    Form(form): Form<IdpForm>,
+) -> AppResult<Response> {
+    let me = viewer.require(Permission::VerifyInPerson)?.clone();
+    let user = load_user(&state, &tenant, id).await?;
+    let registered = form.registered == "yes";
+    let by = registered.then_some(me.id);
+    users::set_idp_registered(&state.db, tenant.community.id, user.id, by, state.now()).await?;
+    let action = if registered { "user.idp_registered" } else { "user.idp_withdrawn" };
+    state.audit(Some(tenant.community.id), &actor(&me), action, "user", user.id, &user.full_name).await?;
+    Ok(page.redirect_with(&tenant.url(&format!("/admin/users/{id}")), Flash::success("flash-saved")))
 }
 
 #[derive(Debug, Deserialize, Default)]

@@ -420,6 +420,8 @@ async fn the_administrator_sets_the_statute_rules() {
 async fn only_drafts_and_returned_petitions_can_be_edited_by_their_author() {
     for app in spawn_apps().await {
         let c = app.community("edit").await;
+        let rules = serde_json::json!({ "residents_only": false, "min_age": 0 });
+        communities::set_statute(&app.db, c.id, "petitions", rules).await.unwrap();
         verified(&app, &c, "author@edit.test", "6000000001").await;
         verified(&app, &c, "other@edit.test", "6000000002").await;
         app.user(&c, "moderator@edit.test", &[Role::Moderator]).await;
@@ -617,5 +619,62 @@ async fn a_petition_carries_an_image_and_attachments_and_its_answer_a_document()
         let purposes: Vec<&str> = files.iter().map(|f| f.purpose.as_str()).collect();
         assert_eq!(purposes.len(), 3, "[{b}] {purposes:?}");
         assert!(files.iter().all(|f| f.public), "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn the_statute_decides_who_may_write_and_cnap_staff_record_displaced_persons() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let c = app.community("statute").await;
+        let rules = serde_json::json!({ "residents_only": true, "accept_idp": true, "min_age": 16 });
+        communities::set_statute(&app.db, c.id, "petitions", rules).await.unwrap();
+        let displaced = verified(&app, &c, "idp@statute.test", "9000000001").await;
+        let profile =
+            users::Profile {
+                full_name: "Переселенка Олена", settlement_id: None, birth_year: Some(1980), lang: "uk"
+            };
+        users::update_profile(&app.db, c.id, displaced.id, profile).await.unwrap();
+        let young = verified(&app, &c, "young@statute.test", "9000000002").await;
+        let profile =
+            users::Profile {
+                full_name: "Юний Андрій", settlement_id: None, birth_year: Some(2020), lang: "uk"
+            };
+        users::update_profile(&app.db, c.id, young.id, profile).await.unwrap();
+        app.user(&c, "cnap@statute.test", &[Role::CnapStaff]).await;
+
+        let person = app.signed_in(&c, "idp@statute.test").await;
+        let refused = person.follow(person.get("/c/statute/petitions/new").await).await;
+        assert!(refused.text().contains("Подавати петиції можуть мешканці громади"), "[{b}] {}", refused.text());
+        let kid = app.signed_in(&c, "young@statute.test").await;
+        let refused = kid.follow(kid.get("/c/statute/petitions/new").await).await;
+        assert!(refused.text().contains("від певного віку"), "[{b}]");
+        let body = "Просимо облаштувати гуртожиток для переселенців у приміщенні колишнього училища на околиці.";
+        let fields = [("title", "Гуртожиток для переселенців"), ("body", body), ("category", "social")];
+        let sneaked = person.submit("/c/statute/petitions", "/c/statute/petitions", &fields).await;
+        assert_eq!(sneaked.status, 303);
+        assert!(
+            hromada_petitions::store::by_number(&app.db, c.id, 1).await.unwrap().is_none(),
+            "[{b}] not by POST either"
+        );
+
+        // CNAP staff see the certificate and record it; the statute counts displaced persons in.
+        let cnap = app.signed_in(&c, "cnap@statute.test").await;
+        let user_page = format!("/c/statute/admin/users/{}", displaced.id);
+        let recorded = cnap.submit(&user_page, &format!("{user_page}/idp"), &[("registered", "yes")]).await;
+        assert_eq!(recorded.status, 303, "[{b}]");
+        assert!(cnap.get(&user_page).await.text().contains("зареєстрована в громаді"), "[{b}]");
+        assert_eq!(person.get("/c/statute/petitions/new").await.status, 200, "[{b}]");
+        let written = person.submit("/c/statute/petitions/new", "/c/statute/petitions", &fields).await;
+        assert_eq!(written.status, 303, "[{b}] {}", written.text());
+        assert!(hromada_petitions::store::by_number(&app.db, c.id, 1).await.unwrap().is_some(), "[{b}]");
+        let audit = hromada_db::core::audit::list(&app.db, Some(c.id), &Default::default(), 20, 0).await.unwrap();
+        assert!(audit.iter().any(|e| e.action == "user.idp_registered"), "[{b}]");
+        let resident = app.signed_in(&c, "young@statute.test").await;
+        assert_eq!(
+            resident.submit(&user_page, &format!("{user_page}/idp"), &[("registered", "no")]).await.status,
+            403,
+            "[{b}] CNAP staff only"
+        );
     }
 }

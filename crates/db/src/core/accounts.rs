@@ -41,7 +41,8 @@ fn select(db: &Db, session: bool) -> String {
     format!(
         "SELECT u.community_id, u.id, u.email, u.email_norm, u.password_hash, u.full_name, u.settlement_id,
                 u.birth_year, u.lang, u.email_confirmed_at, u.phone, u.phone_verified_at, u.person_key,
-                u.eid_verified_at, u.verified_in_person_at, u.verified_in_person_by, u.failed_logins,
+                u.eid_verified_at, u.verified_in_person_at, u.verified_in_person_by, u.idp_registered_at,
+                u.idp_registered_by, u.failed_logins,
                 u.locked_until, u.created_at,
                 (SELECT {concat} FROM user_roles r WHERE r.community_id = u.community_id AND r.user_id = u.id) AS roles,
                 {expires} AS session_expires_at ",

@@ -27,6 +27,9 @@ pub struct User {
     pub eid_verified_at: Option<DateTime<Utc>>,
     pub verified_in_person_at: Option<DateTime<Utc>>,
     pub verified_in_person_by: Option<UserId>,
+    /// An internally displaced person whose registration in the community CNAP staff recorded.
+    pub idp_registered_at: Option<DateTime<Utc>>,
+    pub idp_registered_by: Option<UserId>,
     #[serde(skip)]
     pub failed_logins: i64,
     #[serde(skip)]
@@ -71,14 +74,15 @@ pub struct NewUser {
 
 const COLUMNS: &str = "community_id, id, email, email_norm, password_hash, full_name, settlement_id, birth_year, lang, \
     email_confirmed_at, phone, phone_verified_at, person_key, eid_verified_at, verified_in_person_at, \
-    verified_in_person_by, failed_logins, locked_until, created_at";
+    verified_in_person_by, idp_registered_at, idp_registered_by, failed_logins, locked_until, created_at";
 
 macro_rules! select_users {
     ($tail:literal) => {
         concat!(
             "SELECT community_id, id, email, email_norm, password_hash, full_name, settlement_id, birth_year, lang, \
              email_confirmed_at, phone, phone_verified_at, person_key, eid_verified_at, verified_in_person_at, \
-             verified_in_person_by, failed_logins, locked_until, created_at FROM users ",
+             verified_in_person_by, idp_registered_at, idp_registered_by, failed_logins, locked_until, created_at \
+             FROM users ",
             $tail
         )
     };
@@ -294,6 +298,29 @@ pub async fn set_phone_verified(
             .bind(id)
             .bind(phone)
             .bind(now)
+    )?;
+    super::changes::changed();
+    Ok(())
+}
+
+/// Records (or, with `None`, withdraws) that the person is an internally displaced person
+/// registered in the community, as `by` saw on the certificate.
+pub async fn set_idp_registered(
+    db: &Db,
+    community: CommunityId,
+    id: UserId,
+    by: Option<UserId>,
+    now: DateTime<Utc>,
+) -> DbResult<()> {
+    execute!(
+        db,
+        sqlx::query(
+            "UPDATE users SET idp_registered_at = $3, idp_registered_by = $4 WHERE community_id = $1 AND id = $2"
+        )
+        .bind(community)
+        .bind(id)
+        .bind(by.map(|_| now))
+        .bind(by)
     )?;
     super::changes::changed();
     Ok(())

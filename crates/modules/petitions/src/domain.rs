@@ -325,6 +325,21 @@ pub fn may_sign(
     if today > ends {
         return Err(SignRefusal::PeriodOver);
     }
+    eligible(rules, required, today, signer)
+}
+
+/// Whether `author` may write a petition: the statute's identity level, age and residency, as
+/// for signing (a petition nobody eligible could sign is no petition of the community).
+pub fn may_author(
+    rules: &Rules,
+    required: IdentityLevel,
+    today: NaiveDate,
+    author: &Signer,
+) -> Result<(), SignRefusal> {
+    eligible(rules, required, today, author)
+}
+
+fn eligible(rules: &Rules, required: IdentityLevel, today: NaiveDate, signer: &Signer) -> Result<(), SignRefusal> {
     if !signer.level.satisfies(required) {
         return Err(SignRefusal::NotVerifiedEnough(required));
     }
@@ -604,6 +619,26 @@ mod tests {
             may_sign(&no_idp, IdentityLevel::Eid, Status::Collecting, ends, today, &idp),
             Err(SignRefusal::NotResident)
         );
+    }
+
+    #[test]
+    fn authors_meet_the_same_statute_rules_whatever_the_petitions_state() {
+        let rules = Rules::default();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        assert_eq!(may_author(&rules, IdentityLevel::Eid, today, &resident(IdentityLevel::Eid, 1990)), Ok(()));
+        assert_eq!(
+            may_author(&rules, IdentityLevel::Eid, today, &resident(IdentityLevel::Email, 1990)),
+            Err(SignRefusal::NotVerifiedEnough(IdentityLevel::Eid))
+        );
+        assert_eq!(
+            may_author(&rules, IdentityLevel::Email, today, &resident(IdentityLevel::Email, 2015)),
+            Err(SignRefusal::UnderAge(14))
+        );
+        let displaced = Signer { resident: false, idp_registered: true, ..resident(IdentityLevel::Eid, 1970) };
+        assert_eq!(may_author(&rules, IdentityLevel::Eid, today, &displaced), Ok(()));
+        let open = Rules { residents_only: false, min_age: 0, ..Rules::default() };
+        let stranger = Signer { resident: false, birth_year: None, ..resident(IdentityLevel::Eid, 1970) };
+        assert_eq!(may_author(&open, IdentityLevel::Eid, today, &stranger), Ok(()));
     }
 
     #[test]

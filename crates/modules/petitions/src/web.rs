@@ -156,8 +156,10 @@ fn categories(page: &Page) -> Vec<Value> {
     CATEGORIES.iter().map(|c| context! { value => *c, label => page.t(&format!("petition-category-{c}")) }).collect()
 }
 
-async fn new_form(page: Page, tenant: Tenant) -> AppResult<Response> {
-    require_level(&page.viewer, &tenant.community, &CREATE)?;
+async fn new_form(State(state): State<AppState>, page: Page, tenant: Tenant) -> AppResult<Response> {
+    if let Some(refused) = check_author(&state, &page, &tenant)? {
+        return Ok(refused);
+    }
     let form = PetitionForm::default();
     render_form(&page, &tenant, &form, &[], &FieldErrors::new(), None, StatusCode::OK)
 }
@@ -262,7 +264,9 @@ fn check(form: &PetitionForm) -> FieldErrors {
 }
 
 async fn create(State(state): State<AppState>, page: Page, tenant: Tenant, mut upload: Upload) -> AppResult<Response> {
-    require_level(&page.viewer, &tenant.community, &CREATE)?;
+    if let Some(refused) = check_author(&state, &page, &tenant)? {
+        return Ok(refused);
+    }
     let user = page.viewer.require_user()?.clone();
     let form: PetitionForm = upload.form()?;
     let mut errors = check(&form);
@@ -289,6 +293,30 @@ async fn visible(state: &AppState, tenant: &Tenant, viewer: &Viewer, number: i64
     let own = viewer.user.as_ref().is_some_and(|u| u.id == p.author_id);
     let official = viewer.may(hromada_kernel::Permission::Moderate);
     if p.status().public() || own || official { Ok(p) } else { Err(AppError::NotFound) }
+}
+
+/// What the statute's rules look at in a person.
+fn person(user: &User) -> Signer {
+    Signer {
+        level: user.identity_level(),
+        birth_year: user.birth_year.map(|y| y as i32),
+        resident: user.settlement_id.is_some(),
+        idp_registered: user.idp_registered_at.is_some(),
+    }
+}
+
+/// The identity level the community asks of authors, then the statute's age and residency.
+fn check_author(state: &AppState, page: &Page, tenant: &Tenant) -> AppResult<Option<Response>> {
+    require_level(&page.viewer, &tenant.community, &CREATE)?;
+    let user = page.viewer.require_user()?;
+    let rules = rules_of(&tenant.community);
+    let required = required_level(&tenant.community, &CREATE);
+    match domain::may_author(&rules, required, state.now().date_naive(), &person(user)) {
+        Ok(()) => Ok(None),
+        Err(refusal) => {
+            Ok(Some(page.redirect_with(&tenant.url("/petitions"), Flash::error(refusal_author_key(refusal)))))
+        }
+    }
 }
 
 /// One signature per person: the person key when verified by e-ID, the account otherwise.
@@ -436,6 +464,15 @@ async fn pass_on(
     Ok(page.redirect_with(&tenant.url(&format!("/petitions/{number}")), Flash::success("petition-flash-passed-on")))
 }
 
+fn refusal_author_key(r: SignRefusal) -> &'static str {
+    match r {
+        SignRefusal::UnderAge(_) => "petition-author-under-age",
+        SignRefusal::AgeUnknown => "petition-author-age-unknown",
+        SignRefusal::NotResident => "petition-author-not-resident",
+        other => refusal_key(other),
+    }
+}
+
 fn refusal_key(r: SignRefusal) -> &'static str {
     match r {
         SignRefusal::NotCollecting => "petition-refused-not-collecting",
@@ -473,12 +510,7 @@ pub(crate) async fn sign_as(
     }
     let rules: Rules = rules_of(&tenant.community);
     let now = state.now();
-    let signer = Signer {
-        level: user.identity_level(),
-        birth_year: user.birth_year.map(|y| y as i32),
-        resident: user.settlement_id.is_some(),
-        idp_registered: false,
-    };
+    let signer = person(user);
     let ends = p.collection_ends.unwrap_or(now.date_naive());
     let required = required_level(&tenant.community, &SIGN);
     if let Err(refusal) = domain::may_sign(&rules, required, p.status(), ends, now.date_naive(), &signer) {

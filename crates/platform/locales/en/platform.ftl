@@ -266,3 +266,9 @@ mail-reset-body =
     The link works for 2 hours. If you did not ask for a new password, ignore this message: your password stays the same.
 
 gate-api-tokens = Creating API access tokens
+admin-idp = Internally displaced person
+admin-idp-since = registered in the community (recorded { $date })
+admin-idp-title = Certificate of an internally displaced person
+admin-idp-lead = If the person showed an IDP certificate registered in this community, record it: the statute may count such people as residents. The action is logged.
+admin-idp-record = IDP certificate checked
+admin-idp-withdraw = Withdraw the IDP mark

@@ -226,3 +226,6 @@ petition-attachments = Attachments
 petition-answer-document = Document of the answer
 petition-answer-document-field = Document of the answer (optional)
 petition-answer-document-hint = The signed document as PDF, or a scan as JPEG or PNG, up to 20 MB.
+petition-author-under-age = The community's statute sets a minimum age for filing petitions, which you have not reached yet.
+petition-author-age-unknown = Give your year of birth in your profile: the statute limits the authors' age.
+petition-author-not-resident = Residents of the community may file petitions: give your settlement in your profile.

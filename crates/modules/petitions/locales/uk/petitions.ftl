@@ -230,3 +230,6 @@ petition-attachments = Додатки
 petition-answer-document = Документ відповіді
 petition-answer-document-field = Документ відповіді (за бажанням)
 petition-answer-document-hint = Підписаний документ у PDF або скан у JPEG чи PNG, до 20 МБ.
+petition-author-under-age = За статутом громади петиції подають особи від певного віку; ви його ще не досягли.
+petition-author-age-unknown = Вкажіть рік народження в профілі: статут громади обмежує вік авторів петицій.
+petition-author-not-resident = Подавати петиції можуть мешканці громади: вкажіть у профілі свій населений пункт.
