@@ -128,7 +128,7 @@ pub async fn run(args: CrashArgs) -> anyhow::Result<()> {
     let log = dir.path().join("server.log");
     let (url, pg) = match &args.database_url {
         Some(server) => {
-            let (url, name) = fresh_pg_database(server).await?;
+            let (url, name) = fresh_pg_database(server, "hromada_crash").await?;
             (url, Some((server.clone(), name)))
         }
         // Where `hromada serve --data-dir` keeps it.
@@ -610,15 +610,15 @@ impl Drop for Server {
 }
 
 /// A fresh database on a PostgreSQL server: (its URL, its name).
-async fn fresh_pg_database(server_url: &str) -> anyhow::Result<(String, String)> {
-    let name = format!("hromada_crash_{}", Uuid::now_v7().simple());
+pub(crate) async fn fresh_pg_database(server_url: &str, prefix: &str) -> anyhow::Result<(String, String)> {
+    let name = format!("{prefix}_{}", Uuid::now_v7().simple());
     let mut admin = sqlx::PgConnection::connect(server_url).await.context("connect to PostgreSQL")?;
     sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(&mut admin).await?;
     let _ = admin.close().await;
     Ok((hromada_db::testing::with_database(server_url, &name), name))
 }
 
-async fn drop_pg_database(server_url: &str, name: &str) {
+pub(crate) async fn drop_pg_database(server_url: &str, name: &str) {
     if let Ok(mut admin) = sqlx::PgConnection::connect(server_url).await {
         let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
         let _ = sqlx::raw_sql(sqlx::AssertSqlSafe(drop)).execute(&mut admin).await;

@@ -3,8 +3,12 @@
 //!
 //! `hromada-bench crash`: kills the real server with SIGKILL while it takes signatures, restarts
 //! it and checks that no acknowledged signature was lost or doubled (see `crash.rs`).
+//!
+//! `hromada-bench lists`: the public petition lists, searches and open data on thousands of
+//! petitions, over HTTP and at the store (see `lists.rs`).
 
 mod crash;
+mod lists;
 
 use clap::{Parser, Subcommand};
 use hromada_db::core::communities::{self, Contacts, NewCommunity};
@@ -35,6 +39,9 @@ enum Command {
     /// Kill the real server with SIGKILL while it takes signatures, restart it on the same data,
     /// and check that every acknowledged signature is there once; exits non-zero otherwise.
     Crash(crash::CrashArgs),
+    /// Requests per second and latency of the public petition lists on many petitions, and the
+    /// store query's own time; checks that only public petitions are listed.
+    Lists(lists::ListsArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -55,6 +62,7 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Crash(args)) => crash::run(args).await,
+        Some(Command::Lists(args)) => lists::run(args).await,
         None => rate(cli.rate).await,
     }
 }
