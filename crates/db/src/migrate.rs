@@ -144,8 +144,10 @@ pub async fn schema_outline(db: &Db) -> DbResult<Vec<(String, String)>> {
         }
         Db::Postgres(pool) => {
             sqlx::query_as(
+                // Generated columns (a stored search vector) are PostgreSQL's own; SQLite's
+                // table_info does not list its generated ones either.
                 "SELECT table_name::text, column_name::text FROM information_schema.columns
-                 WHERE table_schema = current_schema()",
+                 WHERE table_schema = current_schema() AND is_generated = 'NEVER'",
             )
             .fetch_all(pool)
             .await?

@@ -39,6 +39,7 @@ pub fn migrations() -> Vec<Migration> {
         migration!(KEY, 1, "0001_petitions"),
         migration!(KEY, 2, "0002_search"),
         migration!(KEY, 3, "0003_sign_networks"),
+        migration!(KEY, 4, "0004_list_indexes"),
     ]
 }
 

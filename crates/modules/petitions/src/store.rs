@@ -153,8 +153,10 @@ impl Sort {
 
     fn order_by(self, searching: bool) -> &'static str {
         match self {
-            Sort::Relevance if searching => "ORDER BY found.rank, number DESC",
-            Sort::Newest | Sort::Relevance => "ORDER BY published_at DESC, number DESC",
+            // The index's own order, best first; no tie-break, which would sort every match.
+            Sort::Relevance if searching => "ORDER BY found.rank",
+            // NULLS LAST: the backends disagree on where a refused petition's missing date goes.
+            Sort::Newest | Sort::Relevance => "ORDER BY published_at DESC NULLS LAST, number DESC",
             Sort::MostSigned => "ORDER BY signature_count DESC, number DESC",
             Sort::EndingSoon => "ORDER BY CASE WHEN status = 'collecting' THEN 0 ELSE 1 END, collection_ends, number",
         }
@@ -206,15 +208,13 @@ fn text_query(db: &Db, text: &str, how: Match) -> Option<String> {
 fn search_join(db: &Db) -> &'static str {
     match db {
         Db::Sqlite(_) => {
-            "JOIN (SELECT petition_id, bm25(petitions_fts) AS rank FROM petitions_fts
-                   WHERE petitions_fts MATCH $6 AND community_id = $1) AS found
+            "JOIN (SELECT petition_id, rank FROM petitions_fts
+                   WHERE petitions_fts MATCH $6 AND community_id = $1 ORDER BY rank) AS found
              ON found.petition_id = petitions.id "
         }
         Db::Postgres(_) => {
-            "JOIN (SELECT id AS petition_id,
-                          -ts_rank(to_tsvector('simple', title || ' ' || body), to_tsquery('simple', $6)) AS rank
-                   FROM petitions WHERE community_id = $1
-                     AND to_tsvector('simple', title || ' ' || body) @@ to_tsquery('simple', $6)) AS found
+            "JOIN (SELECT id AS petition_id, -ts_rank(search, to_tsquery('simple', $6)) AS rank
+                   FROM petitions WHERE community_id = $1 AND search @@ to_tsquery('simple', $6)) AS found
              ON found.petition_id = petitions.id "
         }
     }
@@ -260,11 +260,15 @@ async fn list_public(
     limit: i64,
     offset: i64,
 ) -> DbResult<Vec<Petition>> {
+    // `status = $2` rather than `($2 IS NULL OR status = $2)`, so that the index serves it; the
+    // unused parameter is still bound, to keep the numbering.
     let sql = format!(
         "{} {} WHERE community_id = $1 AND status NOT IN ('draft', 'submitted', 'returned')
-           AND ($2 IS NULL OR status = $2) AND ($3 IS NULL OR category = $3) {} {} LIMIT $4 OFFSET $5",
+           AND {} AND {} {} {} LIMIT $4 OFFSET $5",
         select_petitions!(""),
         if search.is_some() { search_join(db) } else { "" },
+        if status.is_some() { "status = $2" } else { "CAST($2 AS TEXT) IS NULL" },
+        if category.is_some() { "category = $3" } else { "CAST($3 AS TEXT) IS NULL" },
         if except.is_some() { "AND id <> $7" } else { "" },
         sort.order_by(search.is_some()),
     );
