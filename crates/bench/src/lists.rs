@@ -14,7 +14,6 @@ use hromada_kernel::{Clock, SystemClock};
 use hromada_petitions::domain;
 use hromada_petitions::store::{self, ListFilter, Petition, Sort};
 use std::collections::{BTreeSet, HashMap};
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -142,16 +141,7 @@ async fn measure(args: &ListsArgs, url: &str) -> anyhow::Result<Vec<String>> {
     let by_number: HashMap<i64, &Gen> = gens.iter().map(|g| (g.number, g)).collect();
     let public = gens.iter().filter(|g| g.public()).count();
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let mut config = hromada_web::WebConfig::for_tests(b"benchmark installation secret, 32 bytes or more");
-    config.demo = false;
-    config.public_url = format!("http://{addr}");
-    let app = hromada_app::build(db.clone(), config, clock.clone(), modules)?;
-    let router = app.router.clone();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
-    });
+    let (addr, _app) = crate::serve_in_process(&db, clock.clone(), modules).await?;
     let base = format!("http://{addr}/c/{slug}");
     let http =
         reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).timeout(Duration::from_secs(60)).build()?;

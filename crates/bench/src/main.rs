@@ -81,16 +81,7 @@ async fn rate(args: Args) -> anyhow::Result<()> {
     let tokens: Vec<String> = seed_signers(&db, community, args.signers).await?.into_iter().map(|s| s.token).collect();
     let petition = collecting_petition(&db, community, clock.now()).await?;
 
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let mut config = hromada_web::WebConfig::for_tests(b"benchmark installation secret, 32 bytes or more");
-    config.demo = false;
-    config.public_url = format!("http://{addr}");
-    let app = hromada_app::build(db.clone(), config, clock.clone(), modules)?;
-    let router = app.router.clone();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
-    });
+    let (addr, _app) = serve_in_process(&db, clock.clone(), modules).await?;
 
     // Through HTTP: each signer signs once with their own token.
     let endpoint = format!("http://{addr}/c/{slug}/api/v1/petitions/{}/signatures", petition.number);
@@ -271,4 +262,23 @@ async fn collecting_petition(
         store::step(db, community, p.id, step, None, "", &calendar, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
     }
     Ok(store::get(db, community, p.id).await?.expect("petition"))
+}
+
+/// The real application on a free loopback port in this process; keep the `App` alive while measuring.
+pub(crate) async fn serve_in_process(
+    db: &Db,
+    clock: std::sync::Arc<dyn hromada_kernel::Clock>,
+    modules: Vec<std::sync::Arc<dyn hromada_web::Module>>,
+) -> anyhow::Result<(SocketAddr, hromada_app::App)> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    let mut config = hromada_web::WebConfig::for_tests(b"benchmark installation secret, 32 bytes or more");
+    config.demo = false;
+    config.public_url = format!("http://{addr}");
+    let app = hromada_app::build(db.clone(), config, clock.clone(), modules)?;
+    let router = app.router.clone();
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await;
+    });
+    Ok((addr, app))
 }

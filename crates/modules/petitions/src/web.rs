@@ -197,11 +197,7 @@ fn render_form(
 
 /// The author's own petition, while its text may still change.
 async fn editable(state: &AppState, tenant: &Tenant, viewer: &Viewer, number: i64) -> AppResult<Petition> {
-    let user = viewer.require_user()?;
-    let p = store::by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
-    if p.author_id != user.id {
-        return Err(AppError::NotFound);
-    }
+    let (_, p) = authors_own(state, viewer, tenant, number).await?;
     if !p.status().editable() {
         return Err(AppError::Conflict("petition-error-not-editable"));
     }
@@ -403,17 +399,23 @@ async fn show(
     )
 }
 
+/// The signed-in author and their petition; anyone else's is not found.
+async fn authors_own(state: &AppState, viewer: &Viewer, tenant: &Tenant, number: i64) -> AppResult<(User, Petition)> {
+    let user = viewer.require_user()?.clone();
+    let p = store::by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
+    if p.author_id != user.id {
+        return Err(AppError::NotFound);
+    }
+    Ok((user, p))
+}
+
 async fn submit(
     State(state): State<AppState>,
     page: Page,
     tenant: Tenant,
     Path(number): Path<i64>,
 ) -> AppResult<Response> {
-    let user = page.viewer.require_user()?.clone();
-    let p = store::by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
-    if p.author_id != user.id {
-        return Err(AppError::NotFound);
-    }
+    let (user, p) = authors_own(&state, &page.viewer, &tenant, number).await?;
     let calendar = holidays::calendar(&state.db).await?;
     match store::step(&state.db, tenant.community.id, p.id, Action::Submit, Some(user.id), "", &calendar, state.now())
         .await
@@ -432,11 +434,7 @@ async fn pass_on(
     tenant: Tenant,
     Path(number): Path<i64>,
 ) -> AppResult<Response> {
-    let user = page.viewer.require_user()?.clone();
-    let p = store::by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
-    if p.author_id != user.id {
-        return Err(AppError::NotFound);
-    }
+    let (user, p) = authors_own(&state, &page.viewer, &tenant, number).await?;
     let calendar = holidays::calendar(&state.db).await?;
     let now = state.now();
     let passed = match store::step(
