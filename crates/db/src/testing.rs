@@ -137,3 +137,15 @@ async fn ensure_template(admin_url: &str, migrations: &[Migration]) -> String {
     let _ = admin.close().await;
     name
 }
+
+/// A community for a store test, named after its slug.
+pub async fn community(db: &Db, slug: &str, now: chrono::DateTime<chrono::Utc>) -> crate::core::communities::Community {
+    let new = crate::core::communities::NewCommunity {
+        slug: slug.into(),
+        name_uk: format!("Громада {slug}"),
+        name_en: None,
+        coat_of_arms: None,
+        contacts: Default::default(),
+    };
+    crate::core::communities::create(db, new, now).await.expect("create community")
+}

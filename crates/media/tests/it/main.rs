@@ -6,7 +6,7 @@ mod store;
 mod upload;
 
 use chrono::{DateTime, TimeZone, Utc};
-use hromada_db::core::communities::{self, Community, Contacts, NewCommunity};
+use hromada_db::core::communities::Community;
 use hromada_db::testing::TestDb;
 use hromada_db::{Db, Migration};
 use hromada_media::{Accept, Limits, Processed};
@@ -39,14 +39,7 @@ pub fn t0() -> DateTime<Utc> {
 }
 
 pub async fn community(db: &Db, slug: &str) -> Community {
-    let new = NewCommunity {
-        slug: slug.into(),
-        name_uk: format!("Громада {slug}"),
-        name_en: None,
-        coat_of_arms: None,
-        contacts: Contacts::default(),
-    };
-    communities::create(db, new, t0()).await.expect("create community")
+    hromada_db::testing::community(db, slug, t0()).await
 }
 
 pub fn jpeg(width: u32, height: u32) -> Vec<u8> {

@@ -4,7 +4,6 @@ use chrono::{TimeZone, Utc};
 use hromada_appeals::domain::{Action, ExtensionError, Kind, Status, Study};
 use hromada_appeals::store::{self, NewAppeal, StepDetails, StepError};
 use hromada_db::Db;
-use hromada_db::core::communities::{self, Contacts, NewCommunity};
 use hromada_db::testing::TestDb;
 use hromada_kernel::WorkingCalendar;
 use uuid::Uuid;
@@ -16,14 +15,7 @@ async fn databases() -> Vec<TestDb> {
 }
 
 async fn community(db: &Db, slug: &str) -> Uuid {
-    let new = NewCommunity {
-        slug: slug.into(),
-        name_uk: slug.into(),
-        name_en: None,
-        coat_of_arms: None,
-        contacts: Contacts::default(),
-    };
-    communities::create(db, new, Utc::now()).await.unwrap().id
+    hromada_db::testing::community(db, slug, Utc::now()).await.id
 }
 
 fn appeal(author: Uuid) -> NewAppeal<'static> {

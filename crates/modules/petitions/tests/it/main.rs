@@ -1,7 +1,6 @@
 //! Petitions in the database, on SQLite and (when configured) PostgreSQL.
 
 use chrono::{Duration, Utc};
-use hromada_db::core::communities::{self, Contacts, NewCommunity};
 use hromada_db::testing::TestDb;
 use hromada_db::{Db, GroupCommit, GroupCommitConfig};
 use hromada_kernel::WorkingCalendar;
@@ -16,14 +15,7 @@ async fn databases() -> Vec<TestDb> {
 }
 
 async fn community(db: &Db, slug: &str) -> Uuid {
-    let new = NewCommunity {
-        slug: slug.into(),
-        name_uk: slug.into(),
-        name_en: None,
-        coat_of_arms: None,
-        contacts: Contacts::default(),
-    };
-    communities::create(db, new, Utc::now()).await.unwrap().id
+    hromada_db::testing::community(db, slug, Utc::now()).await.id
 }
 
 async fn collecting(db: &Db, c: Uuid, rules: &Rules) -> store::Petition {
