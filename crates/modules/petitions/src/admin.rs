@@ -259,15 +259,26 @@ async fn save_settings(
 
 // ---------- the signer list for the council ----------
 
+/// A petition with its signers as the council receives them; for officials only.
+async fn for_council(
+    state: &AppState,
+    viewer: &Viewer,
+    tenant: &Tenant,
+    number: i64,
+) -> AppResult<(store::Petition, Vec<store::CouncilSigner>)> {
+    viewer.require(Permission::Moderate)?;
+    let p = store::by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
+    let rows = store::council_list(&state.db, tenant.community.id, p.id).await?;
+    Ok((p, rows))
+}
+
 async fn signers_csv(
     State(state): State<AppState>,
     viewer: Viewer,
     tenant: Tenant,
     Path(number): Path<i64>,
 ) -> AppResult<Response> {
-    viewer.require(Permission::Moderate)?;
-    let p = store::by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
-    let rows = store::council_list(&state.db, tenant.community.id, p.id).await?;
+    let (_, rows) = for_council(&state, &viewer, &tenant, number).await?;
     let mut csv = Csv::new(&["№", "Підписант", "ПІБ", "Час підпису (UTC)"]);
     for r in rows {
         csv.row(&[r.seq.to_string(), r.display_name, r.full_name.unwrap_or_default(), r.signed_at.to_rfc3339()]);
@@ -283,9 +294,7 @@ async fn print_page(
     tenant: Tenant,
     Path(number): Path<i64>,
 ) -> AppResult<Response> {
-    viewer.require(Permission::Moderate)?;
-    let p = store::by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
-    let rows = store::council_list(&state.db, tenant.community.id, p.id).await?;
+    let (p, rows) = for_council(&state, &viewer, &tenant, number).await?;
     page.render(
         "petitions/print.html",
         context! {

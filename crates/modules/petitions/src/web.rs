@@ -17,7 +17,7 @@ use hromada_kernel::IdentityLevel;
 use hromada_media::{MediaFile, Upload};
 use hromada_web::auth::Viewer;
 use hromada_web::forms::FieldErrors;
-use hromada_web::module::{require_level, required_level};
+use hromada_web::module::required_level;
 use hromada_web::security::ClientIp;
 use hromada_web::{AppError, AppResult, AppState, Flash, Page, Serde, Tenant, Value, context};
 use serde::Deserialize;
@@ -312,12 +312,13 @@ fn person(user: &User) -> Signer {
 
 /// The identity level the community asks of authors, then the statute's age and residency.
 fn check_author(state: &AppState, page: &Page, tenant: &Tenant) -> AppResult<Option<Response>> {
-    require_level(&page.viewer, &tenant.community, &CREATE)?;
     let user = page.viewer.require_user()?;
     let rules = rules_of(&tenant.community);
     let required = required_level(&tenant.community, &CREATE);
     match domain::may_author(&rules, required, state.now().date_naive(), &person(user)) {
         Ok(()) => Ok(None),
+        // The page that explains how to verify, as for every gated action.
+        Err(SignRefusal::NotVerifiedEnough(level)) => Err(AppError::IdentityRequired(level)),
         Err(refusal) => {
             Ok(Some(page.redirect_with(&tenant.url("/petitions"), Flash::error(refusal_author_key(refusal)))))
         }
