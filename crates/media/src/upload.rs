@@ -175,12 +175,7 @@ impl<S: Send + Sync> FromRequest<S> for Upload {
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
         use axum::response::IntoResponse;
-        let multipart = req
-            .headers()
-            .get(axum::http::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
-        if multipart {
+        if hromada_web::forms::is_multipart(req.headers()) {
             let form = Multipart::from_request(req, state).await.map_err(IntoResponse::into_response)?;
             return Ok(Upload::read(form, &UploadLimits::default()).await);
         }

@@ -99,7 +99,7 @@ fn form_kind(req: &Request) -> Option<FormKind> {
     let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v: &HeaderValue| v.to_str().ok())?;
     if content_type.starts_with("application/x-www-form-urlencoded") {
         Some(FormKind::Urlencoded)
-    } else if content_type.starts_with("multipart/form-data") {
+    } else if crate::forms::is_multipart(req.headers()) {
         multer::parse_boundary(content_type).ok().map(FormKind::Multipart)
     } else {
         None

@@ -47,3 +47,32 @@ impl FieldErrors {
 pub fn validate<T: garde::Validate<Context = ()>>(value: &T) -> Result<(), FieldErrors> {
     value.validate().map_err(|r| FieldErrors::from_garde(&r))
 }
+
+/// Whether a request carries a form with files (`multipart/form-data`, in any letter case).
+pub fn is_multipart(headers: &axum::http::HeaderMap) -> bool {
+    const TYPE: &str = "multipart/form-data";
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim_start().get(..TYPE.len()))
+        .is_some_and(|start| start.eq_ignore_ascii_case(TYPE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_multipart;
+
+    #[test]
+    fn forms_with_files_are_told_by_their_content_type() {
+        let with = |value: &str| {
+            let mut headers = axum::http::HeaderMap::new();
+            headers.insert(axum::http::header::CONTENT_TYPE, value.parse().unwrap());
+            is_multipart(&headers)
+        };
+        assert!(with("multipart/form-data; boundary=x"));
+        assert!(with("Multipart/Form-Data; boundary=x"));
+        assert!(!with("application/x-www-form-urlencoded"));
+        assert!(!with("multipart"));
+        assert!(!is_multipart(&axum::http::HeaderMap::new()));
+    }
+}

@@ -30,11 +30,11 @@ pub async fn limit_body(State(state): State<AppState>, req: Request, next: Next)
 
 /// The body bound of a request, by its content type.
 pub fn body_limit_for(state: &AppState, headers: &axum::http::HeaderMap) -> usize {
-    let multipart = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().to_ascii_lowercase().starts_with("multipart/form-data"));
-    if multipart { state.config.upload_limit.max(state.config.body_limit) } else { state.config.body_limit }
+    if crate::forms::is_multipart(headers) {
+        state.config.upload_limit.max(state.config.body_limit)
+    } else {
+        state.config.body_limit
+    }
 }
 
 pub async fn headers(req: Request, next: Next) -> Response {
