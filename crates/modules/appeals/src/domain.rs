@@ -173,6 +173,15 @@ pub enum Study {
     Needed,
 }
 
+impl Study {
+    pub fn code(self) -> &'static str {
+        match self {
+            Study::NotNeeded => "not_needed",
+            Study::Needed => "needed",
+        }
+    }
+}
+
 /// The answer is due on this day.
 pub fn answer_due(received: NaiveDate, study: Study, calendar: &WorkingCalendar) -> NaiveDate {
     let term = match study {
@@ -244,11 +253,6 @@ pub fn urgency(due: NaiveDate, today: NaiveDate, calendar: &WorkingCalendar) -> 
     } else {
         Urgency::OnTrack
     }
-}
-
-/// Whole calendar days from receipt to answer, for the public statistics.
-pub fn days_taken(received: NaiveDate, answered: NaiveDate) -> i64 {
-    (answered - received).num_days().max(0)
 }
 
 // ---------- workflow ----------

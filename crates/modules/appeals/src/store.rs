@@ -248,9 +248,8 @@ pub async fn step(
             Action::Start => {
                 let study = details.study.unwrap_or(Study::NotNeeded);
                 let due = domain::answer_due(received_on, study, calendar);
-                let code = match study { Study::NotNeeded => "not_needed", Study::Needed => "needed" };
                 sqlx::query("UPDATE appeals SET status = $3, study = $4, answer_due = $5 WHERE community_id = $1 AND id = $2")
-                    .bind(community).bind(id).bind(next.code()).bind(code).bind(due).execute(&mut *tx).await?;
+                    .bind(community).bind(id).bind(next.code()).bind(study.code()).bind(due).execute(&mut *tx).await?;
             }
             Action::Extend => {
                 let requested = details.extend_to.ok_or(StepError::Incomplete("extend_to"))?;
