@@ -2,6 +2,7 @@
 
 use crate::domain::{self, Action, ChainEntry, Rules, Status};
 use chrono::{DateTime, NaiveDate, Utc};
+use hromada_db::core::changes::ChangeCounter;
 use hromada_db::core::communities::LOCK_COMMUNITY;
 use hromada_db::core::holidays;
 use hromada_db::{BatchWriter, Db, DbError, DbResult, fetch_all, fetch_optional, write_tx};
@@ -119,14 +120,14 @@ pub async fn get(db: &Db, community: CommunityId, id: Uuid) -> DbResult<Option<P
 
 /// A per-process count of changes to petitions' states and texts, for caches of petition rows
 /// (a signature changes only the count, which may lag a cache's lifetime).
-static CHANGES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+static CHANGES: ChangeCounter = ChangeCounter::new();
 
 pub fn changes() -> u64 {
-    CHANGES.load(std::sync::atomic::Ordering::Acquire)
+    CHANGES.current()
 }
 
 fn changed() {
-    CHANGES.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    CHANGES.bump();
 }
 
 /// How a list of petitions is ordered.
