@@ -25,7 +25,11 @@ use tower_http::compression::CompressionLayer;
 /// The modules of this build, in the order their navigation appears. A new feature is one
 /// more line here.
 pub fn modules() -> Vec<Arc<dyn Module>> {
-    vec![Arc::new(hromada_about::About), Arc::new(hromada_petitions::Petitions)]
+    vec![
+        Arc::new(hromada_about::About),
+        Arc::new(hromada_petitions::Petitions),
+        Arc::new(hromada_appeals::Appeals),
+    ]
 }
 
 /// The core's migrations, the shared uploads' tables, then each module's.
@@ -112,6 +116,16 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
             })
         }),
     });
+    // A petition its author passed on becomes an appeal: the app joins the two modules.
+    builder.listeners.push(Arc::new(|state: AppState, event: hromada_kernel::DomainEvent| {
+        Box::pin(async move {
+            match &event {
+                hromada_kernel::DomainEvent::PetitionPassedAsAppeal { .. } => {
+                    hromada_appeals::take_passed_petition(&state, &event).await
+                }
+            }
+        })
+    }));
     let built = builder.build();
     let (state, tasks) = (built.state, built.tasks);
     let (stop, stopped) = tokio::sync::watch::channel(false);

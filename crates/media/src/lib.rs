@@ -38,6 +38,7 @@ pub mod process;
 pub mod serve;
 pub mod store;
 pub mod upload;
+pub mod view;
 
 pub use process::{Accept, Kind, Limits, MediaError, Processed, Variant};
 pub use store::{MediaFile, NewFile};
@@ -56,7 +57,7 @@ pub const KEY: &str = "media";
 
 /// The tables; they follow the core's migrations, before any module's.
 pub fn migrations() -> Vec<Migration> {
-    vec![migration!(KEY, 1, "0001_media")]
+    vec![migration!(KEY, 1, "0001_media"), migration!(KEY, 2, "0002_visible_to")]
 }
 
 /// The error messages of uploads.

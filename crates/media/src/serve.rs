@@ -23,7 +23,8 @@ pub async fn file(
         return Err(AppError::NotFound);
     };
     let content = store::content(&state.db, tenant.community.id, id, variant).await?.ok_or(AppError::NotFound)?;
-    let uploader = viewer.user.as_ref().is_some_and(|u| Some(u.id) == content.created_by);
+    let uploader =
+        viewer.user.as_ref().is_some_and(|u| Some(u.id) == content.created_by || Some(u.id) == content.visible_to);
     // A file not shown yet is as good as missing to others: not even its existence is told.
     if !content.public && !uploader && !viewer.may(Permission::EnterAdmin) {
         return Err(AppError::NotFound);

@@ -220,6 +220,19 @@ pub async fn purge_unattached(db: &Db, before: DateTime<Utc>) -> DbResult<u64> {
     Ok(execute!(db, sqlx::query("DELETE FROM media_files WHERE object_id IS NULL AND created_at < $1").bind(before))?)
 }
 
+/// Lets one more person see a private file of the owner's (the author of an appeal, its answer).
+pub async fn share_with(db: &Db, community: CommunityId, owner: &str, id: Uuid, user: UserId) -> DbResult<bool> {
+    let n = execute!(
+        db,
+        sqlx::query("UPDATE media_files SET visible_to = $4 WHERE community_id = $1 AND owner = $2 AND id = $3")
+            .bind(community)
+            .bind(owner)
+            .bind(id)
+            .bind(user)
+    )?;
+    Ok(n > 0)
+}
+
 /// What serving a variant needs.
 #[derive(Debug, Clone, FromRow)]
 pub struct Content {
@@ -227,6 +240,7 @@ pub struct Content {
     pub file_name: String,
     pub public: bool,
     pub created_by: Option<UserId>,
+    pub visible_to: Option<UserId>,
     /// The variant served: the one asked for, or the next larger one when the image was small
     /// enough not to need it.
     pub variant: String,
@@ -239,7 +253,7 @@ pub async fn content(db: &Db, community: CommunityId, id: Uuid, variant: Variant
     Ok(fetch_optional!(
         db,
         sqlx::query_as::<_, Content>(
-            "SELECT f.kind, f.file_name, f.public, f.created_by, v.variant, v.content_type, v.sha256, v.data
+            "SELECT f.kind, f.file_name, f.public, f.created_by, f.visible_to, v.variant, v.content_type, v.sha256, v.data
              FROM media_files f
              JOIN media_variants v ON v.community_id = f.community_id AND v.file_id = f.id
              WHERE f.community_id = $1 AND f.id = $2

@@ -35,6 +35,7 @@ pub fn routes() -> Router<AppState> {
         .route("/users/{id}/departments/{dept}/remove", post(unassign_department))
         .route("/departments", get(departments_page).post(create_department))
         .route("/departments/{id}/delete", post(delete_department))
+        .route("/departments/{id}/head", post(set_department_head))
         .route("/settlements", get(settlements_page).post(create_settlement))
         .route("/settlements/{id}/delete", post(delete_settlement))
         .route("/settings", get(settings_page).post(save_settings))
@@ -428,8 +429,16 @@ async fn render_departments(
     let rows: Vec<Value> = list
         .iter()
         .map(|d| {
+            let own: Vec<Value> = officers
+                .iter()
+                .filter(|o| o.department_id == d.id)
+                .map(|o| context! { value => o.user_id.to_string(), label => &o.full_name })
+                .collect();
             let names: Vec<String> = officers.iter().filter(|o| o.department_id == d.id).map(|o| o.full_name.clone()).collect();
-            context! { id => d.id.to_string(), name_uk => &d.name_uk, name_en => &d.name_en, email => &d.email, officers => names }
+            context! {
+                id => d.id.to_string(), name_uk => &d.name_uk, name_en => &d.name_en, email => &d.email, officers => names,
+                choices => own, head => d.head_id.map(|h| h.to_string()).unwrap_or_default(),
+            }
         })
         .collect();
     render(
@@ -448,6 +457,35 @@ async fn render_departments(
 fn optional(s: &str) -> Option<&str> {
     let s = s.trim();
     (!s.is_empty()).then_some(s)
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct HeadForm {
+    #[serde(default)]
+    head: String,
+}
+
+/// The head gets the overdue work of the department escalated to them.
+async fn set_department_head(
+    State(state): State<AppState>,
+    page: Page,
+    viewer: Viewer,
+    tenant: Tenant,
+    Path(id): Path<Uuid>,
+    Form(form): Form<HeadForm>,
+) -> AppResult<Response> {
+    let me = viewer.require(Permission::ManageDepartments)?;
+    let head = match form.head.trim() {
+        "" => None,
+        raw => Some(Uuid::parse_str(raw).map_err(|_| AppError::NotFound)?),
+    };
+    let back = tenant.url("/admin/departments");
+    if !departments::set_head(&state.db, tenant.community.id, id, head).await? {
+        return Ok(page.redirect_with(&back, Flash::error("flash-department-head-not-officer")));
+    }
+    let summary = head.map(|h| h.to_string()).unwrap_or_else(|| "—".into());
+    state.audit(Some(tenant.community.id), &actor(me), "department.head", "department", id, &summary).await?;
+    Ok(page.redirect_with(&back, Flash::success("flash-saved")))
 }
 
 async fn create_department(

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod admin;
+mod appeals;
 mod cli;
 mod demo;
 mod identity;

@@ -14,6 +14,8 @@ pub struct Department {
     pub name_en: Option<String>,
     pub email: Option<String>,
     pub created_at: DateTime<Utc>,
+    /// Overdue work is escalated to the head.
+    pub head_id: Option<UserId>,
 }
 
 pub async fn create(
@@ -35,11 +37,27 @@ pub async fn list(db: &Db, community: CommunityId) -> DbResult<Vec<Department>> 
     Ok(fetch_all!(
         db,
         sqlx::query_as::<_, Department>(
-            "SELECT community_id, id, name_uk, name_en, email, created_at FROM departments
+            "SELECT community_id, id, name_uk, name_en, email, created_at, head_id FROM departments
          WHERE community_id = $1 ORDER BY name_uk"
         )
         .bind(community)
     )?)
+}
+
+/// Makes one of the department's officers its head, or leaves it without one.
+pub async fn set_head(db: &Db, community: CommunityId, id: Uuid, head: Option<UserId>) -> DbResult<bool> {
+    let n = execute!(
+        db,
+        sqlx::query(
+            "UPDATE departments SET head_id = $3 WHERE community_id = $1 AND id = $2
+             AND ($3 IS NULL OR EXISTS (SELECT 1 FROM department_officers o
+                  WHERE o.community_id = $1 AND o.department_id = $2 AND o.user_id = $3))"
+        )
+        .bind(community)
+        .bind(id)
+        .bind(head)
+    )?;
+    Ok(n > 0)
 }
 
 pub async fn delete(db: &Db, community: CommunityId, id: Uuid) -> DbResult<bool> {
@@ -65,6 +83,14 @@ pub async fn add_officer(db: &Db, community: CommunityId, department: Uuid, user
 }
 
 pub async fn remove_officer(db: &Db, community: CommunityId, department: Uuid, user: UserId) -> DbResult<()> {
+    // One who leaves the department no longer heads it.
+    execute!(
+        db,
+        sqlx::query("UPDATE departments SET head_id = NULL WHERE community_id = $1 AND id = $2 AND head_id = $3")
+            .bind(community)
+            .bind(department)
+            .bind(user)
+    )?;
     execute!(
         db,
         sqlx::query("DELETE FROM department_officers WHERE community_id = $1 AND department_id = $2 AND user_id = $3")

@@ -2,7 +2,7 @@
 //! numbered, which terms the law gives for each step and how they are counted, and which step
 //! may follow which.
 
-use chrono::{Days, Months, NaiveDate};
+use chrono::{Datelike, Days, Months, NaiveDate};
 use hromada_kernel::WorkingCalendar;
 use serde::{Deserialize, Serialize};
 
@@ -369,6 +369,97 @@ pub fn rating(stars: i64) -> Option<u8> {
     u8::try_from(stars).ok().filter(|s| (1..=5).contains(s))
 }
 
+/// Topics an author files an appeal under; officials filter their inbox by them.
+pub const CATEGORIES: [&str; 9] =
+    ["housing", "roads", "utilities", "transport", "social", "health", "education", "environment", "other"];
+
+// ---------- figures for the public dashboard ----------
+
+/// What the dashboard needs of one appeal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Handled {
+    pub received_on: NaiveDate,
+    pub answered_on: Option<NaiveDate>,
+    pub answer_due: NaiveDate,
+    /// Still waiting for the body (registered, assigned, in progress, extended).
+    pub open: bool,
+}
+
+/// How a department (or the whole body) answers.
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
+pub struct Figures {
+    pub received: u64,
+    pub answered: u64,
+    pub answered_on_time: u64,
+    /// Calendar days from receipt to answer, the middle value; `None` before the first answer.
+    pub median_days: Option<f64>,
+    /// Open and past their due date today.
+    pub overdue_now: u64,
+}
+
+impl Figures {
+    /// Share of answers given by their due date, in whole percent.
+    pub fn on_time_percent(&self) -> Option<u64> {
+        (self.answered > 0).then(|| (self.answered_on_time * 100 + self.answered / 2) / self.answered)
+    }
+}
+
+pub fn figures<'a>(appeals: impl IntoIterator<Item = &'a Handled>, today: NaiveDate) -> Figures {
+    let mut f = Figures::default();
+    let mut days = vec![];
+    for a in appeals {
+        f.received += 1;
+        if let Some(answered) = a.answered_on {
+            f.answered += 1;
+            if answered <= a.answer_due {
+                f.answered_on_time += 1;
+            }
+            days.push((answered - a.received_on).num_days());
+        }
+        if a.open && today > a.answer_due {
+            f.overdue_now += 1;
+        }
+    }
+    days.sort_unstable();
+    f.median_days = match days.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(days[n / 2] as f64),
+        n => Some((days[n / 2 - 1] + days[n / 2]) as f64 / 2.0),
+    };
+    f
+}
+
+/// Received and answered per calendar month, for the `months` months up to `today`'s, oldest first.
+pub fn by_month<'a>(
+    appeals: impl IntoIterator<Item = &'a Handled>,
+    today: NaiveDate,
+    months: u32,
+) -> Vec<(NaiveDate, u64, u64)> {
+    let this_month = today.with_day(1).unwrap_or(today);
+    let mut series: Vec<(NaiveDate, u64, u64)> = (0..months)
+        .rev()
+        .filter_map(|back| this_month.checked_sub_months(Months::new(back)))
+        .map(|m| (m, 0, 0))
+        .collect();
+    let slot = |day: NaiveDate| {
+        let month = day.with_day(1).unwrap_or(day);
+        series.iter().position(|(m, _, _)| *m == month)
+    };
+    let mut received = vec![];
+    let mut answered = vec![];
+    for a in appeals {
+        received.extend(slot(a.received_on));
+        answered.extend(a.answered_on.and_then(slot));
+    }
+    for i in received {
+        series[i].1 += 1;
+    }
+    for i in answered {
+        series[i].2 += 1;
+    }
+    series
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -542,6 +633,63 @@ mod tests {
                 prop_assert!(extended <= longest_due(received, &calendar));
                 prop_assert!(extended > long);
             }
+        }
+    }
+
+    fn handled(received: NaiveDate, answered: Option<NaiveDate>, due: NaiveDate, open: bool) -> Handled {
+        Handled { received_on: received, answered_on: answered, answer_due: due, open }
+    }
+
+    #[test]
+    fn figures_count_answers_on_time_the_median_and_what_is_overdue_now() {
+        let today = d(2026, 11, 20);
+        let rows = [
+            handled(d(2026, 10, 1), Some(d(2026, 10, 5)), d(2026, 10, 16), false),
+            handled(d(2026, 10, 1), Some(d(2026, 10, 20)), d(2026, 10, 16), false),
+            handled(d(2026, 10, 2), Some(d(2026, 10, 12)), d(2026, 10, 17), false),
+            handled(d(2026, 11, 1), None, d(2026, 11, 16), true),
+            handled(d(2026, 11, 10), None, d(2026, 11, 25), true),
+            handled(d(2026, 9, 1), None, d(2026, 9, 16), false),
+        ];
+        let f = figures(&rows, today);
+        assert_eq!((f.received, f.answered, f.answered_on_time, f.overdue_now), (6, 3, 2, 1));
+        // 4, 19 and 10 days.
+        assert_eq!(f.median_days, Some(10.0));
+        assert_eq!(f.on_time_percent(), Some(67));
+        let even = figures(&rows[..2], today);
+        assert_eq!(even.median_days, Some(11.5));
+        assert_eq!(figures(&[], today), Figures::default());
+        assert_eq!(Figures::default().on_time_percent(), None);
+    }
+
+    #[test]
+    fn monthly_series_cover_the_last_months_and_skip_older_appeals() {
+        let today = d(2026, 3, 15);
+        let rows = [
+            handled(d(2026, 1, 31), Some(d(2026, 2, 2)), d(2026, 2, 16), false),
+            handled(d(2026, 3, 1), None, d(2026, 3, 16), true),
+            handled(d(2025, 12, 31), Some(d(2026, 1, 5)), d(2026, 1, 15), false),
+        ];
+        let series = by_month(&rows, today, 3);
+        assert_eq!(series, vec![(d(2026, 1, 1), 1, 1), (d(2026, 2, 1), 0, 1), (d(2026, 3, 1), 1, 0)]);
+    }
+
+    proptest! {
+        #[test]
+        fn figures_never_count_more_answered_than_received_nor_more_on_time_than_answered(
+            rows in proptest::collection::vec((any_date(), proptest::option::of(0i64..90), 0u64..60, any::<bool>()), 0..40),
+            today in any_date(),
+        ) {
+            let rows: Vec<Handled> = rows
+                .into_iter()
+                .map(|(r, a, due, open)| handled(r, a.map(|a| r + chrono::TimeDelta::days(a)), r + Days::new(due), open && a.is_none()))
+                .collect();
+            let f = figures(&rows, today);
+            prop_assert!(f.answered <= f.received && f.answered_on_time <= f.answered && f.overdue_now <= f.received);
+            prop_assert!(f.on_time_percent().is_none_or(|p| p <= 100));
+            let series = by_month(&rows, today, 12);
+            prop_assert_eq!(series.len(), 12);
+            prop_assert!(series.iter().map(|s| s.1).sum::<u64>() <= f.received);
         }
     }
 }

@@ -4,7 +4,7 @@
 
 use crate::KEY;
 use hromada_kernel::{CommunityId, UserId};
-use hromada_media::{Accept, Limits, MediaFile, NewFile, Processed, Upload, Variant};
+use hromada_media::{Accept, Limits, MediaFile, NewFile, Processed, Upload};
 use hromada_web::{AppResult, AppState, FieldErrors, Page, Value, context};
 use uuid::Uuid;
 
@@ -113,38 +113,10 @@ pub async fn list(state: &AppState, community: CommunityId, petition: Uuid) -> A
 
 /// What a page shows of the files: the image, the attachments and the answer's documents.
 pub fn for_page(page: &Page, files: &[MediaFile]) -> Value {
-    let describe = |f: &MediaFile| {
-        context! {
-            id => f.id.to_string(),
-            name => &f.file_name,
-            alt => f.alt_text.as_deref().unwrap_or(""),
-            size => human_size(f.byte_size),
-            kind => &f.kind,
-            href => page.url(&f.path(Variant::Original)),
-            display => page.url(&f.path(Variant::Display)),
-            thumb => page.url(&f.path(Variant::Thumb)),
-            width => f.width,
-            height => f.height,
-        }
-    };
-    let of = |purpose: &str| files.iter().filter(|f| f.purpose == purpose).map(describe).collect::<Vec<_>>();
-    context! { image => of(IMAGE).into_iter().next(), attachments => of(ATTACHMENT), answer => of(ANSWER) }
-}
-
-fn human_size(bytes: i64) -> String {
-    match bytes {
-        b if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
-        b if b >= 1024 => format!("{} KB", b / 1024),
-        b => format!("{b} B"),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn sizes_read_like_a_file_manager() {
-        assert_eq!(super::human_size(512), "512 B");
-        assert_eq!(super::human_size(300 * 1024), "300 KB");
-        assert_eq!(super::human_size(3 * 1024 * 1024 + 512 * 1024), "3.5 MB");
+    use hromada_media::view::describe_all;
+    context! {
+        image => describe_all(page, files, IMAGE).into_iter().next(),
+        attachments => describe_all(page, files, ATTACHMENT),
+        answer => describe_all(page, files, ANSWER),
     }
 }

@@ -29,6 +29,9 @@ fn appeal(author: Uuid) -> NewAppeal<'static> {
         essence: "Прошу відновити освітлення біля будинку після ремонту мережі.",
         complaint_about: None,
         publish_consent: false,
+        category: "utilities",
+        submission_key: None,
+        from_petition: None,
     }
 }
 
@@ -45,7 +48,7 @@ async fn numbers_run_per_community_and_year_without_gaps_even_at_once() {
             let db = t.db.clone();
             let calendar = calendar.clone();
             handles.push(tokio::spawn(async move {
-                store::register(&db, c, &appeal(Uuid::now_v7()), &calendar, now).await.unwrap().number
+                store::register(&db, c, &appeal(Uuid::now_v7()), &calendar, now).await.unwrap().appeal.number
             }));
         }
         let mut numbers = vec![];
@@ -55,10 +58,11 @@ async fn numbers_run_per_community_and_year_without_gaps_even_at_once() {
         numbers.sort();
         let expected: Vec<String> = (1..=30).map(|n| format!("Е-2026-{n:06}")).collect();
         assert_eq!(numbers, expected, "[{b}]");
-        let first_elsewhere = store::register(&t.db, other, &appeal(Uuid::now_v7()), &calendar, now).await.unwrap();
+        let first_elsewhere =
+            store::register(&t.db, other, &appeal(Uuid::now_v7()), &calendar, now).await.unwrap().appeal;
         assert_eq!(first_elsewhere.number, "Е-2026-000001", "[{b}] each community counts its own");
         let next_year = Utc.with_ymd_and_hms(2027, 1, 4, 9, 0, 0).unwrap();
-        let january = store::register(&t.db, c, &appeal(Uuid::now_v7()), &calendar, next_year).await.unwrap();
+        let january = store::register(&t.db, c, &appeal(Uuid::now_v7()), &calendar, next_year).await.unwrap().appeal;
         assert_eq!(january.number, "Е-2027-000001", "[{b}] a new year starts again");
         let found = store::by_number(&t.db, c, "Е-2026-000007").await.unwrap().unwrap();
         assert_eq!((found.seq, found.year), (7, 2026), "[{b}]");
@@ -75,7 +79,7 @@ async fn the_workflow_keeps_the_legal_dates_and_its_timeline() {
         // Received on Monday 2 November 2026: 15 days → Tuesday 17th; a month → Wednesday 2 December.
         let received = Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap();
         let author = Uuid::now_v7();
-        let a = store::register(&t.db, c, &appeal(author), &calendar, received).await.unwrap();
+        let a = store::register(&t.db, c, &appeal(author), &calendar, received).await.unwrap().appeal;
         assert_eq!((a.status(), a.answer_due.to_string()), (Status::Registered, "2026-11-17".into()), "[{b}]");
         let officer = Uuid::now_v7();
         let department = Uuid::now_v7();
@@ -151,7 +155,7 @@ async fn forwarding_and_returning_need_their_particulars() {
         let c = community(&t.db, "forward").await;
         let calendar = WorkingCalendar::default();
         let now = Utc::now();
-        let a = store::register(&t.db, c, &appeal(Uuid::now_v7()), &calendar, now).await.unwrap();
+        let a = store::register(&t.db, c, &appeal(Uuid::now_v7()), &calendar, now).await.unwrap().appeal;
         let nowhere = store::step(&t.db, c, a.id, Action::Forward, None, &StepDetails::default(), &calendar, now).await;
         assert!(matches!(nowhere, Err(StepError::Incomplete("forwarded_to"))), "[{b}]");
         let to = StepDetails {
@@ -166,7 +170,7 @@ async fn forwarding_and_returning_need_their_particulars() {
             "[{b}]"
         );
 
-        let second = store::register(&t.db, c, &appeal(Uuid::now_v7()), &calendar, now).await.unwrap();
+        let second = store::register(&t.db, c, &appeal(Uuid::now_v7()), &calendar, now).await.unwrap().appeal;
         let silent =
             store::step(&t.db, c, second.id, Action::Return, None, &StepDetails::default(), &calendar, now).await;
         assert!(matches!(silent, Err(StepError::Incomplete("note"))), "[{b}] a return says why");
