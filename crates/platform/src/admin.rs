@@ -44,7 +44,7 @@ pub fn routes() -> Router<AppState> {
 }
 
 fn actor(user: &User) -> Actor {
-    Actor { kind: "user", id: Some(user.id), label: user.full_name.clone() }
+    Actor::user(user)
 }
 
 /// The admin menu: core sections and the modules' sections this viewer may open.

@@ -180,7 +180,7 @@ async fn callback(
         }
         Err(e) => return Err(e.into()),
     }
-    let actor = Actor { kind: "user", id: Some(user.id), label: user.full_name.clone() };
+    let actor = Actor::user(&user);
     state.audit(Some(community), &actor, "user.verify_eid", "user", user.id, "e-ID").await?;
     Ok(page.redirect_with(&back, Flash::success("flash-eid-verified")))
 }

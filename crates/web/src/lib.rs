@@ -11,6 +11,7 @@ pub mod error;
 pub mod export;
 pub mod forms;
 pub mod i18n;
+pub mod mail;
 pub mod markdown;
 pub mod metrics;
 pub mod module;

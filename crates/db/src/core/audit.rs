@@ -34,6 +34,10 @@ impl Actor {
     pub fn cli() -> Self {
         Self { kind: "cli", id: None, label: "command line".into() }
     }
+    /// A signed-in person acting through the web.
+    pub fn user(u: &crate::core::users::User) -> Self {
+        Self { kind: "user", id: Some(u.id), label: u.full_name.clone() }
+    }
     pub fn system() -> Self {
         Self { kind: "system", id: None, label: "system".into() }
     }

@@ -357,7 +357,7 @@ async fn take_step(
         files::save_answer(&state, tenant.community.id, a.id, a.author_id, &documents, me.id).await?;
     }
     announce(&state, &tenant, &updated, action).await?;
-    let actor = Actor { kind: "user", id: Some(me.id), label: me.full_name.clone() };
+    let actor = Actor::user(me);
     state.audit(Some(tenant.community.id), &actor, &format!("appeal.{step}"), "appeal", a.id, &a.number).await?;
     Ok(page.redirect_with(&back, Flash::success("flash-saved")))
 }
@@ -413,7 +413,7 @@ async fn bulk(
     };
     let details = StepDetails { department, officer, study: Some(Study::NotNeeded), ..StepDetails::default() };
     let calendar = holidays::calendar(&state.db).await?;
-    let actor = Actor { kind: "user", id: Some(me.id), label: me.full_name.clone() };
+    let actor = Actor::user(me);
     let (mut done, mut refused) = (0, 0);
     for reference in fields.iter().filter(|(k, _)| k == "ids").map(|(_, v)| v) {
         let Some(_) = parse_reference(reference) else { continue };
@@ -474,7 +474,7 @@ async fn add_template(
         return Ok(page.redirect_with(&back, Flash::error("appeal-error-template")));
     }
     let id = store::add_template(&state.db, tenant.community.id, &form.title, &form.body, state.now()).await?;
-    let actor = Actor { kind: "user", id: Some(me.id), label: me.full_name.clone() };
+    let actor = Actor::user(me);
     state
         .audit(Some(tenant.community.id), &actor, "appeal.template.add", "appeal_template", id, form.title.trim())
         .await?;
@@ -492,7 +492,7 @@ async fn delete_template(
     if !store::delete_template(&state.db, tenant.community.id, id).await? {
         return Err(AppError::NotFound);
     }
-    let actor = Actor { kind: "user", id: Some(me.id), label: me.full_name.clone() };
+    let actor = Actor::user(me);
     state.audit(Some(tenant.community.id), &actor, "appeal.template.delete", "appeal_template", id, "").await?;
     Ok(page.redirect_with(&tenant.url("/admin/appeals/templates"), Flash::success("flash-saved")))
 }

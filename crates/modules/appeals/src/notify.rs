@@ -3,8 +3,8 @@
 
 use crate::store::Appeal;
 use hromada_db::core::communities::Community;
-use hromada_db::core::{departments, outbox, roles, users};
-use hromada_kernel::{Lang, Role, UserId};
+use hromada_db::core::{departments, roles};
+use hromada_kernel::{Role, UserId};
 use hromada_web::{AppState, Tenant};
 
 /// Which message: `{key}-subject` and `{key}-body` in the appeal locales.
@@ -66,30 +66,14 @@ async fn send(
         Notice::Answered => a.answer_text.clone().unwrap_or_default(),
         _ => String::new(),
     };
-    let mut sent = std::collections::HashSet::new();
-    for id in to {
-        if !sent.insert(*id) {
-            continue;
-        }
-        let Some(user) = users::by_id(&state.db, community.id, *id).await? else { continue };
-        let Some(email) = &user.email else { continue };
-        let lang = Lang::parse(&user.lang).unwrap_or_default();
-        let values = serde_json::Map::from_iter(
-            [
-                ("number", a.number.as_str()),
-                ("link", link.as_str()),
-                ("community", community.name(lang)),
-                ("due", due.as_str()),
-                ("received", received.as_str()),
-                ("note", note.as_str()),
-            ]
-            .map(|(k, v)| (k.to_owned(), serde_json::Value::String(v.to_owned()))),
-        );
-        let args = hromada_web::i18n::args_from_json(&values);
-        let subject = state.i18n.t_args(lang, &format!("{}-subject", notice.key()), Some(&args));
-        let body = state.i18n.t_args(lang, &format!("{}-body", notice.key()), Some(&args));
-        outbox::enqueue(&state.db, Some(community.id), email, &subject, &body, state.now()).await?;
-    }
+    let values = [
+        ("number", a.number.as_str()),
+        ("link", link.as_str()),
+        ("due", due.as_str()),
+        ("received", received.as_str()),
+        ("note", note.as_str()),
+    ];
+    hromada_web::mail::to_accounts(state, community, to, notice.key(), &values).await?;
     Ok(())
 }
 

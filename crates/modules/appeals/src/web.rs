@@ -115,15 +115,7 @@ async fn new_form(
 ) -> AppResult<Response> {
     require_level(&page.viewer, &tenant.community, &FILE)?;
     let user = page.viewer.require_user()?;
-    let settlement = match user.settlement_id {
-        Some(id) => settlements::list(&state.db, tenant.community.id)
-            .await?
-            .into_iter()
-            .find(|s| s.id == id)
-            .map(|s| s.name_uk)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
+    let settlement = crate::home_settlement(&state.db, tenant.community.id, user).await?;
     let form = AppealForm {
         kind: if q.about.is_empty() { q.kind } else { Kind::Complaint.code().to_owned() },
         full_name: user.full_name.clone(),

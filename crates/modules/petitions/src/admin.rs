@@ -149,7 +149,7 @@ async fn take_step(
         }
         Err(store::StepError::Db(e)) => return Err(e.into()),
     }
-    let actor = Actor { kind: "user", id: Some(me.id), label: me.full_name.clone() };
+    let actor = Actor::user(me);
     state.audit(Some(tenant.community.id), &actor, &format!("petition.{step}"), "petition", p.id, &p.title).await?;
     Ok(page.redirect_with(&back, Flash::success("flash-saved")))
 }
@@ -250,7 +250,7 @@ async fn save_settings(
     let value = serde_json::to_value(&rules).map_err(|e| AppError::unexpected(e.to_string()))?;
     let summary = value.to_string();
     communities::set_statute(&state.db, tenant.community.id, crate::KEY, value).await?;
-    let actor = Actor { kind: "user", id: Some(me.id), label: me.full_name.clone() };
+    let actor = Actor::user(me);
     state
         .audit(Some(tenant.community.id), &actor, "petition.rules", "community", tenant.community.id, &summary)
         .await?;

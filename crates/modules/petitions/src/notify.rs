@@ -3,8 +3,8 @@
 
 use crate::store::{self, Petition};
 use hromada_db::core::communities::Community;
-use hromada_db::core::{outbox, roles, users};
-use hromada_kernel::{Lang, Role, UserId};
+use hromada_db::core::roles;
+use hromada_kernel::{Role, UserId};
 use hromada_web::{AppState, Tenant};
 
 /// Which message: `{key}-subject` and `{key}-body` in the petition locales.
@@ -43,25 +43,9 @@ async fn send(
 ) -> anyhow::Result<()> {
     let tenant = Tenant { community: community.clone(), base: String::new() };
     let link = tenant.absolute_url(state, &format!("/petitions/{}", p.number)).await;
-    for id in to {
-        let Some(user) = users::by_id(&state.db, community.id, *id).await? else { continue };
-        let Some(email) = &user.email else { continue };
-        let lang = Lang::parse(&user.lang).unwrap_or_default();
-        let number = p.number.to_string();
-        let values = serde_json::Map::from_iter(
-            [
-                ("title", p.title.as_str()),
-                ("number", number.as_str()),
-                ("link", link.as_str()),
-                ("community", community.name(lang)),
-            ]
-            .map(|(k, v)| (k.to_owned(), serde_json::Value::String(v.to_owned()))),
-        );
-        let args = hromada_web::i18n::args_from_json(&values);
-        let subject = state.i18n.t_args(lang, &format!("{}-subject", notice.key()), Some(&args));
-        let body = state.i18n.t_args(lang, &format!("{}-body", notice.key()), Some(&args));
-        outbox::enqueue(&state.db, Some(community.id), email, &subject, &body, state.now()).await?;
-    }
+    let number = p.number.to_string();
+    let values = [("title", p.title.as_str()), ("number", number.as_str()), ("link", link.as_str())];
+    hromada_web::mail::to_accounts(state, community, to, notice.key(), &values).await?;
     Ok(())
 }
 
@@ -71,14 +55,12 @@ pub async fn author(state: &AppState, community: &Community, p: &Petition, notic
 
 /// The community's administrators and moderators.
 pub async fn officials(state: &AppState, community: &Community, p: &Petition, notice: Notice) -> anyhow::Result<()> {
-    let mut ids: Vec<UserId> = roles::staff(&state.db, community.id)
+    let ids: Vec<UserId> = roles::staff(&state.db, community.id)
         .await?
         .into_iter()
         .filter(|s| Role::parse(&s.role).is_some_and(|r| matches!(r, Role::Admin | Role::Moderator)))
         .map(|s| s.user_id)
         .collect();
-    ids.sort();
-    ids.dedup();
     send(state, community, p, notice, &ids).await
 }
 

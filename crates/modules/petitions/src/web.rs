@@ -454,7 +454,7 @@ async fn pass_on(
         Err(store::StepError::Transition(_)) => return Err(AppError::Conflict("petition-error-step")),
         Err(store::StepError::Db(e)) => return Err(e.into()),
     };
-    let actor = hromada_db::core::audit::Actor { kind: "user", id: Some(user.id), label: user.full_name.clone() };
+    let actor = hromada_db::core::audit::Actor::user(&user);
     state.audit(Some(tenant.community.id), &actor, "petition.pass_as_appeal", "petition", p.id, &p.title).await?;
     notify::officials(&state, &tenant.community, &passed, Notice::PassedAsAppeal).await?;
     state
