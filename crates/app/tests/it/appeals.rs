@@ -183,21 +183,48 @@ async fn an_appeal_without_a_name_or_address_is_refused_with_the_law_explained()
             text.contains("Вкажіть прізвище та ім'я") && text.contains(ESSENCE),
             "[{b}] the form keeps what was typed"
         );
-        // A file of the wrong kind is refused with its reason, and nothing is registered.
-        let refused = x
-            .submit_files(
-                "/c/anon/appeals/new",
-                "/c/anon/appeals",
-                &fields(&key, ESSENCE),
-                &[("attachments", "run.exe", b"MZ\x90\x00binary".to_vec())],
-            )
-            .await;
-        assert_eq!(refused.status, 422, "[{b}]");
+        // Bad files are refused with their reason, and nothing is registered: the wrong kind, too
+        // big, and a small file that claims a huge picture (a decompression bomb).
+        let mut oversized = b"\x89PNG\r\n\x1a\n".to_vec();
+        oversized.resize(16 * 1024 * 1024, 0);
+        for (name, bytes, reason) in [
+            ("run.exe", b"MZ\x90\x00binary".to_vec(), "Такий тип файлу не приймається"),
+            ("big.png", oversized, "Файл завеликий"),
+            ("bomb.png", png_claiming(100_000, 100_000), "завелике за розміром у пікселях"),
+        ] {
+            let files = [("attachments", name, bytes)];
+            let refused =
+                x.submit_files("/c/anon/appeals/new", "/c/anon/appeals", &fields(&key, ESSENCE), &files).await;
+            assert_eq!(refused.status, 422, "[{b}] {name}");
+            assert!(refused.text().contains(reason), "[{b}] {name}: {}", refused.text());
+        }
         assert!(
             store::of_author(&app.db, c.id, x_id(&app, &c, "x@anon.test").await).await.unwrap().is_empty(),
             "[{b}]"
         );
     }
+}
+
+/// A valid 1×1 PNG whose header then claims `width` × `height` pixels.
+fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+    let mut png = vec![];
+    image::RgbImage::new(1, 1).write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    png[16..20].copy_from_slice(&width.to_be_bytes());
+    png[20..24].copy_from_slice(&height.to_be_bytes());
+    let crc = crc32(&png[12..29]);
+    png[29..33].copy_from_slice(&crc.to_be_bytes());
+    png
+}
+
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for b in bytes {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+        }
+    }
+    !crc
 }
 
 async fn x_id(app: &TestApp, c: &Community, email: &str) -> Uuid {
