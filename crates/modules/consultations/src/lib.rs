@@ -6,6 +6,13 @@
 //! pages build on it.
 
 pub mod domain;
+pub mod store;
+
+use hromada_db::{Migration, migration};
 
 /// The key under which this module keeps its statute settings and tables.
 pub const KEY: &str = "consultations";
+
+pub fn migrations() -> Vec<Migration> {
+    vec![migration!(KEY, 1, "0001_surveys")]
+}
