@@ -29,6 +29,7 @@ pub fn modules() -> Vec<Arc<dyn Module>> {
         Arc::new(hromada_about::About),
         Arc::new(hromada_petitions::Petitions),
         Arc::new(hromada_appeals::Appeals),
+        Arc::new(hromada_consultations::Consultations),
     ]
 }
 

@@ -184,6 +184,15 @@ pub fn person_key(secret: &[u8], tax_number: &str) -> Option<Vec<u8>> {
     Some(keyed_hash(secret, format!("person:{normalized}").as_bytes()))
 }
 
+/// Who counts as one person for "one signature / one ballot / one response": the person key
+/// when verified by e-ID, the account otherwise.
+pub fn one_person_key(user: &User) -> Vec<u8> {
+    match &user.person_key {
+        Some(key) => [b"p:".as_slice(), key].concat(),
+        None => [b"u:".as_slice(), user.id.as_bytes()].concat(),
+    }
+}
+
 /// Hashes a password with argon2id (off the async threads: it takes tens of milliseconds on purpose).
 pub async fn hash_password(password: String) -> Result<String, AppError> {
     tokio::task::spawn_blocking(move || {

@@ -105,6 +105,12 @@ pub trait Module: Send + Sync + 'static {
     /// tasks pushed to `builder.tasks` are awaited at shutdown, after the last request.
     fn start(&self, _builder: &mut crate::state::AppStateBuilder) {}
 
+    /// A block for the community's home page (a quick poll, say), as HTML the module rendered
+    /// with its own template ([`crate::Page::fragment`]); `None` when it has nothing to show.
+    fn home_block<'a>(&'a self, _page: &'a crate::Page) -> BoxFuture<'a, crate::AppResult<Option<String>>> {
+        Box::pin(async { Ok(None) })
+    }
+
     /// Demo content for a community.
     fn seed_demo<'a>(&'a self, _ctx: SeedContext<'a>) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async { Ok(()) })

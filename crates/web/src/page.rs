@@ -185,6 +185,12 @@ impl Page {
         Ok(response)
     }
 
+    /// Renders a template that is a part of a page (a block another page embeds), with the
+    /// layout's context, to HTML.
+    pub fn fragment(&self, template: &str, extra: Value) -> AppResult<String> {
+        self.state.templates.render(template, context! { ..extra, ..self.context() })
+    }
+
     /// POST-redirect-GET with a message for the next page.
     pub fn redirect_with(&self, to: &str, flash: Flash) -> Response {
         let path = if self.base().is_empty() { "/" } else { self.base() };

@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod appeals;
 mod cli;
+mod consultations;
 mod demo;
 mod identity;
 mod mail;

@@ -161,6 +161,58 @@ pub async fn open(
     )?)
 }
 
+/// Surveys and polls that have closed, newest first: their results are public.
+pub async fn closed(db: &Db, community: CommunityId, now: DateTime<Utc>, limit: i64) -> DbResult<Vec<StoredSurvey>> {
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as::<_, StoredSurvey>(select_surveys!(
+            "WHERE community_id = $1 AND closes_at <= $2 ORDER BY closes_at DESC LIMIT $3"
+        ))
+        .bind(community)
+        .bind(now)
+        .bind(limit)
+    )?)
+}
+
+/// Every survey of the community, newest first, for the officials.
+pub async fn all(db: &Db, community: CommunityId) -> DbResult<Vec<StoredSurvey>> {
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as::<_, StoredSurvey>(select_surveys!("WHERE community_id = $1 ORDER BY created_at DESC"))
+            .bind(community)
+    )?)
+}
+
+/// Closes a survey now (or leaves it closed).
+pub async fn close(db: &Db, community: CommunityId, id: Uuid, now: DateTime<Utc>) -> DbResult<bool> {
+    let n = hromada_db::execute!(
+        db,
+        sqlx::query("UPDATE surveys SET closes_at = $3 WHERE community_id = $1 AND id = $2 AND closes_at > $3")
+            .bind(community)
+            .bind(id)
+            .bind(now)
+    )?;
+    Ok(n > 0)
+}
+
+/// Replaces the questions of a survey nobody has answered yet.
+pub async fn set_definition(db: &Db, community: CommunityId, id: Uuid, definition: &Survey) -> Result<bool, SaveError> {
+    definition.validate()?;
+    let n = hromada_db::execute!(
+        db,
+        sqlx::query(
+            "UPDATE surveys SET definition = $3 WHERE community_id = $1 AND id = $2
+               AND NOT EXISTS (SELECT 1 FROM survey_responses r WHERE r.community_id = $1 AND r.survey_id = $2)
+               AND NOT EXISTS (SELECT 1 FROM survey_respondents r WHERE r.community_id = $1 AND r.survey_id = $2)"
+        )
+        .bind(community)
+        .bind(id)
+        .bind(Json(definition))
+    )
+    .map_err(DbError::from)?;
+    Ok(n > 0)
+}
+
 /// Who is answering, for the one-response rule and the breakdowns.
 #[derive(Debug, Clone)]
 pub struct Respondent<'a> {
@@ -251,6 +303,17 @@ pub async fn has_answered(db: &Db, survey: &StoredSurvey, key: &[u8]) -> DbResul
     };
     let found: Option<(i32,)> =
         fetch_optional!(db, sqlx::query_as(sql).bind(survey.community_id).bind(survey.id).bind(key))?;
+    Ok(found.is_some())
+}
+
+/// Whether anyone has answered an anonymous survey (its responses carry no key).
+pub async fn any_respondent(db: &Db, survey: &StoredSurvey) -> DbResult<bool> {
+    let found: Option<(i32,)> = fetch_optional!(
+        db,
+        sqlx::query_as("SELECT 1 FROM survey_respondents WHERE community_id = $1 AND survey_id = $2 LIMIT 1")
+            .bind(survey.community_id)
+            .bind(survey.id)
+    )?;
     Ok(found.is_some())
 }
 

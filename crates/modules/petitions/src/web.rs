@@ -327,10 +327,7 @@ fn check_author(state: &AppState, page: &Page, tenant: &Tenant) -> AppResult<Opt
 
 /// One signature per person: the person key when verified by e-ID, the account otherwise.
 pub fn signer_key(user: &User) -> Vec<u8> {
-    match &user.person_key {
-        Some(key) => [b"p:".as_slice(), key].concat(),
-        None => [b"u:".as_slice(), user.id.as_bytes()].concat(),
-    }
+    hromada_web::auth::one_person_key(user)
 }
 
 /// "Прізвище І." from the full name as the form asks for it (surname first).

@@ -1,0 +1,263 @@
+//! Surveys and quick polls through the pages: an official builds a survey with every question
+//! type and a condition, residents answer, the results count them; a poll runs on the home page.
+
+use hromada_consultations::store::{self, SurveyKind};
+use hromada_db::core::communities::Community;
+use hromada_kernel::Role;
+use hromada_testkit::{Browser, TestApp, spawn_apps};
+
+fn tomorrow(app: &TestApp) -> String {
+    (app.now() + chrono::Duration::days(1)).date_naive().to_string()
+}
+
+fn today(app: &TestApp) -> String {
+    app.now().date_naive().to_string()
+}
+
+/// Creates a survey through the admin form with its first question; gives the builder's path.
+async fn create(app: &TestApp, admin: &Browser, slug: &str, fields: &[(&str, &str)]) -> String {
+    let (opens, closes) = (today(app), tomorrow(app));
+    let mut all = vec![("opens", opens.as_str()), ("closes", closes.as_str())];
+    all.extend_from_slice(fields);
+    let admin_path = format!("/c/{slug}/admin/consultations");
+    let created = admin.submit(&admin_path, &admin_path, &all).await;
+    assert_eq!(created.status, 303, "[{}] {}", app.backend, created.text());
+    let location = created.location().unwrap();
+    assert!(location.starts_with(&format!("{admin_path}/")), "[{}] {location}", app.backend);
+    location
+}
+
+async fn add(app: &TestApp, admin: &Browser, builder: &str, fields: &[(&str, &str)]) {
+    let added = admin.follow(admin.submit(builder, &format!("{builder}/questions"), fields).await).await;
+    assert!(added.text().contains("Збережено"), "[{}] {:?}: {}", app.backend, fields, added.text());
+}
+
+async fn setup(app: &TestApp, slug: &str) -> (Community, Browser) {
+    let c = app.community(slug).await;
+    app.user(&c, &format!("admin@{slug}.test"), &[Role::Admin]).await;
+    let admin = app.signed_in(&c, &format!("admin@{slug}.test")).await;
+    (c, admin)
+}
+
+#[tokio::test]
+async fn a_survey_with_every_question_type_is_built_answered_and_counted() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let (c, admin) = setup(&app, "sv").await;
+        let builder = create(
+            &app,
+            &admin,
+            "sv",
+            &[
+                ("kind", "survey"),
+                ("title", "Транспорт у громаді"),
+                ("q_title", "Як ви добираєтеся на роботу?"),
+                ("q_type", "single"),
+                ("q_options", "Автобус\nАвто\nВелосипед"),
+                ("q_other", "yes"),
+                ("q_required", "yes"),
+            ],
+        )
+        .await;
+        // A condition: only for those who drive.
+        add(
+            &app,
+            &admin,
+            &builder,
+            &[("q_title", "Чому авто?"), ("q_type", "long_text"), ("q_condition", "q1=o2"), ("q_required", "yes")],
+        )
+        .await;
+        add(
+            &app,
+            &admin,
+            &builder,
+            &[
+                ("q_title", "Які парки відвідуєте?"),
+                ("q_type", "multiple"),
+                ("q_options", "Центральний\nПрибережний\nШкільний"),
+                ("q_min", "1"),
+                ("q_max", "2"),
+                ("q_section", "Дозвілля"),
+            ],
+        )
+        .await;
+        add(
+            &app,
+            &admin,
+            &builder,
+            &[
+                ("q_title", "Наскільки безпечно ввечері?"),
+                ("q_type", "scale"),
+                ("q_max", "5"),
+                ("q_low", "Небезпечно"),
+                ("q_high", "Безпечно"),
+                ("q_required", "yes"),
+            ],
+        )
+        .await;
+        add(
+            &app,
+            &admin,
+            &builder,
+            &[
+                ("q_title", "Що ремонтувати першим?"),
+                ("q_type", "ranking"),
+                ("q_options", "Дороги\nОсвітлення\nВодогін"),
+            ],
+        )
+        .await;
+        add(
+            &app,
+            &admin,
+            &builder,
+            &[
+                ("q_title", "Скільки дітей у сім'ї?"),
+                ("q_type", "number"),
+                ("q_min", "0"),
+                ("q_max", "20"),
+                ("q_whole", "yes"),
+            ],
+        )
+        .await;
+        add(&app, &admin, &builder, &[("q_title", "Коли ви переїхали?"), ("q_type", "date")]).await;
+        add(&app, &admin, &builder, &[("q_title", "Ваша вулиця"), ("q_type", "short_text"), ("q_max", "60")]).await;
+        // A condition that looks forward is refused with its reason.
+        let bad = admin
+            .follow(
+                admin
+                    .submit(
+                        &builder,
+                        &format!("{builder}/questions"),
+                        &[("q_title", "Неможливе"), ("q_type", "scale"), ("q_max", "7")],
+                    )
+                    .await,
+            )
+            .await;
+        assert!(bad.text().contains("Межі питання неможливі"), "[{b}]");
+
+        let survey = store::open(&app.db, c.id, SurveyKind::Survey, app.now()).await.unwrap().remove(0);
+        assert_eq!(survey.definition.questions.len(), 8, "[{b}]");
+        let page = format!("/c/sv/surveys/{}", survey.id);
+
+        for (i, transport) in ["o1", "o2", "o2", "o1", "o1", "o3"].iter().enumerate() {
+            let email = format!("r{i}@sv.test");
+            app.user(&c, &email, &[]).await;
+            let r = app.signed_in(&c, &email).await;
+            if i == 1 {
+                // Chose the car but did not say why: the form comes back with the reason.
+                let refused = r.submit(&page, &page, &[("q.q1", "o2"), ("q.q4", "3")]).await;
+                assert_eq!(refused.status, 422, "[{b}]");
+                assert!(refused.text().contains("Це питання обов'язкове"), "[{b}]");
+                let wrong = r
+                    .submit(
+                        &page,
+                        &page,
+                        &[("q.q1", "o1"), ("q.q4", "3"), ("q.q3", "o1"), ("q.q3", "o2"), ("q.q3", "o3")],
+                    )
+                    .await;
+                assert!(wrong.text().contains("Забагато варіантів"), "[{b}]");
+            }
+            let mut fields = vec![
+                ("q.q1", *transport),
+                ("q.q4", "4"),
+                ("q.q3", "o1"),
+                ("q.q6", "2"),
+                ("q.q7", "2020-05-01"),
+                ("q.q8", "Садова"),
+            ];
+            fields.extend([("q.q5.rank.o2", "1"), ("q.q5.rank.o1", "2"), ("q.q5.rank.o3", "3")]);
+            if *transport == "o2" {
+                fields.push(("q.q2", "Автобус ходить раз на годину"));
+            }
+            let sent = r.submit(&page, &page, &fields).await;
+            assert_eq!(sent.status, 303, "[{b}] {}", sent.text());
+            let again = r.follow(r.submit(&page, &page, &fields).await).await;
+            assert!(again.text().contains("Ви вже відповіли"), "[{b}]");
+        }
+
+        let results = admin.get(&format!("{page}/results")).await;
+        assert_eq!(results.status, 200, "[{b}]");
+        let text = results.text();
+        assert!(text.contains("6 учасників"), "[{b}] {text}");
+        assert!(text.contains("Автобус ходить раз на годину"), "[{b}] the texts are listed");
+        assert!(text.contains("Середнє: 4"), "[{b}] the scale's mean");
+        // Everyone put lighting first: 2 points each, 12 in all.
+        assert!(text.contains("Освітлення 12"), "[{b}] {text}");
+        let csv = admin.get(&format!("{page}/results.csv")).await;
+        assert!(csv.body.contains("Як ви добираєтеся на роботу?,Автобус,3"), "[{b}] {}", csv.body);
+        // The questions are locked once answered.
+        assert!(admin.get(&builder).await.text().contains("Питання не можна змінювати"), "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn a_quick_poll_runs_on_the_home_page_one_vote_per_person() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let (c, admin) = setup(&app, "qp").await;
+        create(
+            &app,
+            &admin,
+            "qp",
+            &[
+                ("kind", "poll"),
+                ("title", "Новий сквер"),
+                ("q_title", "Де облаштувати сквер?"),
+                ("q_type", "single"),
+                ("q_options", "У центрі\nБіля річки"),
+                ("q_required", "yes"),
+            ],
+        )
+        .await;
+        let home = app.browser().get("/c/qp/").await.text();
+        assert!(home.contains("Де облаштувати сквер?") && home.contains("Увійдіть, щоб відповісти"), "[{b}]");
+        app.user(&c, "v@qp.test", &[]).await;
+        let voter = app.signed_in(&c, "v@qp.test").await;
+        let poll = store::open(&app.db, c.id, SurveyKind::Poll, app.now()).await.unwrap().remove(0);
+        let action = format!("/c/qp/surveys/{}", poll.id);
+        let token = hromada_testkit::browser::csrf_token(&voter.get("/c/qp/").await.body).unwrap();
+        let url = app.url(&action);
+        let form = [("q.q1", "o2"), ("_csrf", token.as_str())];
+        let sends = (0..10).map(|_| voter.client().post(&url).form(&form).send());
+        for reply in futures::future::join_all(sends).await {
+            assert_eq!(reply.unwrap().status(), 303, "[{b}]");
+        }
+        assert_eq!(store::responses(&app.db, &poll).await.unwrap().len(), 1, "[{b}] one vote however often sent");
+        let home = voter.get("/c/qp/").await.text();
+        assert!(home.contains("Біля річки: 100%"), "[{b}] {home}");
+    }
+}
+
+#[tokio::test]
+async fn results_shown_only_after_closing_stay_hidden_until_then() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let (c, admin) = setup(&app, "rc").await;
+        let builder = create(
+            &app,
+            &admin,
+            "rc",
+            &[
+                ("kind", "survey"),
+                ("title", "Бюджет"),
+                ("results_after_close", "yes"),
+                ("anonymous", "yes"),
+                ("q_title", "Чи згодні?"),
+                ("q_type", "single"),
+                ("q_options", "Так\nНі"),
+            ],
+        )
+        .await;
+        let survey = store::open(&app.db, c.id, SurveyKind::Survey, app.now()).await.unwrap().remove(0);
+        let page = format!("/c/rc/surveys/{}", survey.id);
+        app.user(&c, "x@rc.test", &[]).await;
+        let x = app.signed_in(&c, "x@rc.test").await;
+        assert_eq!(x.submit(&page, &page, &[("q.q1", "o1")]).await.status, 303, "[{b}]");
+        assert_eq!(x.get(&format!("{page}/results")).await.status, 403, "[{b}] not before it closes");
+        let closed = admin.submit(&builder, &format!("{builder}/close"), &[]).await;
+        assert_eq!(closed.status, 303, "[{b}]");
+        let results = x.get(&format!("{page}/results")).await;
+        assert_eq!(results.status, 200, "[{b}]");
+        assert!(results.text().contains("1 учасник"), "[{b}]");
+    }
+}
