@@ -53,7 +53,7 @@ async function linksUnder(page, prefix, skip = []) {
   return [...out].sort();
 }
 
-const NOT_A_PAGE = /\/(logout|delete|export|download)(\/|$)|\.(csv|json|xlsx|zip|pdf)$/;
+const NOT_A_PAGE = /\/(logout|delete|export|download)(\/|$)|\.(csv|json|xlsx|zip|pdf|rss|atom|xml)$/;
 
 /**
  * Pages under `prefix` reachable by links from `start` (breadth first): at most

@@ -30,6 +30,7 @@ pub fn modules() -> Vec<Arc<dyn Module>> {
         Arc::new(hromada_petitions::Petitions),
         Arc::new(hromada_appeals::Appeals),
         Arc::new(hromada_consultations::Consultations),
+        Arc::new(hromada_city::City),
     ]
 }
 
