@@ -142,8 +142,11 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
     let (platform_api, _) = hromada_platform::api::document(hromada_platform::api::platform_api());
     let docs = hromada_platform::api::docs_routes(doc);
 
-    let mut community =
-        hromada_platform::community_routes().merge(hromada_media::routes()).merge(community_api).merge(docs.clone());
+    let mut community = hromada_platform::community_routes()
+        .merge(hromada_media::routes())
+        .merge(community_api)
+        .merge(docs.clone())
+        .merge(hromada_open311::routes());
     for m in &modules {
         community = community.merge(m.routes()).nest(&format!("/admin/{}", m.key()), m.admin_routes());
     }
@@ -152,7 +155,9 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
         .layer(from_fn_with_state(state.clone(), hromada_web::csrf::protect))
         .with_state(state.clone());
 
-    let mut platform = hromada_platform::platform_routes().merge(platform_api).merge(docs);
+    // Open311 on the platform's host too, for clients that name the community by `jurisdiction_id`.
+    let mut platform =
+        hromada_platform::platform_routes().merge(platform_api).merge(docs).merge(hromada_open311::routes());
     if demo {
         platform = platform.nest_service("/dev/eid", hromada_platform::eid::StubEid::demo().router());
     }

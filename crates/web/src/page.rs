@@ -230,7 +230,11 @@ pub async fn render_errors(State(state): State<AppState>, req: Request, next: Ne
         return response;
     }
     let content_type = response.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
-    if content_type.starts_with("text/html") || content_type.starts_with("application/json") {
+    // Machine formats that carry their own errors (Open311's XML) pass through as well.
+    if content_type.starts_with("text/html")
+        || content_type.starts_with("application/json")
+        || content_type.contains("xml")
+    {
         return response;
     }
     let info = response.extensions().get::<ErrorInfo>().cloned();

@@ -11,6 +11,7 @@ mod demo;
 mod identity;
 mod mail;
 mod media;
+mod open311;
 mod petitions;
 mod platform;
 mod schema;
