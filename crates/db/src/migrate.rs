@@ -32,7 +32,11 @@ macro_rules! migration {
 
 /// The platform core's own tables.
 pub fn core_migrations() -> MigrationSet {
-    vec![migration!("core", 1, "0001_core"), migration!("core", 2, "0002_idp"), migration!("core", 3, "0003_department_heads")]
+    vec![
+        migration!("core", 1, "0001_core"),
+        migration!("core", 2, "0002_idp"),
+        migration!("core", 3, "0003_department_heads"),
+    ]
 }
 
 const CREATE_LEDGER: &str = "CREATE TABLE IF NOT EXISTS schema_migrations (
