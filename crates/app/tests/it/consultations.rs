@@ -259,5 +259,12 @@ async fn results_shown_only_after_closing_stay_hidden_until_then() {
         let results = x.get(&format!("{page}/results")).await;
         assert_eq!(results.status, 200, "[{b}]");
         assert!(results.text().contains("1 учасник"), "[{b}]");
+        let json = x.get(&format!("{page}/results.json")).await.json();
+        assert_eq!(json["respondents"], 1, "[{b}]");
+        assert_eq!(
+            json["questions"][0]["results"]["counts"],
+            serde_json::json!([["o1", 1], ["o2", 0]]),
+            "[{b}] {json}"
+        );
     }
 }

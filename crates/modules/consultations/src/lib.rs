@@ -85,6 +85,10 @@ impl Module for Consultations {
         vec![RESPOND]
     }
 
+    fn start(&self, builder: &mut hromada_web::state::AppStateBuilder) {
+        builder.extension(web::ResultsCache::new(builder.config.cache_ttl));
+    }
+
     fn stats<'a>(
         &'a self,
         db: &'a Db,

@@ -12,6 +12,14 @@ use sqlx::types::Json;
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
+/// A per-process count of changes to surveys and their responses, for this node's cache of
+/// results; other nodes see a change when their entries expire.
+static CHANGES: hromada_db::core::changes::ChangeCounter = hromada_db::core::changes::ChangeCounter::new();
+
+pub fn changes() -> u64 {
+    CHANGES.current()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SurveyKind {
@@ -192,6 +200,7 @@ pub async fn close(db: &Db, community: CommunityId, id: Uuid, now: DateTime<Utc>
             .bind(id)
             .bind(now)
     )?;
+    CHANGES.bump();
     Ok(n > 0)
 }
 
@@ -210,6 +219,7 @@ pub async fn set_definition(db: &Db, community: CommunityId, id: Uuid, definitio
         .bind(Json(definition))
     )
     .map_err(DbError::from)?;
+    CHANGES.bump();
     Ok(n > 0)
 }
 
@@ -259,6 +269,7 @@ pub async fn respond(
             }
             if first { Outcome::Recorded } else { Outcome::AlreadyAnswered }
         });
+        CHANGES.bump();
         return Ok(outcome);
     }
     let outcome = write_tx!(db, tx => {
@@ -284,6 +295,7 @@ pub async fn respond(
             Outcome::AlreadyAnswered
         }
     });
+    CHANGES.bump();
     Ok(outcome)
 }
 

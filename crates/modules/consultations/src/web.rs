@@ -8,7 +8,7 @@ use crate::store::{self, Outcome, Respondent, StoredSurvey, SurveyKind};
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use hromada_db::core::settlements;
 use hromada_kernel::Lang;
@@ -25,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/surveys/{id}", get(show).post(respond))
         .route("/surveys/{id}/results", get(results))
         .route("/surveys/{id}/results.csv", get(results_csv))
+        .route("/surveys/{id}/results.json", get(results_json))
 }
 
 fn href(s: &StoredSurvey) -> String {
@@ -328,13 +329,17 @@ fn short(label: &str) -> String {
     out
 }
 
+/// Free-text answers a results page lists per question; all of them are in the JSON export.
+const TEXTS_SHOWN: usize = 100;
+
 fn tally_view(page: &Page, q: &Question, tally: &Tally) -> Value {
     let labels: Vec<(String, String)> =
         q.kind.options().iter().map(|o| (o.value.clone(), o.label.get(page.lang).to_owned())).collect();
     let fmt = |x: Option<f64>| x.map(|v| format!("{v:.1}").trim_end_matches(".0").to_owned());
     match tally {
         Tally::Choices { answered, counts, others } => context! {
-            kind => "bars", answered => answered, bars => bars(page, &labels, counts, *answered), texts => others,
+            kind => "bars", answered => answered, bars => bars(page, &labels, counts, *answered),
+            texts => others[..others.len().min(TEXTS_SHOWN)].to_vec(), more => others.len().saturating_sub(TEXTS_SHOWN),
         },
         Tally::Scale { answered, counts, mean } => {
             let points: Vec<(String, u64)> =
@@ -359,8 +364,57 @@ fn tally_view(page: &Page, q: &Question, tally: &Tally) -> Value {
         Tally::Dates { answered, earliest, latest } => context! {
             kind => "dates", answered => answered, earliest => earliest.map(|d| d.format("%d.%m.%Y").to_string()), latest => latest.map(|d| d.format("%d.%m.%Y").to_string()),
         },
-        Tally::Texts { answered, texts } => context! { kind => "texts", answered => answered, texts => texts },
+        Tally::Texts { answered, texts } => context! {
+            kind => "texts", answered => answered,
+            texts => texts[..texts.len().min(TEXTS_SHOWN)].to_vec(), more => texts.len().saturating_sub(TEXTS_SHOWN),
+        },
     }
+}
+
+/// Every question's tally and breakdowns: what the results pages show, counted once and kept
+/// on this node until a response changes (see [`store::changes`]) or the cache's time runs out.
+pub(crate) struct Computed {
+    respondents: usize,
+    questions: Vec<Counted>,
+}
+
+struct Counted {
+    tally: Tally,
+    by_settlement: Vec<domain::GroupRow>,
+    by_age: Vec<domain::GroupRow>,
+}
+
+pub(crate) type ResultsCache = hromada_web::cache::TtlMap<Uuid, std::sync::Arc<Computed>>;
+
+async fn computed(state: &AppState, s: &StoredSurvey) -> AppResult<std::sync::Arc<Computed>> {
+    let cache = state.extension::<ResultsCache>();
+    if let Some(hit) = cache.and_then(|c| c.get(&s.id, store::changes())) {
+        return Ok(hit);
+    }
+    let generation = store::changes();
+    let rows = store::responses(&state.db, s).await?;
+    let answers: Vec<&BTreeMap<String, Answer>> = rows.iter().map(|r| &r.answers.0).collect();
+    let questions = s
+        .definition
+        .questions
+        .iter()
+        .map(|q| {
+            let choice = matches!(q.kind, QuestionKind::Single { .. } | QuestionKind::Multiple { .. });
+            let by = |group: fn(&store::ResponseRow) -> &str| {
+                if choice { domain::breakdown(q, rows.iter().map(|r| (group(r), &r.answers.0))) } else { vec![] }
+            };
+            Counted {
+                tally: domain::tally(q, answers.iter().copied()),
+                by_settlement: by(|r| r.settlement.as_str()),
+                by_age: by(|r| r.age_band.as_str()),
+            }
+        })
+        .collect();
+    let done = std::sync::Arc::new(Computed { respondents: rows.len(), questions });
+    if let Some(cache) = cache {
+        cache.put(s.id, done.clone(), generation, store::changes());
+    }
+    Ok(done)
 }
 
 async fn visible_results(
@@ -368,7 +422,7 @@ async fn visible_results(
     page: &Page,
     tenant: &Tenant,
     id: &str,
-) -> AppResult<(StoredSurvey, Vec<store::ResponseRow>)> {
+) -> AppResult<(StoredSurvey, std::sync::Arc<Computed>)> {
     let s = survey_of(state, tenant, id).await?;
     let answered = match &page.viewer.user {
         Some(u) => store::has_answered(&state.db, &s, &one_person_key(u)).await?,
@@ -377,8 +431,8 @@ async fn visible_results(
     if !results_visible(&s, state.now(), answered, &page.viewer) {
         return Err(AppError::Forbidden);
     }
-    let rows = store::responses(&state.db, &s).await?;
-    Ok((s, rows))
+    let results = computed(state, &s).await?;
+    Ok((s, results))
 }
 
 async fn results(
@@ -387,19 +441,17 @@ async fn results(
     tenant: Tenant,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (s, rows) = visible_results(&state, &page, &tenant, &id).await?;
-    let answers: Vec<&BTreeMap<String, Answer>> = rows.iter().map(|r| &r.answers.0).collect();
+    let (s, results) = visible_results(&state, &page, &tenant, &id).await?;
     let questions: Vec<Value> = s
         .definition
         .questions
         .iter()
-        .map(|q| {
-            let tally = domain::tally(q, answers.iter().copied());
-            let by = |group: fn(&store::ResponseRow) -> &str| -> Vec<Value> {
-                let labels: Vec<(String, String)> =
-                    q.kind.options().iter().map(|o| (o.value.clone(), o.label.get(page.lang).to_owned())).collect();
-                domain::breakdown(q, rows.iter().map(|r| (group(r), &r.answers.0)))
-                    .into_iter()
+        .zip(&results.questions)
+        .map(|(q, counted)| {
+            let labels: Vec<(String, String)> =
+                q.kind.options().iter().map(|o| (o.value.clone(), o.label.get(page.lang).to_owned())).collect();
+            let groups = |rows: &[domain::GroupRow]| -> Vec<Value> {
+                rows.iter()
                     .map(|row| {
                         let name = match row.group.as_deref() {
                             Some("") | None => page.t("survey-group-other"),
@@ -410,19 +462,18 @@ async fn results(
                     })
                     .collect()
             };
-            let choice = matches!(q.kind, QuestionKind::Single { .. } | QuestionKind::Multiple { .. });
             context! {
                 key => &q.key,
                 title => q.title.get(page.lang),
-                tally => tally_view(&page, q, &tally),
-                by_settlement => if choice { by(|r| r.settlement.as_str()) } else { vec![] },
-                by_age => if choice { by(|r| r.age_band.as_str()) } else { vec![] },
+                tally => tally_view(&page, q, &counted.tally),
+                by_settlement => groups(&counted.by_settlement),
+                by_age => groups(&counted.by_age),
             }
         })
         .collect();
     page.render(
         "consultations/results.html",
-        context! { s => summary(&page, &s), respondents => rows.len(), questions => questions, min_group => domain::MIN_GROUP },
+        context! { s => summary(&page, &s), respondents => results.respondents, questions => questions, min_group => domain::MIN_GROUP },
     )
 }
 
@@ -432,12 +483,11 @@ async fn results_csv(
     tenant: Tenant,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
-    let (s, rows) = visible_results(&state, &page, &tenant, &id).await?;
-    let answers: Vec<&BTreeMap<String, Answer>> = rows.iter().map(|r| &r.answers.0).collect();
+    let (s, results) = visible_results(&state, &page, &tenant, &id).await?;
     let mut csv = Csv::new(&["question", "answer", "count"]);
-    for q in &s.definition.questions {
+    for (q, counted) in s.definition.questions.iter().zip(&results.questions) {
         let title = q.title.get(Lang::Uk);
-        match domain::tally(q, answers.iter().copied()) {
+        match counted.tally.clone() {
             Tally::Choices { counts, .. } => {
                 for (value, n) in counts {
                     let label = q
@@ -474,6 +524,28 @@ async fn results_csv(
     Ok(csv.into_download(&format!("survey-{}.csv", s.id)))
 }
 
+/// Every question's tally, the free texts whole, as JSON.
+async fn results_json(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(id): Path<String>,
+) -> AppResult<Response> {
+    let (s, results) = visible_results(&state, &page, &tenant, &id).await?;
+    let questions: Vec<serde_json::Value> = s
+        .definition
+        .questions
+        .iter()
+        .zip(&results.questions)
+        .map(|(q, counted)| serde_json::json!({ "key": q.key, "title": q.title, "type": q.kind, "results": counted.tally }))
+        .collect();
+    let body = serde_json::json!({
+        "id": s.id, "title": s.title.0, "opens_at": s.opens_at, "closes_at": s.closes_at,
+        "respondents": results.respondents, "questions": questions,
+    });
+    Ok(axum::Json(body).into_response())
+}
+
 /// The newest open quick poll for the home page: the question, or its results once answered.
 pub async fn home_poll(page: &Page) -> AppResult<Option<String>> {
     let Some(tenant) = &page.tenant else { return Ok(None) };
@@ -489,8 +561,8 @@ pub async fn home_poll(page: &Page) -> AppResult<Option<String>> {
     };
     let q = &poll.definition.questions[0];
     let tally = if results_visible(&poll, now, answered, &page.viewer) && answered {
-        let rows = store::responses(&state.db, &poll).await?;
-        Some(tally_view(page, q, &domain::tally(q, rows.iter().map(|r| &r.answers.0))))
+        let results = computed(state, &poll).await?;
+        results.questions.first().map(|counted| tally_view(page, q, &counted.tally))
     } else {
         None
     };

@@ -47,6 +47,8 @@ survey-respondents = { $count ->
    *[other] { $count } respondents
 }
 survey-answered-count = Answered: { $count }
+survey-download-json = Download JSON (with every text answer)
+survey-more-texts = { $count } more answers — in the JSON.
 survey-download-csv = Download CSV
 survey-answer = Answer
 survey-count = Count

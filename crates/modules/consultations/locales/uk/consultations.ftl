@@ -48,6 +48,8 @@ survey-respondents = { $count ->
    *[other] { $count } учасників
 }
 survey-answered-count = Відповіли: { $count }
+survey-download-json = Завантажити JSON (з усіма текстовими відповідями)
+survey-more-texts = Ще { $count } відповідей — у JSON.
 survey-download-csv = Завантажити CSV
 survey-answer = Відповідь
 survey-count = Кількість
