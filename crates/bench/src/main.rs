@@ -6,9 +6,12 @@
 //!
 //! `hromada-bench lists`: the public petition lists, searches and open data on thousands of
 //! petitions, over HTTP and at the store (see `lists.rs`).
+//!
+//! `hromada-bench surveys`: a large survey's results page and its counting (see `surveys.rs`).
 
 mod crash;
 mod lists;
+mod surveys;
 
 use clap::{Parser, Subcommand};
 use hromada_db::core::communities::{self, Contacts, NewCommunity};
@@ -42,6 +45,9 @@ enum Command {
     /// Requests per second and latency of the public petition lists on many petitions, and the
     /// store query's own time; checks that only public petitions are listed.
     Lists(lists::ListsArgs),
+    /// Server time of a large survey's results page (10,000 responses × 20 questions by default)
+    /// and of the counting alone.
+    Surveys(surveys::SurveysArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -63,6 +69,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.command {
         Some(Command::Crash(args)) => crash::run(args).await,
         Some(Command::Lists(args)) => lists::run(args).await,
+        Some(Command::Surveys(args)) => surveys::run(args).await,
         None => rate(cli.rate).await,
     }
 }
