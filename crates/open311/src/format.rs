@@ -75,22 +75,7 @@ impl Node {
     }
 }
 
-/// Escapes text for XML, dropping the control characters XML 1.0 does not allow.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
+use hromada_web::export::xml_escape as escape;
 
 /// The format a resource's extension asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -47,6 +47,24 @@ pub fn field(value: &str) -> String {
     if value.contains([',', '"', '\n', '\r']) { format!("\"{}\"", value.replace('"', "\"\"")) } else { value }
 }
 
+/// Escapes text for XML content and attribute values (feeds, Open311), dropping the control
+/// characters XML 1.0 does not allow at all.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -64,5 +82,10 @@ mod tests {
         let mut csv = Csv::new(&["№", "назва"]);
         csv.row(&["1", "Сквер"]);
         assert_eq!(csv.text, "\u{feff}№,назва\r\n1,Сквер\r\n");
+    }
+
+    #[test]
+    fn xml_text_is_escaped_and_forbidden_characters_dropped() {
+        assert_eq!(super::xml_escape("a<b & \"c\" 'd'\u{1}"), "a&lt;b &amp; &quot;c&quot; &apos;d&apos;");
     }
 }

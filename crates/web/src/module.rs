@@ -11,6 +11,18 @@ use hromada_db::{Db, Migration};
 use hromada_kernel::{Clock, IdentityLevel};
 use std::sync::Arc;
 
+/// A module's templates, embedded from its crate's `templates/` folder and named under its key:
+/// `module_templates!("petitions", "list.html", "show.html")` gives `petitions/list.html`, ….
+#[macro_export]
+macro_rules! module_templates {
+    ($prefix:literal, $($name:literal),+ $(,)?) => {
+        vec![$((
+            concat!($prefix, "/", $name).to_string(),
+            include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/", $name)).to_string(),
+        )),+]
+    };
+}
+
 /// A link in the community's public navigation.
 #[derive(Debug, Clone, Copy)]
 pub struct NavItem {

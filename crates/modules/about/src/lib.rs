@@ -30,10 +30,7 @@ impl Module for About {
     }
 
     fn templates(&self) -> TemplateSources {
-        vec![
-            ("about/index.html".into(), include_str!("../templates/index.html").into()),
-            ("about/admin.html".into(), include_str!("../templates/admin.html").into()),
-        ]
+        hromada_web::module_templates!("about", "index.html", "admin.html")
     }
 
     fn locales(&self) -> Locales {

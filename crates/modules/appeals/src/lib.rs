@@ -120,10 +120,16 @@ impl Module for Appeals {
     }
 
     fn templates(&self) -> TemplateSources {
-        macro_rules! t {
-            ($($name:literal),*) => { vec![$((concat!("appeals/", $name).to_string(), include_str!(concat!("../templates/", $name)).to_string())),*] };
-        }
-        t!["index.html", "new.html", "show.html", "dashboard.html", "inbox.html", "work.html", "templates.html"]
+        hromada_web::module_templates!(
+            "appeals",
+            "index.html",
+            "new.html",
+            "show.html",
+            "dashboard.html",
+            "inbox.html",
+            "work.html",
+            "templates.html"
+        )
     }
 
     fn locales(&self) -> Locales {

@@ -101,10 +101,8 @@ impl Module for City {
     }
 
     fn templates(&self) -> TemplateSources {
-        macro_rules! t {
-            ($($name:literal),*) => { vec![$((concat!("city/", $name).to_string(), include_str!(concat!("../templates/", $name)).to_string())),*] };
-        }
-        t![
+        hromada_web::module_templates!(
+            "city",
             "list.html",
             "new.html",
             "show.html",
@@ -115,7 +113,7 @@ impl Module for City {
             "category_fields.html",
             "clients.html",
             "settings.html"
-        ]
+        )
     }
 
     fn locales(&self) -> Locales {

@@ -43,10 +43,8 @@ impl Module for Consultations {
     }
 
     fn templates(&self) -> TemplateSources {
-        macro_rules! t {
-            ($($name:literal),*) => { vec![$((concat!("consultations/", $name).to_string(), include_str!(concat!("../templates/", $name)).to_string())),*] };
-        }
-        t![
+        hromada_web::module_templates!(
+            "consultations",
             "list.html",
             "survey.html",
             "question.html",
@@ -55,7 +53,7 @@ impl Module for Consultations {
             "admin.html",
             "builder.html",
             "question_form.html"
-        ]
+        )
     }
 
     fn locales(&self) -> Locales {

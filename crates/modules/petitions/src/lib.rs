@@ -86,10 +86,8 @@ impl Module for Petitions {
     }
 
     fn templates(&self) -> TemplateSources {
-        macro_rules! t {
-            ($($name:literal),*) => { vec![$((concat!("petitions/", $name).to_string(), include_str!(concat!("../templates/", $name)).to_string())),*] };
-        }
-        t![
+        hromada_web::module_templates!(
+            "petitions",
             "list.html",
             "new.html",
             "show.html",
@@ -98,7 +96,7 @@ impl Module for Petitions {
             "admin.html",
             "settings.html",
             "print.html"
-        ]
+        )
     }
 
     fn locales(&self) -> Locales {
