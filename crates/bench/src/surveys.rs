@@ -128,6 +128,7 @@ async fn measure(args: &SurveysArgs, url: &str) -> anyhow::Result<()> {
         editable: false,
         anonymous: false,
         results_after_close: false,
+        eligibility: hromada_kernel::Eligibility::default(),
         created_by: None,
     };
     let id = store::create(&db, community, new, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;

@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod eligibility;
 pub mod events;
 pub mod identity;
 pub mod lang;
@@ -12,6 +13,7 @@ pub mod text;
 
 pub use calendar::WorkingCalendar;
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use eligibility::{Eligibility, Ineligible, Person};
 pub use events::DomainEvent;
 pub use identity::{IdentityLevel, normalize_tax_number};
 pub use lang::Lang;

@@ -184,6 +184,15 @@ pub fn person_key(secret: &[u8], tax_number: &str) -> Option<Vec<u8>> {
     Some(keyed_hash(secret, format!("person:{normalized}").as_bytes()))
 }
 
+/// What age and residency rules need to know of an account.
+pub fn eligibility_of(user: &User) -> hromada_kernel::Person {
+    hromada_kernel::Person {
+        birth_year: user.birth_year.map(|y| y as i32),
+        resident: user.settlement_id.is_some(),
+        idp_registered: user.idp_registered_at.is_some(),
+    }
+}
+
 /// Who counts as one person for "one signature / one ballot / one response": the person key
 /// when verified by e-ID, the account otherwise.
 pub fn one_person_key(user: &User) -> Vec<u8> {

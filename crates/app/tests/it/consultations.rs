@@ -3,6 +3,7 @@
 
 use hromada_consultations::store::{self, SurveyKind};
 use hromada_db::core::communities::Community;
+use hromada_db::core::users;
 use hromada_kernel::Role;
 use hromada_testkit::{Browser, TestApp, spawn_apps};
 
@@ -266,5 +267,50 @@ async fn results_shown_only_after_closing_stay_hidden_until_then() {
             serde_json::json!([["o1", 1], ["o2", 0]]),
             "[{b}] {json}"
         );
+    }
+}
+
+#[tokio::test]
+async fn age_and_residency_rules_refuse_with_the_reason() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let (c, admin) = setup(&app, "el").await;
+        create(
+            &app,
+            &admin,
+            "el",
+            &[
+                ("kind", "survey"),
+                ("title", "Для дорослих мешканців"),
+                ("min_age", "18"),
+                ("residents_only", "yes"),
+                ("q_title", "Чи згодні?"),
+                ("q_type", "single"),
+                ("q_options", "Так\nНі"),
+            ],
+        )
+        .await;
+        let survey = store::open(&app.db, c.id, SurveyKind::Survey, app.now()).await.unwrap().remove(0);
+        assert_eq!(survey.eligibility().min_age, 18, "[{b}]");
+        let page = format!("/c/el/surveys/{}", survey.id);
+        let user = app.user(&c, "y@el.test", &[]).await;
+        let y = app.signed_in(&c, "y@el.test").await;
+        assert!(y.get(&page).await.text().contains("Для тих, кому виповнилося 18"), "[{b}]");
+        let refused = y.follow(y.submit(&page, &page, &[("q.q1", "o1")]).await).await;
+        assert!(refused.text().contains("укажіть рік народження"), "[{b}]");
+        let settlement = hromada_db::core::settlements::list(&app.db, c.id).await.unwrap().remove(0);
+        let profile =
+            users::Profile { full_name: &user.full_name, settlement_id: None, birth_year: Some(2015), lang: "uk" };
+        users::update_profile(&app.db, c.id, user.id, profile).await.unwrap();
+        let refused = y.follow(y.submit(&page, &page, &[("q.q1", "o1")]).await).await;
+        assert!(refused.text().contains("для старших за віком"), "[{b}]");
+        let profile = users::Profile { birth_year: Some(1990), ..profile };
+        users::update_profile(&app.db, c.id, user.id, profile).await.unwrap();
+        let refused = y.follow(y.submit(&page, &page, &[("q.q1", "o1")]).await).await;
+        assert!(refused.text().contains("лише для мешканців"), "[{b}]");
+        let profile = users::Profile { settlement_id: Some(settlement.id), ..profile };
+        users::update_profile(&app.db, c.id, user.id, profile).await.unwrap();
+        let accepted = y.follow(y.submit(&page, &page, &[("q.q1", "o1")]).await).await;
+        assert!(accepted.text().contains("Відповідь збережено"), "[{b}]");
     }
 }

@@ -176,6 +176,7 @@ pub async fn set_password(db: &Db, community: CommunityId, id: UserId, hash: &st
     Ok(())
 }
 
+#[derive(Debug, Clone, Copy)]
 pub struct Profile<'a> {
     pub full_name: &'a str,
     pub settlement_id: Option<Uuid>,

@@ -181,6 +181,12 @@ pub struct SurveyForm {
     anonymous: String,
     #[serde(default)]
     results_after_close: String,
+    #[serde(default)]
+    min_age: String,
+    #[serde(default)]
+    residents_only: String,
+    #[serde(default)]
+    accept_idp: String,
     #[serde(flatten)]
     first: QuestionForm,
 }
@@ -206,6 +212,13 @@ async fn create(
     let (Some(opens), Some(closes)) = (day_start(&form.opens), day_start(&form.closes)) else {
         return fail("survey-error-dates");
     };
+    let min_age = match form.min_age.trim() {
+        "" => Some(0),
+        raw => raw.parse::<u32>().ok().filter(|a| *a <= 120),
+    };
+    if min_age.is_none() {
+        return fail("survey-error-min-age");
+    }
     let mut definition = Survey::default();
     if let Err(key) = add_to(&mut definition, &form.first) {
         return fail(key);
@@ -221,6 +234,11 @@ async fn create(
         editable: !form.editable.is_empty(),
         anonymous: !form.anonymous.is_empty(),
         results_after_close: !form.results_after_close.is_empty(),
+        eligibility: hromada_kernel::Eligibility {
+            min_age: min_age.unwrap_or(0),
+            residents_only: !form.residents_only.is_empty(),
+            accept_idp: !form.accept_idp.is_empty(),
+        },
         created_by: Some(me.id),
     };
     let id = match store::create(&state.db, tenant.community.id, new, state.now()).await {

@@ -28,7 +28,7 @@ pub const RESPOND: GatedAction =
     GatedAction { key: "consultations.respond", label: "survey-gate-respond", default_level: IdentityLevel::Email };
 
 pub fn migrations() -> Vec<Migration> {
-    vec![migration!(KEY, 1, "0001_surveys")]
+    vec![migration!(KEY, 1, "0001_surveys"), migration!(KEY, 2, "0002_eligibility")]
 }
 
 pub struct Consultations;
@@ -209,6 +209,7 @@ async fn seed_demo(ctx: SeedContext<'_>) -> anyhow::Result<()> {
             editable: true,
             anonymous: false,
             results_after_close: false,
+            eligibility: hromada_kernel::Eligibility::default(),
             created_by: None,
         };
         store::create(ctx.db, c.id, new, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;

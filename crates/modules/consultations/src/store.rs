@@ -5,7 +5,7 @@
 use crate::domain::{Answer, Survey, SurveyError};
 use chrono::{DateTime, Utc};
 use hromada_db::{Db, DbError, DbResult, fetch_all, fetch_optional, write_tx};
-use hromada_kernel::{CommunityId, LocalizedText, UserId};
+use hromada_kernel::{CommunityId, Eligibility, LocalizedText, UserId};
 use serde::Serialize;
 use sqlx::FromRow;
 use sqlx::types::Json;
@@ -52,9 +52,20 @@ pub struct StoredSurvey {
     pub results_after_close: bool,
     pub created_by: Option<UserId>,
     pub created_at: DateTime<Utc>,
+    pub min_age: i64,
+    pub residents_only: bool,
+    pub accept_idp: bool,
 }
 
 impl StoredSurvey {
+    pub fn eligibility(&self) -> Eligibility {
+        Eligibility {
+            min_age: u32::try_from(self.min_age).unwrap_or(0),
+            residents_only: self.residents_only,
+            accept_idp: self.accept_idp,
+        }
+    }
+
     pub fn is_open(&self, now: DateTime<Utc>) -> bool {
         self.opens_at <= now && now < self.closes_at
     }
@@ -64,7 +75,7 @@ macro_rules! select_surveys {
     ($tail:literal) => {
         concat!(
             "SELECT community_id, id, kind, title, description, definition, opens_at, closes_at, editable, anonymous, \
-             results_after_close, created_by, created_at FROM surveys ",
+             results_after_close, created_by, created_at, min_age, residents_only, accept_idp FROM surveys ",
             $tail
         )
     };
@@ -82,6 +93,8 @@ pub struct NewSurvey<'a> {
     pub editable: bool,
     pub anonymous: bool,
     pub results_after_close: bool,
+    /// Age and residency, besides the identity level the community asks for answering.
+    pub eligibility: Eligibility,
     pub created_by: Option<UserId>,
 }
 
@@ -121,8 +134,9 @@ pub async fn create(
         db,
         sqlx::query(
             "INSERT INTO surveys (community_id, id, kind, title, description, definition, opens_at, closes_at, editable,
-                                  anonymous, results_after_close, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+                                  anonymous, results_after_close, created_by, created_at, min_age, residents_only,
+                                  accept_idp)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
         )
         .bind(community)
         .bind(id)
@@ -137,6 +151,9 @@ pub async fn create(
         .bind(new.results_after_close)
         .bind(new.created_by)
         .bind(now)
+        .bind(i64::from(new.eligibility.min_age))
+        .bind(new.eligibility.residents_only)
+        .bind(new.eligibility.accept_idp)
     )
     .map_err(DbError::from)?;
     Ok(id)

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use hromada_db::core::settlements;
-use hromada_kernel::Lang;
+use hromada_kernel::{Ineligible, Lang};
 use hromada_web::auth::{Viewer, one_person_key};
 use hromada_web::export::Csv;
 use hromada_web::module::require_level;
@@ -204,6 +204,8 @@ async fn render_form(
             may_answer => s.is_open(now) && (!answered || s.editable),
             editable => s.editable,
             anonymous => s.anonymous,
+            min_age => s.min_age,
+            residents_only => s.residents_only,
             results_visible => results_visible(s, now, answered, &page.viewer),
         },
     )
@@ -272,6 +274,14 @@ async fn respond(
     let back = tenant.url(&href(&s));
     if !s.is_open(state.now()) {
         return Ok(page.redirect_with(&back, Flash::error("survey-error-closed")));
+    }
+    if let Err(why) = s.eligibility().check(state.now().date_naive(), &hromada_web::auth::eligibility_of(user)) {
+        let key = match why {
+            Ineligible::AgeUnknown => "survey-refused-age-unknown",
+            Ineligible::UnderAge(_) => "survey-refused-under-age",
+            Ineligible::NotResident => "survey-refused-not-resident",
+        };
+        return Ok(page.redirect_with(&back, Flash::error(key)));
     }
     let given = read_form(&s, &fields);
     let answers = match domain::check_response(&s.definition, &given) {

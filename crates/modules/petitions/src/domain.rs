@@ -1,8 +1,8 @@
 //! The rules of e-petitions: the community's statute settings, the lifecycle, legal deadlines
 //! in working days, who may sign, how signers are shown, and the verifiable signer list.
 
-use chrono::{DateTime, Datelike, Days, NaiveDate, Utc};
-use hromada_kernel::{IdentityLevel, WorkingCalendar};
+use chrono::{DateTime, Days, NaiveDate, Utc};
+use hromada_kernel::{Eligibility, IdentityLevel, Ineligible, Person, WorkingCalendar};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -343,18 +343,15 @@ fn eligible(rules: &Rules, required: IdentityLevel, today: NaiveDate, signer: &S
     if !signer.level.satisfies(required) {
         return Err(SignRefusal::NotVerifiedEnough(required));
     }
-    if rules.min_age > 0 {
-        // Only the year is known: someone born in that year is counted as having had their
-        // birthday, which can let a person sign a few months early but never refuses anyone of age.
-        let year = signer.birth_year.ok_or(SignRefusal::AgeUnknown)?;
-        if today.year() - year < rules.min_age as i32 {
-            return Err(SignRefusal::UnderAge(rules.min_age));
-        }
-    }
-    if rules.residents_only && !signer.resident && !(rules.accept_idp && signer.idp_registered) {
-        return Err(SignRefusal::NotResident);
-    }
-    Ok(())
+    let statute =
+        Eligibility { min_age: rules.min_age, residents_only: rules.residents_only, accept_idp: rules.accept_idp };
+    let person =
+        Person { birth_year: signer.birth_year, resident: signer.resident, idp_registered: signer.idp_registered };
+    statute.check(today, &person).map_err(|e| match e {
+        Ineligible::AgeUnknown => SignRefusal::AgeUnknown,
+        Ineligible::UnderAge(age) => SignRefusal::UnderAge(age),
+        Ineligible::NotResident => SignRefusal::NotResident,
+    })
 }
 
 // ---------- the public signer list ----------

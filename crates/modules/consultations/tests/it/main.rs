@@ -46,6 +46,7 @@ fn new_poll(anonymous: bool, editable: bool) -> NewSurvey<'static> {
         editable,
         anonymous,
         results_after_close: false,
+        eligibility: hromada_kernel::Eligibility::default(),
         created_by: None,
     }
 }
