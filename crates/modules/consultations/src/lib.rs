@@ -8,6 +8,7 @@
 
 mod admin;
 pub mod domain;
+pub mod drafts;
 pub mod store;
 mod web;
 
@@ -28,7 +29,7 @@ pub const RESPOND: GatedAction =
     GatedAction { key: "consultations.respond", label: "survey-gate-respond", default_level: IdentityLevel::Email };
 
 pub fn migrations() -> Vec<Migration> {
-    vec![migration!(KEY, 1, "0001_surveys"), migration!(KEY, 2, "0002_eligibility")]
+    vec![migration!(KEY, 1, "0001_surveys"), migration!(KEY, 2, "0002_eligibility"), migration!(KEY, 3, "0003_drafts")]
 }
 
 pub struct Consultations;

@@ -145,3 +145,102 @@ async fn bad_surveys_are_refused_and_open_ones_listed() {
         assert!(store::open(&t.db, c, SurveyKind::Survey, Utc::now()).await.unwrap().is_empty(), "[{b}]");
     }
 }
+
+#[tokio::test]
+async fn a_draft_decision_collects_moderated_comments_stances_and_gets_its_report() {
+    use hromada_consultations::drafts::{self, Decision, DraftError, Section};
+    for t in databases().await {
+        let b = t.backend_name();
+        let c = community(&t.db, "draft").await;
+        let now = Utc::now();
+        let sections = vec![
+            Section {
+                title: "1. Загальні положення".into(), text: "Рішення визначає правила благоустрою.".into()
+            },
+            Section { title: "2. Тиша".into(), text: "Тиша з 22:00 до 7:00.".into() },
+        ];
+        let title = LocalizedText::new("Правила благоустрою", None);
+        assert!(matches!(
+            drafts::create(&t.db, c, title.clone(), "", &[], now, now + Duration::days(7), None, now).await,
+            Err(DraftError::Empty)
+        ));
+        let id = drafts::create(
+            &t.db,
+            c,
+            title,
+            "Проєкт рішення",
+            &sections,
+            now - Duration::hours(1),
+            now + Duration::days(7),
+            None,
+            now,
+        )
+        .await
+        .unwrap();
+        let draft = drafts::get(&t.db, c, id).await.unwrap().unwrap();
+        let author = Uuid::now_v7();
+        let proposal = drafts::comment(&t.db, &draft, 1, None, author, "Коваленко Г.", "Пропоную тишу з 23:00.", now)
+            .await
+            .unwrap();
+        assert!(matches!(
+            drafts::comment(&t.db, &draft, 5, None, author, "Коваленко Г.", "Не той розділ", now).await,
+            Err(DraftError::NoSection)
+        ));
+        // Waiting for moderation: not shown, and not to be replied to yet.
+        assert!(drafts::comments(&t.db, &draft, true).await.unwrap().is_empty(), "[{b}]");
+        assert!(matches!(
+            drafts::comment(&t.db, &draft, 1, Some(proposal), author, "Б.", "Згоден", now).await,
+            Err(DraftError::BadParent)
+        ));
+        assert!(drafts::moderate(&t.db, &draft, proposal, true, "").await.unwrap());
+        let reply = drafts::comment(&t.db, &draft, 1, Some(proposal), Uuid::now_v7(), "Бондар О.", "Згоден", now)
+            .await
+            .unwrap();
+        drafts::moderate(&t.db, &draft, reply, true, "").await.unwrap();
+        assert!(
+            matches!(
+                drafts::comment(&t.db, &draft, 1, Some(reply), author, "В.", "Відповідь на відповідь", now).await,
+                Err(DraftError::BadParent)
+            ),
+            "[{b}] one level of replies"
+        );
+        // One stance per person, even sent many times at once; a new stance replaces the old.
+        let mut handles = vec![];
+        for _ in 0..10 {
+            let (db, draft) = (t.db.clone(), draft.clone());
+            handles.push(tokio::spawn(async move {
+                drafts::take_stance(&db, &draft, proposal, b"p:one", true).await.unwrap()
+            }));
+        }
+        for h in handles {
+            h.await.unwrap();
+        }
+        drafts::take_stance(&t.db, &draft, proposal, b"p:two", true).await.unwrap();
+        drafts::take_stance(&t.db, &draft, proposal, b"p:two", false).await.unwrap();
+        let shown = drafts::comments(&t.db, &draft, true).await.unwrap();
+        let p = shown.iter().find(|x| x.id == proposal).unwrap();
+        assert_eq!((p.supports, p.opposes), (1, 1), "[{b}]");
+        assert!(drafts::reply(&t.db, &draft, proposal, Uuid::now_v7(), "Розглянемо на комісії.").await.unwrap());
+
+        // The report: only after closing, and only when every proposal has its decision.
+        assert!(matches!(drafts::publish_report(&t.db, &draft, now).await, Err(DraftError::Closed)), "[{b}]");
+        let later = now + Duration::days(8);
+        assert_eq!(drafts::publish_report(&t.db, &draft, later).await.unwrap(), vec![proposal], "[{b}]");
+        assert!(matches!(
+            drafts::decide(&t.db, &draft, proposal, Decision::Rejected, " ").await,
+            Err(DraftError::NeedsReason)
+        ));
+        assert!(
+            matches!(drafts::decide(&t.db, &draft, reply, Decision::Accepted, "").await, Err(DraftError::BadParent)),
+            "[{b}] replies are not proposals"
+        );
+        drafts::decide(&t.db, &draft, proposal, Decision::Partly, "Тиша з 22:30.").await.unwrap();
+        assert!(drafts::publish_report(&t.db, &draft, later).await.unwrap().is_empty(), "[{b}]");
+        let published = drafts::get(&t.db, c, id).await.unwrap().unwrap();
+        assert!(published.report_published_at.is_some(), "[{b}]");
+        assert!(matches!(
+            drafts::decide(&t.db, &published, proposal, Decision::Accepted, "").await,
+            Err(DraftError::ReportPublished)
+        ));
+    }
+}
