@@ -65,6 +65,28 @@ describe('surveys and polls', () => {
     await expectNoAxeViolations(page, 'survey results');
   });
 
+  it('the resident comments on a draft decision', async () => {
+    const page = people.resident;
+    await open(page, c('/consultations'));
+    await expectNoAxeViolations(page, 'consultations list');
+    await navigating(page, () => page.getByRole('link', { name: 'Правила благоустрою громади' }).click());
+    await expectNoAxeViolations(page, 'draft decision');
+    await page.locator('#comment-1').fill('Пропоную тишу з 23:00 у п’ятницю та суботу.');
+    await submitForm(page, 'form:has(#comment-1)');
+    assert.match(await visibleText(page), /після перевірки модератором/);
+  });
+
+  it('the administrator moderates the comment', async () => {
+    const page = people.admin;
+    await open(page, c('/admin/consultations/drafts'));
+    await expectNoAxeViolations(page, 'drafts admin');
+    await navigating(page, () => page.getByRole('link', { name: 'Правила благоустрою громади' }).click());
+    await expectNoAxeViolations(page, 'draft moderation');
+    await navigating(page, () => page.getByRole('button', { name: 'Оприлюднити' }).first().click());
+    assert.match(await visibleText(page), /Збережено/);
+    await expectNoAxeViolations(page, 'draft with a published comment');
+  });
+
   it('the administrator sees the surveys and the builder', async () => {
     const page = people.admin;
     await open(page, c('/admin/consultations'));

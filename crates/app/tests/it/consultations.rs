@@ -314,3 +314,86 @@ async fn age_and_residency_rules_refuse_with_the_reason() {
         assert!(accepted.text().contains("Відповідь збережено"), "[{b}]");
     }
 }
+
+#[tokio::test]
+async fn a_draft_decision_is_commented_moderated_decided_and_reported() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let (c, admin) = setup(&app, "dd").await;
+        let (opens, closes) = (today(&app), tomorrow(&app));
+        let text = "Вступ.\n## 1. Тиша\nТиша з 22:00 до 7:00.\n## 2. Паркування\nНе паркуватися на газонах.";
+        let created = admin
+            .submit(
+                "/c/dd/admin/consultations/drafts",
+                "/c/dd/admin/consultations/drafts",
+                &[("title", "Правила благоустрою"), ("text", text), ("opens", &opens), ("closes", &closes)],
+            )
+            .await;
+        assert_eq!(created.status, 303, "[{b}] {}", created.text());
+        let admin_page = created.location().unwrap();
+        let id = admin_page.rsplit('/').next().unwrap().to_owned();
+        let page = format!("/c/dd/consultations/{id}");
+        app.user(&c, "r@dd.test", &[]).await;
+        let r = app.signed_in(&c, "r@dd.test").await;
+        let shown = r.get(&page).await.text();
+        assert!(shown.contains("1. Тиша") && shown.contains("Не паркуватися на газонах"), "[{b}]");
+        let sent = r
+            .follow(
+                r.submit(&page, &format!("{page}/comments"), &[("section", "1"), ("body", "Пропоную тишу з 23:00.")])
+                    .await,
+            )
+            .await;
+        assert!(sent.text().contains("після перевірки модератором"), "[{b}]");
+        assert!(!sent.text().contains("Пропоную тишу з 23:00."), "[{b}] not before moderation");
+        let draft_id = uuid::Uuid::parse_str(&id).unwrap();
+        let draft = hromada_consultations::drafts::get(&app.db, c.id, draft_id).await.unwrap().unwrap();
+        let comment = hromada_consultations::drafts::comments(&app.db, &draft, false).await.unwrap().remove(0);
+        let publish = admin.submit(&admin_page, &format!("{admin_page}/comments/{}/publish", comment.id), &[]).await;
+        assert_eq!(publish.status, 303, "[{b}]");
+        let supported = r
+            .follow(r.submit(&page, &format!("{page}/comments/{}/stance", comment.id), &[("support", "yes")]).await)
+            .await;
+        assert!(supported.text().contains("Підтримали: 1"), "[{b}]");
+        admin
+            .submit(&admin_page, &format!("{admin_page}/comments/{}/reply", comment.id), &[("text", "Розглянемо.")])
+            .await;
+        let refused = admin
+            .follow(
+                admin
+                    .submit(
+                        &admin_page,
+                        &format!("{admin_page}/comments/{}/decide", comment.id),
+                        &[("decision", "rejected"), ("text", "")],
+                    )
+                    .await,
+            )
+            .await;
+        assert!(refused.text().contains("потрібне обґрунтування"), "[{b}]");
+        admin
+            .submit(
+                &admin_page,
+                &format!("{admin_page}/comments/{}/decide", comment.id),
+                &[("decision", "partly"), ("text", "Тиша з 22:30.")],
+            )
+            .await;
+        // The period ends; then the report.
+        hromada_db::execute!(
+            &app.db,
+            sqlx::query("UPDATE consultation_drafts SET closes_at = $2 WHERE id = $1")
+                .bind(draft_id)
+                .bind(app.now() - chrono::Duration::minutes(1))
+        )
+        .unwrap();
+        let reported = admin.follow(admin.submit(&admin_page, &format!("{admin_page}/report"), &[]).await).await;
+        assert!(reported.text().contains("Звіт оприлюднено"), "[{b}] {}", reported.text());
+        let public = app.browser().get(&page).await.text();
+        assert!(
+            public.contains("Звіт про обговорення")
+                && public.contains("Враховано частково")
+                && public.contains("Тиша з 22:30."),
+            "[{b}]"
+        );
+        let csv = app.browser().get(&format!("{page}/report.csv")).await;
+        assert!(csv.body.contains("Пропоную тишу з 23:00.") && csv.body.contains("Враховано частково"), "[{b}]");
+    }
+}

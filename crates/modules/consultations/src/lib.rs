@@ -9,6 +9,7 @@
 mod admin;
 pub mod domain;
 pub mod drafts;
+mod drafts_web;
 pub mod store;
 mod web;
 
@@ -53,7 +54,11 @@ impl Module for Consultations {
             "poll_block.html",
             "admin.html",
             "builder.html",
-            "question_form.html"
+            "question_form.html",
+            "drafts.html",
+            "draft.html",
+            "drafts_admin.html",
+            "draft_admin.html"
         )
     }
 
@@ -65,15 +70,15 @@ impl Module for Consultations {
     }
 
     fn routes(&self) -> axum::Router<AppState> {
-        web::routes()
+        web::routes().merge(drafts_web::routes())
     }
 
     fn admin_routes(&self) -> axum::Router<AppState> {
-        admin::routes()
+        admin::routes().merge(drafts_web::admin_routes())
     }
 
     fn nav(&self) -> Vec<NavItem> {
-        vec![NavItem { label: "survey-nav", path: "/surveys" }]
+        vec![NavItem { label: "survey-nav", path: "/surveys" }, NavItem { label: "draft-nav", path: "/consultations" }]
     }
 
     fn admin_sections(&self) -> Vec<AdminSection> {
@@ -196,6 +201,29 @@ async fn seed_demo(ctx: SeedContext<'_>) -> anyhow::Result<()> {
             ),
         ],
     };
+    let sections = [
+        drafts::Section {
+            title: "1. Загальні положення".into(),
+            text: "Правила визначають порядок утримання дворів, вулиць і зелених зон громади.".into(),
+        },
+        drafts::Section {
+            title: "2. Тиша в нічний час".into(),
+            text: "З 22:00 до 7:00 заборонено гучні ремонтні роботи й гучну музику.".into(),
+        },
+    ];
+    drafts::create(
+        ctx.db,
+        c.id,
+        text("Правила благоустрою громади", "Rules for public spaces"),
+        "Проєкт рішення ради: висловіть свою думку до кожного розділу.",
+        &sections,
+        now,
+        month,
+        None,
+        now,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     for (kind, title, definition) in [
         (store::SurveyKind::Poll, text("Новий сквер", "A new square"), poll),
         (store::SurveyKind::Survey, text("Громадський транспорт", "Public transport"), survey),
