@@ -61,6 +61,16 @@ pub async fn list(db: &Db, community: CommunityId) -> DbResult<Vec<Settlement>> 
     )?)
 }
 
+/// The Ukrainian name of the settlement an account gave as its home, or empty when none.
+pub async fn home_name(db: &Db, community: CommunityId, settlement: Option<Uuid>) -> DbResult<String> {
+    let Some(id) = settlement else { return Ok(String::new()) };
+    let found: Option<(String,)> = crate::fetch_optional!(
+        db,
+        sqlx::query_as("SELECT name_uk FROM settlements WHERE community_id = $1 AND id = $2").bind(community).bind(id)
+    )?;
+    Ok(found.map(|r| r.0).unwrap_or_default())
+}
+
 /// Removes a settlement nobody lives in; one with residents is `DbError::Unique("settlements.in_use")`.
 pub async fn delete(db: &Db, community: CommunityId, id: Uuid) -> DbResult<bool> {
     let deleted = write_tx!(db, tx => {

@@ -67,7 +67,7 @@ pub async fn take_passed_petition(state: &AppState, event: &DomainEvent) -> anyh
         event;
     let Some(c) = communities::by_id(&state.db, *community).await? else { return Ok(()) };
     let Some(user) = users::by_id(&state.db, c.id, *author).await? else { return Ok(()) };
-    let settlement = home_settlement(&state.db, c.id, &user).await?;
+    let settlement = settlements::home_name(&state.db, c.id, user.settlement_id).await?;
     let lang = Lang::parse(&user.lang).unwrap_or_default();
     let args = hromada_web::i18n::args_from_json(&serde_json::Map::from_iter([
         ("number".to_owned(), serde_json::json!(number)),
@@ -96,16 +96,6 @@ pub async fn take_passed_petition(state: &AppState, event: &DomainEvent) -> anyh
         notify::administrators(state, &c, &registered.appeal, Notice::New).await?;
     }
     Ok(())
-}
-
-/// The name of the settlement an account gave as its home, or empty.
-pub(crate) async fn home_settlement(
-    db: &Db,
-    community: hromada_kernel::CommunityId,
-    user: &users::User,
-) -> hromada_db::DbResult<String> {
-    let Some(id) = user.settlement_id else { return Ok(String::new()) };
-    Ok(settlements::list(db, community).await?.into_iter().find(|s| s.id == id).map(|s| s.name_uk).unwrap_or_default())
 }
 
 pub struct Appeals;
@@ -172,10 +162,7 @@ impl Module for Appeals {
         db: &'a Db,
         community: &'a Community,
     ) -> BoxFuture<'a, anyhow::Result<Vec<(&'static str, i64)>>> {
-        Box::pin(async move {
-            let open = store::inbox(db, community.id, &store::InboxFilter::default(), 10_000).await?;
-            Ok(vec![("appeal-stat-open", open.len() as i64)])
-        })
+        Box::pin(async move { Ok(vec![("appeal-stat-open", store::count_open(db, community.id).await?)]) })
     }
 
     fn seed_demo<'a>(&'a self, ctx: SeedContext<'a>) -> BoxFuture<'a, anyhow::Result<()>> {

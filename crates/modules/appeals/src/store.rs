@@ -195,6 +195,19 @@ pub async fn open(db: &Db, community: CommunityId, limit: i64) -> DbResult<Vec<A
     )?)
 }
 
+/// How many appeals wait for the body.
+pub async fn count_open(db: &Db, community: CommunityId) -> DbResult<i64> {
+    let (n,): (i64,) = hromada_db::fetch_one!(
+        db,
+        sqlx::query_as(
+            "SELECT COUNT(*) FROM appeals WHERE community_id = $1
+               AND status IN ('registered', 'assigned', 'in_progress', 'extended')"
+        )
+        .bind(community)
+    )?;
+    Ok(n)
+}
+
 /// What a step carries besides the step itself.
 #[derive(Debug, Clone, Default)]
 pub struct StepDetails<'a> {

@@ -115,7 +115,7 @@ async fn new_form(
 ) -> AppResult<Response> {
     require_level(&page.viewer, &tenant.community, &FILE)?;
     let user = page.viewer.require_user()?;
-    let settlement = crate::home_settlement(&state.db, tenant.community.id, user).await?;
+    let settlement = settlements::home_name(&state.db, tenant.community.id, user.settlement_id).await?;
     let form = AppealForm {
         kind: if q.about.is_empty() { q.kind } else { Kind::Complaint.code().to_owned() },
         full_name: user.full_name.clone(),
@@ -307,7 +307,13 @@ async fn show(
             .map(|e| context! { number => &e.number, href => page.url(&path(&e)) }),
         None => None,
     };
-    let calendar = holidays::calendar(&state.db).await?;
+    // Only the author of an appeal nobody has yet is told the forwarding term.
+    let forward_by = if mine && status == Status::Registered {
+        let calendar = holidays::calendar(&state.db).await?;
+        Some(domain::term_end(a.received_on, domain::FORWARD, &calendar).format("%d.%m.%Y").to_string())
+    } else {
+        None
+    };
     let today = state.now().date_naive();
     page.render(
         "appeals/show.html",
@@ -336,7 +342,7 @@ async fn show(
             timeline => timeline(&page, &events),
             attachments => describe_all(&page, &all_files, files::ATTACHMENT),
             answer_files => describe_all(&page, &all_files, files::ANSWER),
-            forward_by => domain::term_end(a.received_on, domain::FORWARD, &calendar).format("%d.%m.%Y").to_string(),
+            forward_by => forward_by,
         },
     )
 }

@@ -191,7 +191,8 @@ pub struct SurveyForm {
     first: QuestionForm,
 }
 
-fn day_start(raw: &str) -> Option<chrono::DateTime<Utc>> {
+/// The start (UTC) of the day an admin form's date field names.
+pub(crate) fn day_start(raw: &str) -> Option<chrono::DateTime<Utc>> {
     let d = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()?;
     Some(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0)?))
 }

@@ -3,12 +3,13 @@
 //! the report (printable page and CSV).
 
 use crate::RESPOND;
+use crate::admin::day_start;
 use crate::drafts::{self, Comment, Decision, Draft, DraftError, Section};
 use axum::extract::{Path, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
-use chrono::{NaiveDate, TimeZone, Utc};
+
 use hromada_db::core::audit::Actor;
 use hromada_kernel::{LocalizedText, Permission};
 use hromada_web::auth::{Viewer, one_person_key};
@@ -258,11 +259,6 @@ pub fn split_sections(text: &str) -> Vec<Section> {
     sections.into_iter().filter(|s| !s.text.trim().is_empty()).collect()
 }
 
-fn day(raw: &str) -> Option<chrono::DateTime<Utc>> {
-    let d = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").ok()?;
-    Some(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0)?))
-}
-
 async fn create(
     State(state): State<AppState>,
     page: Page,
@@ -272,7 +268,7 @@ async fn create(
 ) -> AppResult<Response> {
     let me = viewer.require(Permission::Moderate)?;
     let back = tenant.url("/admin/consultations/drafts");
-    let (Some(opens), Some(closes)) = (day(&form.opens), day(&form.closes)) else {
+    let (Some(opens), Some(closes)) = (day_start(&form.opens), day_start(&form.closes)) else {
         return Ok(page.redirect_with(&back, Flash::error("survey-error-dates")));
     };
     let title = LocalizedText::new(form.title.trim(), None);

@@ -286,7 +286,9 @@ pub async fn respond(
             }
             if first { Outcome::Recorded } else { Outcome::AlreadyAnswered }
         });
-        CHANGES.bump();
+        if outcome != Outcome::AlreadyAnswered {
+            CHANGES.bump();
+        }
         return Ok(outcome);
     }
     let outcome = write_tx!(db, tx => {
@@ -312,7 +314,9 @@ pub async fn respond(
             Outcome::AlreadyAnswered
         }
     });
-    CHANGES.bump();
+    if outcome != Outcome::AlreadyAnswered {
+        CHANGES.bump();
+    }
     Ok(outcome)
 }
 

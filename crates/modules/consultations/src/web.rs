@@ -291,15 +291,7 @@ async fn respond(
             return render_form(&state, &page, &s, &given, &errors, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
-    let settlement = match user.settlement_id {
-        Some(id) => settlements::list(&state.db, tenant.community.id)
-            .await?
-            .into_iter()
-            .find(|x| x.id == id)
-            .map(|x| x.name_uk)
-            .unwrap_or_default(),
-        None => String::new(),
-    };
+    let settlement = settlements::home_name(&state.db, tenant.community.id, user.settlement_id).await?;
     let year = chrono::Datelike::year(&state.now());
     let key = one_person_key(user);
     let band = domain::age_band(user.birth_year.map(|y| y as i32), year);

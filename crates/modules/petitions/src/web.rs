@@ -15,7 +15,7 @@ use hromada_db::core::holidays;
 use hromada_db::core::users::User;
 use hromada_kernel::IdentityLevel;
 use hromada_media::{MediaFile, Upload};
-use hromada_web::auth::Viewer;
+use hromada_web::auth::{Viewer, one_person_key};
 use hromada_web::forms::FieldErrors;
 use hromada_web::module::required_level;
 use hromada_web::security::ClientIp;
@@ -325,11 +325,6 @@ fn check_author(state: &AppState, page: &Page, tenant: &Tenant) -> AppResult<Opt
     }
 }
 
-/// One signature per person: the person key when verified by e-ID, the account otherwise.
-pub fn signer_key(user: &User) -> Vec<u8> {
-    hromada_web::auth::one_person_key(user)
-}
-
 /// "Прізвище І." from the full name as the form asks for it (surname first).
 pub fn public_name(full_name: &str) -> String {
     let mut words = full_name.split_whitespace();
@@ -350,7 +345,7 @@ async fn show(
         .map(|e| context! { at => e.at.to_rfc3339(), label => page.t(&format!("petition-status-{}", e.status)), note => &e.note })
         .collect();
     let signed = match &page.viewer.user {
-        Some(u) => store::has_signed(&state.db, tenant.community.id, p.id, &signer_key(u)).await?,
+        Some(u) => store::has_signed(&state.db, tenant.community.id, p.id, &one_person_key(u)).await?,
         None => false,
     };
     let own = page.viewer.user.as_ref().is_some_and(|u| u.id == p.author_id);
@@ -527,7 +522,7 @@ pub(crate) async fn sign_as(
     let request = SignRequest {
         community: tenant.community.id,
         petition: p.id,
-        signer_key: signer_key(user),
+        signer_key: one_person_key(user),
         user_id: Some(user.id),
         display_name: public_name(&user.full_name),
         receipt_code: receipt.clone(),
