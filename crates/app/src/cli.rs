@@ -47,6 +47,9 @@ pub enum Command {
     /// Petitions: check a published signer list.
     #[command(subcommand)]
     Petitions(PetitionsCommand),
+    /// The community's chatbot in the messengers.
+    #[command(subcommand)]
+    Bot(BotCommand),
     /// Copy the embedded database to a file while the server runs.
     Backup {
         #[arg(long)]
@@ -85,6 +88,31 @@ pub enum CommunityCommand {
         /// Add as an alias instead of making it the primary host.
         #[arg(long)]
         alias: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BotCommand {
+    /// Connect the community's Telegram bot (made with @BotFather) and register its webhook.
+    Telegram {
+        #[arg(long)]
+        community: String,
+        /// The bot's token from @BotFather.
+        #[arg(long, env = "HROMADA_TELEGRAM_TOKEN")]
+        token: String,
+        /// The bot's username, for links that open it.
+        #[arg(long)]
+        username: String,
+        #[arg(long, default_value = hromada_bot::telegram::DEFAULT_API)]
+        api_base: String,
+        /// Only save the bot; do not call setWebhook (for `hromada bot poll`).
+        #[arg(long)]
+        no_webhook: bool,
+    },
+    /// Serve the community's Telegram bot by long polling (development, no public address).
+    Poll {
+        #[arg(long)]
+        community: String,
     },
 }
 
@@ -181,9 +209,47 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Petitions(PetitionsCommand::Verify { url, file, receipt }) => {
             verify_petition(url, file, receipt).await
         }
+        Command::Bot(cmd) => bot(&cli.overrides, cmd).await,
         Command::Backup { to } => backup(&Settings::load(&cli.overrides, None, "127.0.0.1:8080")?, &to).await,
         Command::Restore { from } => restore(&Settings::load(&cli.overrides, None, "127.0.0.1:8080")?, &from).await,
     }
+}
+
+/// The community's address as messengers reach it: its own host, or the installation's.
+async fn site_of(db: &Db, settings: &Settings, community: &communities::Community) -> anyhow::Result<String> {
+    if let Some(host) = communities::primary_host(db, community.id).await? {
+        return Ok(format!("https://{host}"));
+    }
+    let public =
+        settings.public_url.clone().context("set public_url (HROMADA_PUBLIC_URL) to the address Telegram can reach")?;
+    Ok(format!("{}/c/{}", public.trim_end_matches('/'), community.slug))
+}
+
+async fn bot(overrides: &crate::settings::Overrides, cmd: BotCommand) -> anyhow::Result<()> {
+    let settings = Settings::load(overrides, None, "127.0.0.1:8080")?;
+    let db = server::open_database(&settings).await?;
+    let result = match cmd {
+        BotCommand::Telegram { community, token, username, api_base, no_webhook } => {
+            let c = find_community(&db, &community).await?;
+            let site = if no_webhook { String::new() } else { site_of(&db, &settings, &c).await? };
+            let url =
+                hromada_bot::setup::connect_telegram(&db, &c, &token, &username, &api_base, &site, !no_webhook).await?;
+            if no_webhook {
+                println!(
+                    "The Telegram bot @{username} is saved; serve it with `hromada bot poll --community {community}`."
+                );
+            } else {
+                println!("The Telegram bot @{username} is connected; Telegram will call {url}");
+            }
+            Ok(())
+        }
+        BotCommand::Poll { community } => {
+            let c = find_community(&db, &community).await?;
+            server::poll_telegram(&settings, db.clone(), c).await
+        }
+    };
+    db.close().await;
+    result
 }
 
 async fn community(db: &Db, cmd: CommunityCommand) -> anyhow::Result<()> {

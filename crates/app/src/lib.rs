@@ -25,13 +25,17 @@ use tower_http::compression::CompressionLayer;
 /// The modules of this build, in the order their navigation appears. A new feature is one
 /// more line here.
 pub fn modules() -> Vec<Arc<dyn Module>> {
-    vec![
+    let mut list: Vec<Arc<dyn Module>> = vec![
         Arc::new(hromada_about::About),
         Arc::new(hromada_petitions::Petitions),
         Arc::new(hromada_appeals::Appeals),
         Arc::new(hromada_consultations::Consultations),
         Arc::new(hromada_city::City),
-    ]
+    ];
+    // The chatbot meets the modules only through the chat flows their manifests give.
+    let flows = list.iter().flat_map(|m| m.chat_flows()).collect();
+    list.push(Arc::new(hromada_bot::Bot::new(flows)));
+    list
 }
 
 /// The core's migrations, the shared uploads' tables, then each module's.

@@ -118,3 +118,41 @@ async fn shutdown_signal(mut terminate: tokio::signal::unix::Signal) {
 async fn shutdown_signal(_: ()) {
     let _ = tokio::signal::ctrl_c().await;
 }
+
+/// Serves a community's Telegram bot by long polling until Ctrl-C: the whole application runs
+/// (its jobs, its delivery of replies), without listening for HTTP.
+pub async fn poll_telegram(
+    settings: &Settings,
+    db: Db,
+    community: hromada_db::core::communities::Community,
+) -> anyhow::Result<()> {
+    let public_url = settings.public_url.clone().unwrap_or_else(|| format!("http://{}", settings.bind));
+    let config = web_config(settings, false, public_url.clone())?;
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let app = build(db.clone(), config, clock, crate::modules())?;
+    let base = match hromada_db::core::communities::primary_host(&db, community.id).await? {
+        Some(_) => String::new(),
+        None => format!("/c/{}", community.slug),
+    };
+    let tenant = hromada_web::Tenant { community, base };
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut polling = tokio::spawn(hromada_bot::setup::poll_telegram(app.state.clone(), tenant, stop_rx));
+    println!("Polling Telegram; press Ctrl-C to stop.");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {
+            let _ = stop_tx.send(true);
+            let _ = (&mut polling).await;
+        }
+        done = &mut polling => done??,
+    }
+    let _ = app.stop.send(true);
+    for job in app.jobs {
+        let _ = job.await;
+    }
+    drop(app.state);
+    drop(app.router);
+    for task in app.tasks {
+        let _ = task.await;
+    }
+    Ok(())
+}

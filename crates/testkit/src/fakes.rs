@@ -115,3 +115,162 @@ async fn session(socket: tokio::net::TcpStream, store: Arc<Mutex<Vec<Received>>>
         }
     }
 }
+
+/// A call the fake Telegram received.
+#[derive(Debug, Clone)]
+pub struct TelegramCall {
+    pub token: String,
+    pub method: String,
+    pub params: serde_json::Value,
+}
+
+/// What the fake Telegram answers to the next sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TelegramTrouble {
+    /// `429 Too Many Requests` with `retry_after`.
+    TooMany { retry_after: u64 },
+    /// `403 Forbidden: bot was blocked by the user`.
+    Blocked,
+}
+
+#[derive(Default)]
+struct TelegramInner {
+    calls: Vec<TelegramCall>,
+    trouble: std::collections::VecDeque<TelegramTrouble>,
+    next_message_id: i64,
+}
+
+/// A local Telegram Bot API: `POST /bot{token}/{method}` with JSON, answered in the Bot API's
+/// envelope (`{"ok": true, "result": …}` or `{"ok": false, "error_code", "description",
+/// "parameters"}`). It checks what the real one checks about messages: a text of 1–4096
+/// characters, a caption of at most 1024, and button data of at most 64 bytes.
+#[derive(Clone)]
+pub struct FakeTelegram {
+    pub base: String,
+    inner: Arc<Mutex<TelegramInner>>,
+}
+
+impl FakeTelegram {
+    pub async fn start() -> FakeTelegram {
+        let inner: Arc<Mutex<TelegramInner>> = Arc::default();
+        let shared = inner.clone();
+        let router = axum::Router::new().route(
+            "/{bot}/{method}",
+            axum::routing::post(
+                move |axum::extract::Path((bot, method)): axum::extract::Path<(String, String)>,
+                      body: axum::body::Bytes| {
+                    let inner = shared.clone();
+                    async move { telegram_answer(&inner, &bot, &method, &body) }
+                },
+            ),
+        );
+        FakeTelegram { base: serve(router).await, inner }
+    }
+
+    pub fn calls(&self) -> Vec<TelegramCall> {
+        self.inner.lock().expect("lock").calls.clone()
+    }
+
+    /// The texts sent to a chat, in order.
+    pub fn texts_to(&self, chat_id: &str) -> Vec<String> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == "sendMessage" && c.params["chat_id"].as_str() == Some(chat_id))
+            .map(|c| c.params["text"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    /// The last message sent to a chat.
+    pub fn last_to(&self, chat_id: &str) -> Option<serde_json::Value> {
+        self.calls()
+            .into_iter()
+            .rev()
+            .find(|c| c.method == "sendMessage" && c.params["chat_id"].as_str() == Some(chat_id))
+            .map(|c| c.params)
+    }
+
+    /// The next sends meet these troubles, one each.
+    pub fn trouble(&self, troubles: &[TelegramTrouble]) {
+        self.inner.lock().expect("lock").trouble.extend(troubles.iter().copied());
+    }
+
+    /// Waits until `chat_id` got at least `n` messages, or panics after a while.
+    pub async fn wait_for(&self, chat_id: &str, n: usize) -> Vec<String> {
+        for _ in 0..200 {
+            let texts = self.texts_to(chat_id);
+            if texts.len() >= n {
+                return texts;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("chat {chat_id} got {:?}, fewer than {n} messages", self.texts_to(chat_id));
+    }
+}
+
+fn telegram_answer(
+    inner: &Mutex<TelegramInner>,
+    bot: &str,
+    method: &str,
+    body: &[u8],
+) -> (axum::http::StatusCode, axum::Json<serde_json::Value>) {
+    use axum::http::StatusCode;
+    use serde_json::json;
+    let fail = |code: u16, description: &str| {
+        (
+            StatusCode::from_u16(code).expect("status"),
+            axum::Json(json!({ "ok": false, "error_code": code, "description": description })),
+        )
+    };
+    let Some(token) = bot.strip_prefix("bot") else { return fail(404, "Not Found") };
+    let Ok(params) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return fail(400, "Bad Request: can't parse JSON");
+    };
+    let mut inner = inner.lock().expect("lock");
+    let sends = matches!(method, "sendMessage" | "sendPhoto");
+    if sends {
+        match inner.trouble.pop_front() {
+            Some(TelegramTrouble::TooMany { retry_after }) => {
+                return (
+                    StatusCode::TOO_MANY_REQUESTS,
+                    axum::Json(json!({ "ok": false, "error_code": 429,
+                        "description": format!("Too Many Requests: retry after {retry_after}"),
+                        "parameters": { "retry_after": retry_after } })),
+                );
+            }
+            Some(TelegramTrouble::Blocked) => return fail(403, "Forbidden: bot was blocked by the user"),
+            None => {}
+        }
+        if params["chat_id"].is_null() {
+            return fail(400, "Bad Request: chat_id is empty");
+        }
+        if method == "sendMessage" {
+            let chars = params["text"].as_str().map(|t| t.chars().count()).unwrap_or(0);
+            if chars == 0 {
+                return fail(400, "Bad Request: message text is empty");
+            }
+            if chars > 4096 {
+                return fail(400, "Bad Request: message is too long");
+            }
+        }
+        if params["caption"].as_str().is_some_and(|c| c.chars().count() > 1024) {
+            return fail(400, "Bad Request: message caption is too long");
+        }
+        let too_long = params["reply_markup"]["inline_keyboard"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .flat_map(|row| row.as_array().into_iter().flatten())
+            .any(|b| b["callback_data"].as_str().is_some_and(|d| d.len() > 64 || d.is_empty()));
+        if too_long {
+            return fail(400, "Bad Request: BUTTON_DATA_INVALID");
+        }
+    }
+    inner.calls.push(TelegramCall { token: token.to_owned(), method: method.to_owned(), params: params.clone() });
+    let result = if sends {
+        inner.next_message_id += 1;
+        json!({ "message_id": inner.next_message_id, "chat": { "id": params["chat_id"], "type": "private" }, "date": 0 })
+    } else {
+        json!(true)
+    };
+    (StatusCode::OK, axum::Json(json!({ "ok": true, "result": result })))
+}

@@ -57,6 +57,15 @@ impl I18n {
         key.to_owned()
     }
 
+    /// The message with string arguments given as pairs.
+    pub fn t_pairs(&self, lang: Lang, key: &str, args: &[(&str, String)]) -> String {
+        let mut fluent = FluentArgs::new();
+        for (name, value) in args {
+            fluent.set(*name, value.clone());
+        }
+        self.t_args(lang, key, Some(&fluent))
+    }
+
     pub fn has(&self, lang: Lang, key: &str) -> bool {
         self.keys.get(&lang).is_some_and(|k| k.contains(key))
     }

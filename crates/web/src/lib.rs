@@ -4,6 +4,7 @@
 pub mod assets;
 pub mod auth;
 pub mod cache;
+pub mod chat;
 pub mod config;
 pub mod cookies;
 pub mod csrf;

@@ -123,6 +123,11 @@ pub trait Module: Send + Sync + 'static {
         Box::pin(async { Ok(None) })
     }
 
+    /// The module's tasks in the community's chatbot.
+    fn chat_flows(&self) -> Vec<Arc<dyn crate::chat::ChatFlow>> {
+        vec![]
+    }
+
     /// Demo content for a community.
     fn seed_demo<'a>(&'a self, _ctx: SeedContext<'a>) -> BoxFuture<'a, anyhow::Result<()>> {
         Box::pin(async { Ok(()) })

@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod appeals;
+mod bot;
 mod city;
 mod cli;
 mod consultations;

@@ -278,7 +278,8 @@ impl AnswerError {
     }
 }
 
-fn check_one(q: &Question, raw: &RawAnswer) -> Result<Option<Answer>, AnswerError> {
+/// Checks one answer as the whole response's check would; `None` for a skipped optional question.
+pub fn check_one(q: &Question, raw: &RawAnswer) -> Result<Option<Answer>, AnswerError> {
     let values: Vec<&str> = raw.values.iter().map(|v| v.trim()).filter(|v| !v.is_empty()).collect();
     if values.is_empty() {
         return if q.required { Err(AnswerError::Required) } else { Ok(None) };

@@ -7,6 +7,7 @@
 //! officials' pages.
 
 mod admin;
+mod bot;
 pub mod domain;
 pub mod drafts;
 mod drafts_web;
@@ -104,6 +105,10 @@ impl Module for Consultations {
                 + store::open(db, community.id, store::SurveyKind::Poll, now).await?.len();
             Ok(vec![("survey-stat-open", open as i64)])
         })
+    }
+
+    fn chat_flows(&self) -> Vec<std::sync::Arc<dyn hromada_web::chat::ChatFlow>> {
+        vec![std::sync::Arc::new(bot::SurveysInChat)]
     }
 
     fn seed_demo<'a>(&'a self, ctx: SeedContext<'a>) -> BoxFuture<'a, anyhow::Result<()>> {

@@ -211,7 +211,12 @@ async fn render_form(
     )
 }
 
-fn results_visible(s: &StoredSurvey, now: chrono::DateTime<chrono::Utc>, answered: bool, viewer: &Viewer) -> bool {
+pub(crate) fn results_visible(
+    s: &StoredSurvey,
+    now: chrono::DateTime<chrono::Utc>,
+    answered: bool,
+    viewer: &Viewer,
+) -> bool {
     let closed = now >= s.closes_at;
     closed || viewer.may(hromada_kernel::Permission::Moderate) || (!s.results_after_close && answered)
 }
@@ -376,19 +381,19 @@ fn tally_view(page: &Page, q: &Question, tally: &Tally) -> Value {
 /// Every question's tally and breakdowns: what the results pages show, counted once and kept
 /// on this node until a response changes (see [`store::changes`]) or the cache's time runs out.
 pub(crate) struct Computed {
-    respondents: usize,
-    questions: Vec<Counted>,
+    pub(crate) respondents: usize,
+    pub(crate) questions: Vec<Counted>,
 }
 
-struct Counted {
-    tally: Tally,
+pub(crate) struct Counted {
+    pub(crate) tally: Tally,
     by_settlement: Vec<domain::GroupRow>,
     by_age: Vec<domain::GroupRow>,
 }
 
 pub(crate) type ResultsCache = hromada_web::cache::TtlMap<Uuid, std::sync::Arc<Computed>>;
 
-async fn computed(state: &AppState, s: &StoredSurvey) -> AppResult<std::sync::Arc<Computed>> {
+pub(crate) async fn computed(state: &AppState, s: &StoredSurvey) -> AppResult<std::sync::Arc<Computed>> {
     let cache = state.extension::<ResultsCache>();
     if let Some(hit) = cache.and_then(|c| c.get(&s.id, store::changes())) {
         return Ok(hit);

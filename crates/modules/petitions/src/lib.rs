@@ -5,6 +5,7 @@
 
 mod admin;
 mod api;
+mod bot;
 pub mod domain;
 mod files;
 pub mod jobs;
@@ -143,6 +144,10 @@ impl Module for Petitions {
                 Box::pin(async move { jobs::close_ended_collections(&state).await.map(|_| ()) })
             }),
         });
+    }
+
+    fn chat_flows(&self) -> Vec<std::sync::Arc<dyn hromada_web::chat::ChatFlow>> {
+        vec![std::sync::Arc::new(bot::PetitionsInChat)]
     }
 
     fn stats<'a>(

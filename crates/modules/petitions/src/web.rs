@@ -473,7 +473,7 @@ fn refusal_author_key(r: SignRefusal) -> &'static str {
     }
 }
 
-fn refusal_key(r: SignRefusal) -> &'static str {
+pub(crate) fn refusal_key(r: SignRefusal) -> &'static str {
     match r {
         SignRefusal::NotCollecting => "petition-refused-not-collecting",
         SignRefusal::PeriodOver => "petition-refused-period-over",

@@ -229,3 +229,16 @@ petition-answer-document-hint = The signed document as PDF, or a scan as JPEG or
 petition-author-under-age = The community's statute sets a minimum age for filing petitions, which you have not reached yet.
 petition-author-age-unknown = Give your year of birth in your profile: the statute limits the authors' age.
 petition-author-not-resident = Residents of the community may file petitions: give your settlement in your profile.
+
+# In the chatbot
+petition-bot-entry = Petitions
+petition-bot-none = No petition is collecting signatures now.
+petition-bot-all = All petitions on the website
+petition-bot-collecting = Petitions collecting signatures:
+petition-bot-more = More petitions
+petition-bot-ends = Collecting until { $date }
+petition-bot-sign = ✍️ Sign
+petition-bot-open = Open on the website
+petition-bot-back = Back to the petitions
+petition-bot-signed = Signature No. { $seq } counted ({ $count } in all). Receipt code: { $receipt } — use it to find your signature in the public list.
+petition-bot-check = Check the list of signatures

@@ -233,3 +233,16 @@ petition-answer-document-hint = Підписаний документ у PDF а�
 petition-author-under-age = За статутом громади петиції подають особи від певного віку; ви його ще не досягли.
 petition-author-age-unknown = Вкажіть рік народження в профілі: статут громади обмежує вік авторів петицій.
 petition-author-not-resident = Подавати петиції можуть мешканці громади: вкажіть у профілі свій населений пункт.
+
+# In the chatbot
+petition-bot-entry = Петиції
+petition-bot-none = Зараз жодна петиція не збирає підписів.
+petition-bot-all = Усі петиції на сайті
+petition-bot-collecting = Петиції, що збирають підписи:
+petition-bot-more = Ще петиції
+petition-bot-ends = Збір підписів до { $date }
+petition-bot-sign = ✍️ Підписати
+petition-bot-open = Відкрити на сайті
+petition-bot-back = До списку петицій
+petition-bot-signed = Підпис № { $seq } зараховано (усього { $count }). Код квитанції: { $receipt } — за ним можна знайти свій підпис у публічному списку.
+petition-bot-check = Перевірити в списку підписів

@@ -1,0 +1,506 @@
+//! The chatbot end to end: the web chat through its pages, Telegram through the webhook and a
+//! local fake of the Bot API that checks what the real one checks.
+
+use hromada_bot::store::{self as bot_store, Channel};
+use hromada_consultations::domain::{Choice, Condition, Question, QuestionKind, Survey};
+use hromada_consultations::store::{self as surveys, NewSurvey, SurveyKind};
+use hromada_db::core::{communities, users};
+use hromada_kernel::{Eligibility, LocalizedText};
+use hromada_petitions::domain::{Action, Rules};
+use hromada_petitions::store as petitions;
+use hromada_testkit::fakes::{FakeTelegram, TelegramTrouble};
+use hromada_testkit::{Browser, Reply, TestApp, spawn_apps};
+use serde_json::{Value, json};
+
+fn text(s: &str) -> LocalizedText {
+    LocalizedText::new(s, None)
+}
+
+fn choices(labels: &[&str]) -> Vec<Choice> {
+    labels.iter().enumerate().map(|(i, l)| Choice { value: format!("v{i}"), label: text(l) }).collect()
+}
+
+fn question(key: &str, title: &str, kind: QuestionKind) -> Question {
+    Question { key: key.into(), title: text(title), hint: None, required: true, section: 0, kind, show_when: None }
+}
+
+async fn survey(
+    app: &TestApp,
+    c: &communities::Community,
+    kind: SurveyKind,
+    title: &str,
+    definition: Survey,
+) -> uuid::Uuid {
+    let new = NewSurvey {
+        kind,
+        title: text(title),
+        description: "",
+        definition,
+        opens_at: app.now() - chrono::Duration::hours(1),
+        closes_at: app.now() + chrono::Duration::days(7),
+        editable: false,
+        anonymous: false,
+        results_after_close: false,
+        eligibility: Eligibility::default(),
+        created_by: None,
+    };
+    surveys::create(&app.db, c.id, new, app.now()).await.unwrap()
+}
+
+/// A petition collecting signatures, open to any verified account.
+async fn petition(app: &TestApp, c: &communities::Community, title: &str) -> i64 {
+    let statute = json!({ "residents_only": false, "min_age": 0 });
+    communities::set_statute(&app.db, c.id, "petitions", statute).await.unwrap();
+    let author = app.user(c, &format!("author-{}@bot.test", c.slug), &[]).await;
+    let new = petitions::NewPetition {
+        author_id: author.id,
+        author_name: "Автор",
+        title,
+        body: "Текст петиції",
+        category: "other",
+    };
+    let p = petitions::create_draft(&app.db, c.id, new, &Rules { threshold: 100, ..Rules::default() }, app.now())
+        .await
+        .unwrap();
+    let calendar = hromada_kernel::WorkingCalendar::default();
+    for step in [Action::Submit, Action::Publish] {
+        petitions::step(&app.db, c.id, p.id, step, None, "", &calendar, app.now()).await.unwrap();
+    }
+    p.number
+}
+
+async fn verified(app: &TestApp, c: &communities::Community, email: &str, tax: &str) -> users::User {
+    let u = app.user(c, email, &[]).await;
+    let key = hromada_web::auth::person_key(&app.state.config.secret, tax).unwrap();
+    users::set_person_key(&app.db, c.id, u.id, &key, users::PersonProof::Eid, app.now()).await.unwrap();
+    u
+}
+
+/// Presses a button of the web chat (by its data) or sends a text, as the page's forms do,
+/// and gives the page shown next.
+async fn chat(b: &Browser, slug: &str, fields: &[(&str, &str)]) -> Reply {
+    let page = format!("/c/{slug}/chat");
+    let sent = b.submit(&page, &page, fields).await;
+    assert_eq!(sent.status, 303, "{}", sent.text());
+    b.follow(sent).await
+}
+
+/// The text of the last message in the chat page.
+fn last_message(page: &Reply) -> String {
+    let body = hromada_testkit::browser::decode_entities(&page.body);
+    let at = body.rfind("class=\"chat-msg").expect("a message");
+    let end = body[at..].find("</ol>").map(|e| at + e).unwrap_or(body.len());
+    body[at..end].to_owned()
+}
+
+#[tokio::test]
+async fn the_web_chat_greets_and_signs_a_petition_for_the_signed_in_resident() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let c = app.community("wc").await;
+        let number = petition(&app, &c, "Ліхтарі на вулиці Садовій").await;
+
+        // A visitor gets the greeting and the menu; signing asks to sign in first.
+        let visitor = app.browser();
+        let first = visitor.get("/c/wc/chat").await;
+        assert_eq!(first.status, 200, "[{b}]");
+        assert!(first.header("set-cookie").is_some_and(|c| c.contains("hromada_chat=")), "[{b}]");
+        let page = hromada_testkit::browser::decode_entities(&first.body);
+        assert!(page.contains("Вітаємо!") && page.contains("value=\"petitions|list\""), "[{b}] {page}");
+        assert!(page.contains("value=\"consultations|list\"") && page.contains("value=\"bot|official\""), "[{b}]");
+        let listed = chat(&visitor, "wc", &[("press", "petitions|list")]).await;
+        assert!(last_message(&listed).contains("Ліхтарі на вулиці Садовій"), "[{b}] {}", listed.text());
+        let shown = chat(&visitor, "wc", &[("press", &format!("petitions|p:{number}"))]).await;
+        assert!(last_message(&shown).contains("Текст петиції"), "[{b}]");
+        let refused = chat(&visitor, "wc", &[("press", &format!("petitions|sign:{number}"))]).await;
+        assert!(last_message(&refused).contains("потрібно увійти"), "[{b}] {}", last_message(&refused));
+        // The page shows what the visitor pressed by the button's label.
+        let shown_press = hromada_testkit::browser::decode_entities(&refused.body);
+        assert!(shown_press.contains("chat-resident") && shown_press.contains("✍️ Підписати</div>"), "[{b}]");
+
+        // A verified resident signs in the chat; the signature is the website's own.
+        let signer = verified(&app, &c, "signer@wc.test", "1234567890").await;
+        let resident = app.signed_in(&c, "signer@wc.test").await;
+        let signed = chat(&resident, "wc", &[("press", &format!("petitions|sign:{number}"))]).await;
+        let said = last_message(&signed);
+        assert!(said.contains("Підпис № 1 зараховано") && said.contains("Код квитанції"), "[{b}] {said}");
+        let again = chat(&resident, "wc", &[("press", &format!("petitions|sign:{number}"))]).await;
+        assert!(last_message(&again).contains("вже підписали"), "[{b}]");
+        let p = petitions::by_number(&app.db, c.id, number).await.unwrap().unwrap();
+        assert_eq!(p.signature_count, 1, "[{b}]");
+        let signer = users::by_id(&app.db, c.id, signer.id).await.unwrap().unwrap();
+        assert!(petitions::has_signed(&app.db, c.id, p.id, &hromada_web::auth::one_person_key(&signer)).await.unwrap());
+
+        // Text that no flow waits for gets the menu again; "меню" too.
+        let lost = chat(&resident, "wc", &[("text", "де мій автобус?")]).await;
+        assert!(lost.text().contains("Не зрозумів"), "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn a_survey_of_every_question_type_is_answered_in_the_chat() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let c = app.community("sc").await;
+        let mut commute = question(
+            "commute",
+            "Як ви добираєтеся?",
+            QuestionKind::Single { options: choices(&["Автобус", "Авто"]), other: true },
+        );
+        commute.required = true;
+        let mut route = question("route", "Яким маршрутом?", QuestionKind::ShortText { max_chars: 50 });
+        route.show_when = Some(Condition { question: "commute".into(), any_of: vec!["v0".into()] });
+        let mut note = question("note", "Що ще?", QuestionKind::LongText { max_chars: 500 });
+        note.required = false;
+        let definition = Survey {
+            sections: vec![text("Транспорт"), text("Про вас")],
+            questions: vec![
+                commute,
+                route,
+                question(
+                    "needs",
+                    "Що покращити?",
+                    QuestionKind::Multiple {
+                        options: choices(&["Зупинки", "Графік", "Ціни"]),
+                        other: false,
+                        min: 1,
+                        max: 2,
+                    },
+                ),
+                question(
+                    "mark",
+                    "Оцініть транспорт",
+                    QuestionKind::Scale { max: 5, low: text("погано"), high: text("добре") },
+                ),
+                question(
+                    "order",
+                    "Що найважливіше?",
+                    QuestionKind::Ranking { options: choices(&["Безпека", "Швидкість", "Ціна"]) },
+                ),
+                Question {
+                    section: 1,
+                    ..question(
+                        "trips",
+                        "Скільки поїздок на тиждень?",
+                        QuestionKind::Number { min: Some(0.0), max: Some(50.0), whole: true },
+                    )
+                },
+                Question {
+                    section: 1,
+                    ..question("since", "Відколи живете тут?", QuestionKind::Date { min: None, max: None })
+                },
+                Question { section: 1, ..note },
+            ],
+        };
+        let id = survey(&app, &c, SurveyKind::Survey, "Транспорт у громаді", definition).await;
+        let resident_user = app.user(&c, "r@sc.test", &[]).await;
+        let r = app.signed_in(&c, "r@sc.test").await;
+
+        let listed = chat(&r, "sc", &[("press", "consultations|list")]).await;
+        assert!(last_message(&listed).contains("Транспорт у громаді"), "[{b}]");
+        let q1 = chat(&r, "sc", &[("press", &format!("consultations|s:{id}"))]).await;
+        let asked = last_message(&q1);
+        assert!(asked.contains("§ Транспорт") && asked.contains("Питання 1 з"), "[{b}] {asked}");
+        // "Other" asks for the own text; the condition on "route" (bus only) then hides it.
+        let other = chat(&r, "sc", &[("press", "consultations|o:other")]).await;
+        assert!(last_message(&other).contains("свій варіант"), "[{b}]");
+        let q3 = chat(&r, "sc", &[("text", "Пішки")]).await;
+        assert!(last_message(&q3).contains("Що покращити?"), "[{b}] {}", last_message(&q3));
+        // Multiple choice: ticks, a refusal over the maximum, then done.
+        chat(&r, "sc", &[("press", "consultations|t:0")]).await;
+        chat(&r, "sc", &[("press", "consultations|t:1")]).await;
+        let ticked = chat(&r, "sc", &[("press", "consultations|t:2")]).await;
+        assert!(last_message(&ticked).matches('☑').count() == 3, "[{b}]");
+        let too_many = chat(&r, "sc", &[("press", "consultations|done")]).await;
+        assert!(
+            too_many.text().contains("Забагато") || too_many.text().contains("забагато"),
+            "[{b}] {}",
+            too_many.text()
+        );
+        chat(&r, "sc", &[("press", "consultations|t:2")]).await;
+        let q4 = chat(&r, "sc", &[("press", "consultations|done")]).await;
+        assert!(last_message(&q4).contains("1 — погано, 5 — добре"), "[{b}] {}", last_message(&q4));
+        let q5 = chat(&r, "sc", &[("press", "consultations|o:4")]).await;
+        assert!(last_message(&q5).contains("на 1-му місці"), "[{b}] {}", last_message(&q5));
+        chat(&r, "sc", &[("press", "consultations|r:2")]).await;
+        // The second pick leaves one option, which takes the last place by itself.
+        let q6 = chat(&r, "sc", &[("press", "consultations|r:0")]).await;
+        let asked = last_message(&q6);
+        assert!(asked.contains("§ Про вас") && asked.contains("поїздок"), "[{b}] {asked}");
+        let not_whole = chat(&r, "sc", &[("text", "2,5")]).await;
+        assert!(not_whole.text().contains("ціле"), "[{b}] {}", last_message(&not_whole));
+        chat(&r, "sc", &[("text", "12")]).await;
+        let bad_date = chat(&r, "sc", &[("text", "давно")]).await;
+        assert!(last_message(&bad_date).contains("Відколи"), "[{b}]");
+        let q8 = chat(&r, "sc", &[("text", "01.09.2015")]).await;
+        assert!(last_message(&q8).contains("Пропустити"), "[{b}] {}", last_message(&q8));
+        let confirm = chat(&r, "sc", &[("press", "consultations|skip")]).await;
+        assert!(last_message(&confirm).contains("Надіслати відповіді?"), "[{b}]");
+        let done = chat(&r, "sc", &[("press", "consultations|send")]).await;
+        assert!(done.text().contains("Відповідь збережено"), "[{b}] {}", done.text());
+
+        let s = surveys::get(&app.db, c.id, id).await.unwrap().unwrap();
+        let rows = surveys::responses(&app.db, &s).await.unwrap();
+        assert_eq!(rows.len(), 1, "[{b}]");
+        let answers = serde_json::to_value(&rows[0].answers.0).unwrap();
+        assert_eq!(
+            answers["commute"],
+            json!({"type": "choices", "value": {"values": ["other"], "other": "Пішки"}}),
+            "[{b}]"
+        );
+        assert!(answers.get("route").is_none(), "[{b}] the hidden question has no answer");
+        assert_eq!(answers["needs"]["value"]["values"], json!(["v0", "v1"]), "[{b}]");
+        assert_eq!(answers["mark"], json!({"type": "scale", "value": 4}), "[{b}]");
+        assert_eq!(answers["order"], json!({"type": "ranking", "value": ["v2", "v0", "v1"]}), "[{b}]");
+        assert_eq!(answers["trips"], json!({"type": "number", "value": 12.0}), "[{b}]");
+        assert_eq!(answers["since"], json!({"type": "date", "value": "2015-09-01"}), "[{b}]");
+        assert!(surveys::has_answered(&app.db, &s, &hromada_web::auth::one_person_key(&resident_user)).await.unwrap());
+
+        // Answering again is refused: the survey's responses are final.
+        let again = chat(&r, "sc", &[("press", &format!("consultations|s:{id}"))]).await;
+        assert!(again.text().contains("Ви вже відповіли"), "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn a_quick_poll_is_answered_in_the_chat_and_shows_its_results() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let c = app.community("qp").await;
+        let poll = Survey {
+            sections: vec![],
+            questions: vec![question(
+                "q",
+                "Чи потрібен новий сквер?",
+                QuestionKind::Single { options: choices(&["Так", "Ні"]), other: false },
+            )],
+        };
+        let id = survey(&app, &c, SurveyKind::Poll, "Сквер", poll).await;
+        app.user(&c, "v@qp.test", &[]).await;
+        let r = app.signed_in(&c, "v@qp.test").await;
+        chat(&r, "qp", &[("press", &format!("consultations|s:{id}"))]).await;
+        chat(&r, "qp", &[("press", "consultations|o:0")]).await;
+        let done = chat(&r, "qp", &[("press", "consultations|send")]).await;
+        let results = last_message(&done);
+        assert!(results.contains("Так — 1 (100%)") && results.contains("Ні — 0 (0%)"), "[{b}] {results}");
+    }
+}
+
+/// A community with a Telegram bot pointed at the fake; gives the webhook path and secret.
+async fn telegram(app: &TestApp, fake: &FakeTelegram, slug: &str) -> (communities::Community, String, String) {
+    let c = app.community(slug).await;
+    let site = format!("{}/c/{slug}", app.base);
+    let url =
+        hromada_bot::setup::connect_telegram(&app.db, &c, "42:SECRET", "@hromada_test_bot", &fake.base, &site, true)
+            .await
+            .unwrap();
+    let config = bot_store::channel_of(&app.db, c.id, Channel::Telegram).await.unwrap().unwrap();
+    let registered = fake.calls().into_iter().find(|c| c.method == "setWebhook").expect("setWebhook");
+    assert_eq!(registered.token, "42:SECRET");
+    assert_eq!(registered.params["url"], url.as_str());
+    assert_eq!(registered.params["secret_token"], config.secret.as_str());
+    assert_eq!(config.username, "hromada_test_bot");
+    (c, format!("/c/{slug}/hooks/telegram/{}", config.hook), config.secret)
+}
+
+fn message(update: i64, chat: i64, body: Value) -> Value {
+    let mut m = json!({ "message_id": update, "date": 0, "chat": { "id": chat, "type": "private" },
+        "from": { "id": chat, "is_bot": false, "first_name": "Оксана", "language_code": "uk" } });
+    for (k, v) in body.as_object().unwrap() {
+        m[k] = v.clone();
+    }
+    json!({ "update_id": update, "message": m })
+}
+
+fn press(update: i64, chat: i64, data: &str) -> Value {
+    json!({ "update_id": update, "callback_query": { "id": format!("cb{update}"), "chat_instance": "1",
+        "from": { "id": chat, "is_bot": false, "first_name": "Оксана" },
+        "message": { "message_id": 1, "date": 0, "chat": { "id": chat, "type": "private" } }, "data": data } })
+}
+
+async fn hook(app: &TestApp, path: &str, secret: &str, update: &Value) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(app.url(path))
+        .header("X-Telegram-Bot-Api-Secret-Token", secret)
+        .json(update)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_telegram_webhook_checks_its_secret_ignores_junk_and_handles_an_update_once() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let fake = FakeTelegram::start().await;
+        let (c, path, secret) = telegram(&app, &fake, "tg").await;
+        let start = message(1, 501, json!({ "text": "/start" }));
+
+        let wrong = hook(&app, &path, "not-the-secret", &start).await;
+        assert_eq!(wrong.status(), 403, "[{b}]");
+        let unknown = hook(&app, "/c/tg/hooks/telegram/no-such-hook", &secret, &start).await;
+        assert_eq!(unknown.status(), 404, "[{b}]");
+        assert!(bot_store::chat_by_external(&app.db, c.id, Channel::Telegram, "501").await.unwrap().is_none(), "[{b}]");
+
+        let junk = reqwest::Client::new()
+            .post(app.url(&path))
+            .header("X-Telegram-Bot-Api-Secret-Token", &secret)
+            .header("content-type", "application/json")
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(junk.status(), 200, "[{b}] junk is acknowledged, never retried");
+        let sticker = message(2, 501, json!({ "sticker": { "file_id": "x" } }));
+        assert_eq!(hook(&app, &path, &secret, &sticker).await.status(), 200, "[{b}]");
+        let group = json!({ "update_id": 3, "message": { "message_id": 3, "date": 0, "chat": { "id": -100, "type": "group" }, "text": "/start" } });
+        assert_eq!(hook(&app, &path, &secret, &group).await.status(), 200, "[{b}]");
+
+        // The same update delivered many times at once is handled once.
+        let mut sends = tokio::task::JoinSet::new();
+        for _ in 0..12 {
+            let (app_url, secret, start) = (app.url(&path), secret.clone(), start.clone());
+            sends.spawn(async move {
+                reqwest::Client::new()
+                    .post(app_url)
+                    .header("X-Telegram-Bot-Api-Secret-Token", secret)
+                    .json(&start)
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+            });
+        }
+        while let Some(status) = sends.join_next().await {
+            assert_eq!(status.unwrap(), 200, "[{b}]");
+        }
+        let texts = fake.wait_for("501", 2).await;
+        assert!(texts[0].contains("Вітаємо!") && texts[1].contains("Головне меню"), "[{b}] {texts:?}");
+        let chat = bot_store::chat_by_external(&app.db, c.id, Channel::Telegram, "501").await.unwrap().unwrap();
+        assert_eq!(chat.messages, 3, "[{b}] one /start and two replies");
+        tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+        assert_eq!(fake.texts_to("501").len(), 2, "[{b}] sent once");
+        let menu = fake.last_to("501").unwrap();
+        let keyboard = menu["reply_markup"]["inline_keyboard"].as_array().unwrap();
+        assert!(
+            keyboard.iter().flat_map(|row| row.as_array().unwrap()).any(|b| b["callback_data"] == "petitions|list"),
+            "[{b}] {menu}"
+        );
+
+        // A button press is answered in the webhook's own reply.
+        let pressed = hook(&app, &path, &secret, &press(4, 501, "bot|lang:en")).await;
+        assert_eq!(pressed.status(), 200);
+        let answer: Value = pressed.json().await.unwrap();
+        assert_eq!(answer, json!({ "method": "answerCallbackQuery", "callback_query_id": "cb4" }), "[{b}]");
+        let texts = fake.wait_for("501", 3).await;
+        assert_eq!(texts[2], "Main menu:", "[{b}] the chat switched to English");
+    }
+}
+
+#[tokio::test]
+async fn a_telegram_chat_is_linked_by_a_deep_link_verifies_a_phone_and_signs() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let fake = FakeTelegram::start().await;
+        let (c, path, secret) = telegram(&app, &fake, "tl").await;
+        let number = petition(&app, &c, "Нова зупинка").await;
+        let user = app.user(&c, "link@tl.test", &[]).await;
+
+        // Unlinked: signing asks to link the account, with a link to the page that does it.
+        hook(&app, &path, &secret, &press(1, 700, &format!("petitions|sign:{number}"))).await;
+        fake.wait_for("700", 1).await;
+        let asked = fake.last_to("700").unwrap();
+        assert!(asked["text"].as_str().unwrap().contains("пов’язати чат"), "[{b}] {asked}");
+        let link_button = asked["reply_markup"]["inline_keyboard"][0][0]["url"].as_str().unwrap().to_owned();
+        assert!(link_button.ends_with("/chat/link?channel=telegram"), "[{b}] {link_button}");
+
+        // The signed-in resident gets a one-time deep link on the website.
+        let web = app.signed_in(&c, "link@tl.test").await;
+        let page = hromada_testkit::browser::decode_entities(&web.get("/c/tl/chat/link").await.body);
+        let at = page.find("https://t.me/hromada_test_bot?start=").expect("a deep link");
+        let payload: String = page[at + "https://t.me/hromada_test_bot?start=".len()..]
+            .chars()
+            .take_while(|ch| ch.is_ascii_alphanumeric() || *ch == '-' || *ch == '_')
+            .collect();
+        assert!(payload.starts_with("link-") && payload.len() <= 64, "[{b}] {payload}");
+        hook(&app, &path, &secret, &message(2, 700, json!({ "text": format!("/start {payload}") }))).await;
+        let texts = fake.wait_for("700", 3).await;
+        assert!(texts[1].contains("пов’язано") && texts[1].contains(&user.full_name), "[{b}] {texts:?}");
+        // The code works once.
+        hook(&app, &path, &secret, &message(3, 701, json!({ "text": format!("/start {payload}") }))).await;
+        let other = fake.wait_for("701", 2).await;
+        assert!(other[0].contains("недійсне"), "[{b}] {other:?}");
+
+        // Someone else's contact is refused; one's own verifies the phone.
+        let friend = message(
+            4,
+            700,
+            json!({ "contact": { "phone_number": "+380501112233", "first_name": "Друг", "user_id": 999 } }),
+        );
+        hook(&app, &path, &secret, &friend).await;
+        let texts = fake.wait_for("700", 5).await;
+        assert!(texts[3].contains("лише власний"), "[{b}] {texts:?}");
+        let own = message(
+            5,
+            700,
+            json!({ "contact": { "phone_number": "380671234567", "first_name": "Оксана", "user_id": 700 } }),
+        );
+        hook(&app, &path, &secret, &own).await;
+        let texts = fake.wait_for("700", 7).await;
+        assert!(texts[5].contains("+380671234567 підтверджено"), "[{b}] {texts:?}");
+        let stored = users::by_id(&app.db, c.id, user.id).await.unwrap().unwrap();
+        assert_eq!(stored.phone.as_deref(), Some("+380671234567"), "[{b}]");
+        assert!(stored.phone_verified_at.is_some(), "[{b}]");
+
+        // Signing needs e-ID by default: the answer says so; once verified, the chat signs.
+        hook(&app, &path, &secret, &press(6, 700, &format!("petitions|sign:{number}"))).await;
+        let texts = fake.wait_for("700", 8).await;
+        assert!(texts[7].contains("ID.GOV.UA"), "[{b}] {texts:?}");
+        let key = hromada_web::auth::person_key(&app.state.config.secret, "1112223334").unwrap();
+        users::set_person_key(&app.db, c.id, user.id, &key, users::PersonProof::Eid, app.now()).await.unwrap();
+        hook(&app, &path, &secret, &press(7, 700, &format!("petitions|sign:{number}"))).await;
+        let texts = fake.wait_for("700", 9).await;
+        assert!(texts[8].contains("Підпис № 1 зараховано"), "[{b}] {texts:?}");
+        let p = petitions::by_number(&app.db, c.id, number).await.unwrap().unwrap();
+        assert_eq!(p.signature_count, 1, "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn delivery_waits_out_a_429_and_stops_for_a_chat_that_blocked_the_bot() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let fake = FakeTelegram::start().await;
+        let (c, path, secret) = telegram(&app, &fake, "dl").await;
+        fake.trouble(&[TelegramTrouble::TooMany { retry_after: 1 }]);
+        hook(&app, &path, &secret, &message(1, 800, json!({ "text": "/start" }))).await;
+        let texts = fake.wait_for("800", 2).await;
+        assert!(texts[0].contains("Вітаємо!") && texts[1].contains("Головне меню"), "[{b}] order kept: {texts:?}");
+        let today = app.now().date_naive();
+        // The figures are added once the delivery round ends.
+        let mut figures = (0, 0);
+        for _ in 0..100 {
+            let stats = bot_store::delivery_stats(&app.db, c.id, today).await.unwrap();
+            figures = stats.iter().find(|s| s.channel == "telegram").map(|s| (s.sent, s.throttled)).unwrap_or_default();
+            if figures.0 == 2 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        assert_eq!(figures, (2, 1), "[{b}]");
+
+        fake.trouble(&[TelegramTrouble::Blocked]);
+        hook(&app, &path, &secret, &message(2, 800, json!({ "text": "меню" }))).await;
+        for _ in 0..100 {
+            let chat = bot_store::chat_by_external(&app.db, c.id, Channel::Telegram, "800").await.unwrap().unwrap();
+            if !chat.active {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let chat = bot_store::chat_by_external(&app.db, c.id, Channel::Telegram, "800").await.unwrap().unwrap();
+        assert!(!chat.active, "[{b}] a chat that blocked the bot is inactive");
+        assert_eq!(bot_store::queued(&app.db, c.id).await.unwrap(), 0, "[{b}] and has nothing queued");
+        assert_eq!(fake.texts_to("800").len(), 2, "[{b}]");
+    }
+}

@@ -1,0 +1,406 @@
+//! The conversation engine: one inbound message of any channel in, the chat's state saved and
+//! the replies out. It knows the modules only as the [`ChatFlow`]s the app registered.
+
+use crate::store::{self, Channel, Chat, Said, TurnRecord};
+use hromada_db::core::users::{self, User};
+use hromada_kernel::{IdentityLevel, Lang};
+use hromada_web::chat::{Ask, Button, ChatFlow, Inbound, Reply, Step, Turn};
+use hromada_web::{AppError, AppResult, AppState, Tenant};
+use std::sync::Arc;
+
+/// Button data of the engine's own buttons start with this key.
+pub const OWN: &str = "bot";
+/// Separates the flow's key from its data in a button's data.
+pub const SEPARATOR: char = '|';
+/// Telegram's limit on a button's data.
+pub const MAX_DATA: usize = 64;
+
+/// A message as the channel adapter understood it.
+#[derive(Debug, Clone)]
+pub struct Incoming {
+    pub channel: Channel,
+    /// The channel's id of the chat.
+    pub external_id: String,
+    /// The channel's id of this update, for handling a retry once.
+    pub update_id: Option<String>,
+    /// The language the channel says the resident uses, for a new chat.
+    pub lang: Option<Lang>,
+    pub inbound: Inbound,
+}
+
+#[derive(Debug)]
+pub enum Handled {
+    /// The channel sent this update before; nothing was done.
+    Duplicate,
+    Answered {
+        chat: Box<Chat>,
+        replies: Vec<Reply>,
+    },
+}
+
+/// The registered flows, in the order of the app's module list.
+pub struct Engine {
+    flows: Vec<Arc<dyn ChatFlow>>,
+}
+
+/// Where a conversation goes after a turn.
+struct Outcome {
+    replies: Vec<Reply>,
+    flow: Option<String>,
+    memory: serde_json::Value,
+    user_id: Option<uuid::Uuid>,
+    lang: Lang,
+    with_official: bool,
+}
+
+impl Engine {
+    pub fn new(flows: Vec<Arc<dyn ChatFlow>>) -> Self {
+        Engine { flows }
+    }
+
+    pub fn flows(&self) -> &[Arc<dyn ChatFlow>] {
+        &self.flows
+    }
+
+    fn flow(&self, key: &str) -> Option<&Arc<dyn ChatFlow>> {
+        self.flows.iter().find(|f| f.key() == key)
+    }
+
+    /// Handles one message: at most once per update id, with the chat's state saved (and the
+    /// replies queued for a messenger) in one transaction before this returns.
+    /// `web_user` is the signed-in account of a web chat; a messenger chat uses its linked one.
+    pub async fn handle(
+        &self,
+        state: &AppState,
+        tenant: &Tenant,
+        incoming: Incoming,
+        web_user: Option<&User>,
+    ) -> AppResult<Handled> {
+        let community = tenant.community.id;
+        let now = state.now();
+        if let Some(update) = &incoming.update_id
+            && !store::first_time(&state.db, community, incoming.channel, update, now).await?
+        {
+            return Ok(Handled::Duplicate);
+        }
+        let lang = incoming.lang.unwrap_or_default();
+        let chat =
+            store::open_chat(&state.db, community, incoming.channel, &incoming.external_id, lang.code(), now).await?;
+        let linked = match (incoming.channel, chat.user_id) {
+            (Channel::Web, _) => web_user.cloned(),
+            (_, Some(id)) => users::by_id(&state.db, community, id).await?,
+            (_, None) => None,
+        };
+        let site = tenant.absolute_url(state, "").await;
+        let outcome = self.route(state, tenant, &chat, linked.as_ref(), &site, &incoming).await?;
+        let mut said = vec![Said::Resident { inbound: incoming.inbound.clone() }];
+        said.extend(outcome.replies.iter().cloned().map(|reply| Said::Bot { reply }));
+        let record = TurnRecord {
+            user_id: if incoming.channel == Channel::Web { chat.user_id } else { outcome.user_id },
+            lang: outcome.lang.code().to_owned(),
+            flow: outcome.flow,
+            memory: outcome.memory,
+            with_official: outcome.with_official,
+            said,
+            push: incoming.channel.pushes(),
+            at: now,
+        };
+        store::save_turn(&state.db, &chat, &record).await?;
+        Ok(Handled::Answered { chat: Box::new(chat), replies: outcome.replies })
+    }
+
+    async fn route(
+        &self,
+        state: &AppState,
+        tenant: &Tenant,
+        chat: &Chat,
+        user: Option<&User>,
+        site: &str,
+        incoming: &Incoming,
+    ) -> AppResult<Outcome> {
+        let lang = Lang::parse(&chat.lang).unwrap_or_default();
+        let mut out = Outcome {
+            replies: vec![],
+            flow: chat.flow.clone(),
+            memory: chat.memory.0.clone(),
+            user_id: chat.user_id,
+            lang,
+            with_official: chat.with_official,
+        };
+        let words = Words { state, lang };
+        match &incoming.inbound {
+            Inbound::Start { payload } => {
+                out.flow = None;
+                out.memory = serde_json::Value::Null;
+                out.with_official = false;
+                if let Some(token) = payload.as_deref().and_then(|p| p.strip_prefix("link-")) {
+                    let hash = hromada_web::auth::hash_token(token);
+                    match store::take_link(&state.db, tenant.community.id, &hash, state.now()).await? {
+                        Some(account) if incoming.channel != Channel::Web => {
+                            out.user_id = Some(account);
+                            let name = users::by_id(&state.db, tenant.community.id, account)
+                                .await?
+                                .map(|u| u.full_name)
+                                .unwrap_or_default();
+                            out.replies.push(Reply::text(words.t_args("bot-linked", &[("name", name)])));
+                        }
+                        _ => out.replies.push(Reply::text(words.t("bot-link-expired"))),
+                    }
+                } else {
+                    out.replies.push(Reply::text(
+                        words.t_args("bot-welcome", &[("community", tenant.community.name(lang).to_owned())]),
+                    ));
+                }
+                out.replies.push(self.menu(&words, incoming.channel));
+            }
+            Inbound::Button { data } => {
+                let (owner, rest) = data.split_once(SEPARATOR).unwrap_or((OWN, "menu"));
+                if owner == OWN {
+                    self.own_button(&words, rest, incoming.channel, &mut out);
+                    out.lang = match rest.strip_prefix("lang:").and_then(Lang::parse) {
+                        Some(picked) => {
+                            let words = Words { state, lang: picked };
+                            out.replies = vec![self.menu(&words, incoming.channel)];
+                            picked
+                        }
+                        None => out.lang,
+                    };
+                } else if let Some(flow) = self.flow(owner) {
+                    // A button belongs to the flow that drew it, whatever the chat did since;
+                    // the flow's memory goes with it only while the chat is in that flow.
+                    let memory = if chat.flow.as_deref() == Some(owner) {
+                        chat.memory.0.clone()
+                    } else {
+                        serde_json::Value::Null
+                    };
+                    let input = Inbound::Button { data: rest.to_owned() };
+                    out.with_official = false;
+                    self.run(flow, state, tenant, chat, user, site, &input, &memory, &mut out).await;
+                } else {
+                    out.replies.push(Reply::text(words.t("bot-outdated-button")));
+                    out.replies.push(self.menu(&words, incoming.channel));
+                }
+            }
+            Inbound::Contact { phone, own } => {
+                self.contact(state, tenant, user, incoming.channel, phone, *own, &words, &mut out).await?;
+            }
+            Inbound::Text { text } if is_menu_word(text) => {
+                out.flow = None;
+                out.memory = serde_json::Value::Null;
+                out.with_official = false;
+                out.replies.push(self.menu(&words, incoming.channel));
+            }
+            other => {
+                if let Some(flow) = chat.flow.as_deref().and_then(|key| self.flow(key)) {
+                    let memory = chat.memory.0.clone();
+                    self.run(flow, state, tenant, chat, user, site, other, &memory, &mut out).await;
+                } else if chat.with_official {
+                    out.replies.push(Reply::text(words.t("bot-official-received")));
+                } else {
+                    out.replies.push(Reply::text(words.t("bot-not-understood")));
+                    out.replies.push(self.menu(&words, incoming.channel));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn run(
+        &self,
+        flow: &Arc<dyn ChatFlow>,
+        state: &AppState,
+        tenant: &Tenant,
+        chat: &Chat,
+        user: Option<&User>,
+        site: &str,
+        input: &Inbound,
+        memory: &serde_json::Value,
+        out: &mut Outcome,
+    ) {
+        let turn = Turn { state, tenant, lang: out.lang, user, chat: chat.id, input, memory, site };
+        let words = Words { state, lang: out.lang };
+        let channel = Channel::parse(&chat.channel).unwrap_or(Channel::Web);
+        match flow.handle(turn).await {
+            Ok(Step { replies, memory }) => {
+                out.replies.extend(replies.into_iter().map(|r| own_buttons(flow.key(), r)));
+                match memory {
+                    Some(m) => {
+                        out.flow = Some(flow.key().to_owned());
+                        out.memory = m;
+                    }
+                    None => {
+                        out.flow = None;
+                        out.memory = serde_json::Value::Null;
+                    }
+                }
+            }
+            Err(error) => {
+                out.flow = None;
+                out.memory = serde_json::Value::Null;
+                out.replies.push(self.explain(&words, channel, site, &error));
+            }
+        }
+    }
+
+    /// What a flow's refusal means for the resident, and the way forward.
+    fn explain(&self, words: &Words<'_>, channel: Channel, site: &str, error: &AppError) -> Reply {
+        match error {
+            AppError::Unauthorized if channel == Channel::Web => Reply::text(words.t("bot-sign-in-first"))
+                .button(Button::link(words.t("bot-sign-in"), format!("{site}/login?next={}", "%2Fchat"))),
+            AppError::Unauthorized => Reply::text(words.t("bot-link-first")).button(Button::link(
+                words.t("bot-link-account"),
+                format!("{site}/chat/link?channel={}", channel.code()),
+            )),
+            AppError::IdentityRequired(IdentityLevel::Phone) if channel != Channel::Web => {
+                Reply::text(words.t("bot-share-phone")).ask(Ask::Contact)
+            }
+            AppError::IdentityRequired(_) => Reply::text(words.t(error.message_key()))
+                .button(Button::link(words.t("bot-open-profile"), format!("{site}/account"))),
+            AppError::Unexpected(detail) => {
+                tracing::error!(error = %detail, "a chat flow failed");
+                Reply::text(words.t("error-unexpected"))
+            }
+            other => Reply::text(words.t(other.message_key())),
+        }
+    }
+
+    fn own_button(&self, words: &Words<'_>, rest: &str, channel: Channel, out: &mut Outcome) {
+        match rest {
+            "official" => {
+                out.flow = None;
+                out.memory = serde_json::Value::Null;
+                out.with_official = true;
+                out.replies.push(
+                    Reply::text(words.t("bot-official-prompt"))
+                        .button(Button::data(words.t("bot-official-end"), format!("{OWN}{SEPARATOR}menu"))),
+                );
+            }
+            _ => {
+                // "menu", a language (answered by the caller) and anything unknown.
+                out.flow = None;
+                out.memory = serde_json::Value::Null;
+                out.with_official = false;
+                out.replies.push(self.menu(words, channel));
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn contact(
+        &self,
+        state: &AppState,
+        tenant: &Tenant,
+        user: Option<&User>,
+        channel: Channel,
+        phone: &str,
+        own: bool,
+        words: &Words<'_>,
+        out: &mut Outcome,
+    ) -> AppResult<()> {
+        let reply = if !own {
+            Reply::text(words.t("bot-phone-not-own")).ask(Ask::Contact)
+        } else if channel == Channel::Web {
+            // A browser cannot vouch for a phone number.
+            Reply::text(words.t("bot-phone-messenger-only"))
+        } else if let Some(user) = user {
+            let phone = normalize_phone(phone);
+            users::set_phone_verified(&state.db, tenant.community.id, user.id, &phone, state.now()).await?;
+            Reply::text(words.t_args("bot-phone-verified", &[("phone", phone)]))
+        } else {
+            Reply::text(words.t("bot-link-first"))
+        };
+        out.replies.push(reply);
+        out.replies.push(self.menu(words, channel));
+        Ok(())
+    }
+
+    /// The main menu: every module's ways in, then the engine's own.
+    pub fn menu(&self, words: &Words<'_>, channel: Channel) -> Reply {
+        let mut reply = Reply::text(words.t("bot-menu"));
+        let buttons: Vec<Button> = self
+            .flows
+            .iter()
+            .flat_map(|flow| {
+                flow.entries()
+                    .into_iter()
+                    .map(|e| Button::data(format!("{} {}", e.emoji, words.t(e.label)), encode(flow.key(), e.action)))
+            })
+            .collect();
+        for pair in buttons.chunks(2) {
+            reply = reply.row(pair.to_vec());
+        }
+        reply = reply.button(Button::data(format!("💬 {}", words.t("bot-official")), encode(OWN, "official")));
+        let other = if words.lang == Lang::Uk { Lang::En } else { Lang::Uk };
+        if channel != Channel::Web {
+            reply = reply
+                .button(Button::data(words.t("bot-other-language"), encode(OWN, &format!("lang:{}", other.code()))));
+        }
+        reply
+    }
+}
+
+/// A flow's buttons carry its key, so that a press finds its way back.
+fn own_buttons(key: &str, mut reply: Reply) -> Reply {
+    for row in &mut reply.buttons {
+        for button in row {
+            if let hromada_web::chat::Press::Data(data) = &mut button.press {
+                *data = encode(key, data);
+            }
+        }
+    }
+    reply
+}
+
+pub fn encode(owner: &str, data: &str) -> String {
+    let encoded = format!("{owner}{SEPARATOR}{data}");
+    debug_assert!(encoded.len() <= MAX_DATA, "button data too long for Telegram: {encoded}");
+    encoded
+}
+
+fn is_menu_word(text: &str) -> bool {
+    let t = text.trim().to_lowercase();
+    matches!(t.as_str(), "/menu" | "/start" | "menu" | "меню" | "/help" | "допомога")
+}
+
+/// `+380…` with nothing but digits after the plus.
+pub fn normalize_phone(raw: &str) -> String {
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    format!("+{digits}")
+}
+
+/// Translations in the chat's language.
+pub struct Words<'a> {
+    pub state: &'a AppState,
+    pub lang: Lang,
+}
+
+impl Words<'_> {
+    pub fn t(&self, key: &str) -> String {
+        self.state.i18n.t(self.lang, key)
+    }
+
+    pub fn t_args(&self, key: &str, args: &[(&str, String)]) -> String {
+        self.state.i18n.t_pairs(self.lang, key, args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn menu_words_and_phones_are_recognised() {
+        assert!(is_menu_word(" Меню "));
+        assert!(is_menu_word("/start"));
+        assert!(!is_menu_word("меню їдальні"));
+        assert_eq!(normalize_phone("380 (67) 123-45-67"), "+380671234567");
+        assert_eq!(normalize_phone("+380671234567"), "+380671234567");
+    }
+
+    #[test]
+    fn flow_buttons_carry_the_flow_key() {
+        let reply = own_buttons("petitions", Reply::text("x").button(Button::data("Sign", "sign:12")));
+        assert_eq!(reply.buttons[0][0].press, hromada_web::chat::Press::Data("petitions|sign:12".into()));
+    }
+}

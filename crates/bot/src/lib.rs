@@ -1,0 +1,85 @@
+//! The community's chatbot: one conversation engine for Telegram, Viber and the web chat.
+//!
+//! [`engine`] runs a conversation over the [`ChatFlow`]s the modules registered; [`telegram`]
+//! speaks the Bot API; [`delivery`] sends queued replies within each channel's limits; `web`
+//! holds the webhooks, the web chat and account linking. The engine imports no module: the app
+//! hands it the flows from the modules' manifests.
+
+pub mod delivery;
+pub mod engine;
+pub mod setup;
+pub mod store;
+pub mod telegram;
+mod web;
+
+use engine::Engine;
+use hromada_db::{Migration, migration};
+use hromada_kernel::Lang;
+use hromada_web::chat::ChatFlow;
+use hromada_web::i18n::Locales;
+use hromada_web::module::{Module, NavItem};
+use hromada_web::state::AppStateBuilder;
+use hromada_web::templates::TemplateSources;
+use std::sync::Arc;
+
+pub const KEY: &str = "bot";
+
+pub fn migrations() -> Vec<Migration> {
+    vec![migration!(KEY, 1, "0001_bot")]
+}
+
+/// The bot as a module, with the flows of the modules registered before it.
+pub struct Bot {
+    engine: Arc<Engine>,
+}
+
+impl Bot {
+    pub fn new(flows: Vec<Arc<dyn ChatFlow>>) -> Self {
+        Bot { engine: Arc::new(Engine::new(flows)) }
+    }
+}
+
+impl Module for Bot {
+    fn key(&self) -> &'static str {
+        KEY
+    }
+
+    fn migrations(&self) -> Vec<Migration> {
+        migrations()
+    }
+
+    fn templates(&self) -> TemplateSources {
+        hromada_web::module_templates!("bot", "chat.html", "link.html")
+    }
+
+    fn locales(&self) -> Locales {
+        vec![(Lang::Uk, include_str!("../locales/uk/bot.ftl")), (Lang::En, include_str!("../locales/en/bot.ftl"))]
+    }
+
+    fn routes(&self) -> axum::Router<hromada_web::AppState> {
+        web::routes()
+    }
+
+    fn nav(&self) -> Vec<NavItem> {
+        vec![NavItem { label: "bot-nav", path: "/chat" }]
+    }
+
+    fn start(&self, builder: &mut AppStateBuilder) {
+        builder.extension(self.engine.clone());
+        let (delivery, task) = delivery::spawn(builder.db.clone(), builder.clock.clone());
+        builder.extension(delivery);
+        builder.tasks.push(task);
+        builder.jobs.push(hromada_web::state::Job {
+            name: "bot.purge",
+            every: std::time::Duration::from_secs(3600),
+            run: Arc::new(|state| {
+                Box::pin(async move {
+                    // Channels retry an update for a day at most.
+                    store::purge_updates(&state.db, state.now() - chrono::Duration::days(2)).await?;
+                    store::purge_links(&state.db, state.now()).await?;
+                    Ok(())
+                })
+            }),
+        });
+    }
+}

@@ -1,0 +1,533 @@
+//! The bot's rows: channels, chats, handled updates, the conversation, the delivery queue and
+//! the one-time codes that link a chat to an account.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use hromada_db::{Db, DbResult, execute, fetch_all, fetch_optional, write_tx};
+use hromada_kernel::{CommunityId, UserId};
+use hromada_web::chat::{Inbound, Reply};
+use serde::{Deserialize, Serialize};
+use sqlx::FromRow;
+use sqlx::types::Json;
+use uuid::Uuid;
+
+/// Queues a reply for delivery, inside the caller's transaction (expanded once per backend).
+macro_rules! enqueue {
+    ($tx:ident, $chat:expr, $reply:expr, $at:expr) => {
+        sqlx::query(
+            "INSERT INTO bot_outbox (community_id, id, chat_id, channel, external_id, body, due_at, lease_until, attempts)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0)",
+        )
+        .bind($chat.community_id)
+        .bind(hromada_kernel::new_id())
+        .bind($chat.id)
+        .bind(&$chat.channel)
+        .bind(&$chat.external_id)
+        .bind(Json($reply))
+        .bind($at)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+
+/// Where a chat happens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    Telegram,
+    Viber,
+    Web,
+}
+
+impl Channel {
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Telegram => "telegram",
+            Channel::Viber => "viber",
+            Channel::Web => "web",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Channel> {
+        [Channel::Telegram, Channel::Viber, Channel::Web].into_iter().find(|c| c.code() == code)
+    }
+
+    /// Replies to a messenger are queued and delivered; the web chat reads them from the page.
+    pub fn pushes(self) -> bool {
+        self != Channel::Web
+    }
+}
+
+/// A messenger bot of a community.
+#[derive(Debug, Clone, FromRow)]
+pub struct ChannelConfig {
+    pub community_id: CommunityId,
+    pub channel: String,
+    pub token: String,
+    pub hook: String,
+    pub secret: String,
+    pub username: String,
+    pub api_base: String,
+    pub enabled: bool,
+}
+
+macro_rules! select_channels {
+    ($tail:literal) => {
+        concat!(
+            "SELECT community_id, channel, token, hook, secret, username, api_base, enabled FROM bot_channels ",
+            $tail
+        )
+    };
+}
+
+/// Sets up (or replaces) a community's bot on a channel.
+pub async fn save_channel(db: &Db, c: &ChannelConfig) -> DbResult<()> {
+    execute!(
+        db,
+        sqlx::query(
+            "INSERT INTO bot_channels (community_id, channel, token, hook, secret, username, api_base, enabled)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             ON CONFLICT (community_id, channel) DO UPDATE SET token = $3, hook = $4, secret = $5, username = $6,
+                 api_base = $7, enabled = $8"
+        )
+        .bind(c.community_id)
+        .bind(&c.channel)
+        .bind(&c.token)
+        .bind(&c.hook)
+        .bind(&c.secret)
+        .bind(&c.username)
+        .bind(&c.api_base)
+        .bind(c.enabled)
+    )?;
+    Ok(())
+}
+
+pub async fn channel_by_hook(db: &Db, hook: &str) -> DbResult<Option<ChannelConfig>> {
+    let sql = select_channels!("WHERE hook = $1");
+    Ok(fetch_optional!(db, sqlx::query_as::<_, ChannelConfig>(sql).bind(hook))?)
+}
+
+pub async fn channel_of(db: &Db, community: CommunityId, channel: Channel) -> DbResult<Option<ChannelConfig>> {
+    let sql = select_channels!("WHERE community_id = $1 AND channel = $2");
+    Ok(fetch_optional!(db, sqlx::query_as::<_, ChannelConfig>(sql).bind(community).bind(channel.code()))?)
+}
+
+pub async fn channels(db: &Db, community: CommunityId) -> DbResult<Vec<ChannelConfig>> {
+    let sql = select_channels!("WHERE community_id = $1 ORDER BY channel");
+    Ok(fetch_all!(db, sqlx::query_as::<_, ChannelConfig>(sql).bind(community))?)
+}
+
+/// A resident's chat with the bot on one channel.
+#[derive(Debug, Clone, FromRow)]
+pub struct Chat {
+    pub community_id: CommunityId,
+    pub id: Uuid,
+    pub channel: String,
+    pub external_id: String,
+    pub user_id: Option<UserId>,
+    pub lang: String,
+    pub flow: Option<String>,
+    pub memory: Json<serde_json::Value>,
+    pub with_official: bool,
+    pub active: bool,
+    pub messages: i64,
+    pub created_at: DateTime<Utc>,
+    pub last_seen_at: DateTime<Utc>,
+}
+
+macro_rules! chat_columns {
+    () => {
+        "community_id, id, channel, external_id, user_id, lang, flow, memory, with_official, active, messages, \
+         created_at, last_seen_at"
+    };
+}
+
+/// The chat, created on its first message. A resident who writes again after blocking the bot
+/// has unblocked it, so the chat is active again.
+pub async fn open_chat(
+    db: &Db,
+    community: CommunityId,
+    channel: Channel,
+    external_id: &str,
+    lang: &str,
+    now: DateTime<Utc>,
+) -> DbResult<Chat> {
+    let sql = concat!(
+        "INSERT INTO bot_chats (community_id, id, channel, external_id, user_id, lang, flow, memory, with_official,
+                                active, messages, created_at, last_seen_at)
+         VALUES ($1, $2, $3, $4, NULL, $5, NULL, $6, FALSE, TRUE, 0, $7, $7)
+         ON CONFLICT (community_id, channel, external_id) DO UPDATE SET last_seen_at = $7, active = TRUE
+         RETURNING ",
+        chat_columns!()
+    );
+    Ok(hromada_db::fetch_one!(
+        db,
+        sqlx::query_as::<_, Chat>(sql)
+            .bind(community)
+            .bind(hromada_kernel::new_id())
+            .bind(channel.code())
+            .bind(external_id)
+            .bind(lang)
+            .bind(Json(serde_json::Value::Null))
+            .bind(now)
+    )?)
+}
+
+pub async fn chat(db: &Db, community: CommunityId, id: Uuid) -> DbResult<Option<Chat>> {
+    let sql = concat!("SELECT ", chat_columns!(), " FROM bot_chats WHERE community_id = $1 AND id = $2");
+    Ok(fetch_optional!(db, sqlx::query_as::<_, Chat>(sql).bind(community).bind(id))?)
+}
+
+/// The chat on a channel, if the resident ever wrote.
+pub async fn chat_by_external(
+    db: &Db,
+    community: CommunityId,
+    channel: Channel,
+    external_id: &str,
+) -> DbResult<Option<Chat>> {
+    let sql = concat!(
+        "SELECT ",
+        chat_columns!(),
+        " FROM bot_chats WHERE community_id = $1 AND channel = $2 AND external_id = $3"
+    );
+    Ok(fetch_optional!(db, sqlx::query_as::<_, Chat>(sql).bind(community).bind(channel.code()).bind(external_id))?)
+}
+
+/// The messenger chats linked to an account, for notices about the resident's own matters.
+pub async fn chats_of(db: &Db, community: CommunityId, user: UserId) -> DbResult<Vec<Chat>> {
+    let sql = concat!(
+        "SELECT ",
+        chat_columns!(),
+        " FROM bot_chats WHERE community_id = $1 AND user_id = $2 AND active AND channel <> 'web'"
+    );
+    Ok(fetch_all!(db, sqlx::query_as::<_, Chat>(sql).bind(community).bind(user))?)
+}
+
+/// True the first time an update id is seen on a channel; a channel's retry gets false.
+pub async fn first_time(
+    db: &Db,
+    community: CommunityId,
+    channel: Channel,
+    update_id: &str,
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    let inserted = execute!(
+        db,
+        sqlx::query(
+            "INSERT INTO bot_updates (community_id, channel, update_id, received_at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT DO NOTHING"
+        )
+        .bind(community)
+        .bind(channel.code())
+        .bind(update_id)
+        .bind(now)
+    )?;
+    Ok(inserted == 1)
+}
+
+/// Channels retry for a day at most; older update ids need not be kept.
+pub async fn purge_updates(db: &Db, before: DateTime<Utc>) -> DbResult<u64> {
+    Ok(execute!(db, sqlx::query("DELETE FROM bot_updates WHERE received_at < $1").bind(before))?)
+}
+
+/// One message of the conversation, as stored.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(tag = "from", rename_all = "snake_case")]
+pub enum Said {
+    Resident {
+        inbound: Inbound,
+    },
+    Bot {
+        reply: Reply,
+    },
+    /// An official wrote through the operators' inbox.
+    Official {
+        reply: Reply,
+        name: String,
+    },
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Message {
+    pub seq: i64,
+    pub inbound: bool,
+    pub body: Json<Said>,
+    pub at: DateTime<Utc>,
+}
+
+/// What one turn changes of a chat.
+#[derive(Debug, Clone)]
+pub struct TurnRecord {
+    pub user_id: Option<UserId>,
+    pub lang: String,
+    pub flow: Option<String>,
+    pub memory: serde_json::Value,
+    pub with_official: bool,
+    pub said: Vec<Said>,
+    /// Queue the bot's replies for delivery to the messenger.
+    pub push: bool,
+    pub at: DateTime<Utc>,
+}
+
+/// Saves a turn in one transaction: the chat's new state, the conversation, and the replies
+/// to deliver. The messages' numbers are taken from the chat's row, so two turns of one chat
+/// at once still number them without a gap or a clash.
+pub async fn save_turn(db: &Db, chat: &Chat, turn: &TurnRecord) -> DbResult<()> {
+    let count = turn.said.len() as i64;
+    write_tx!(db, tx => {
+        let last: i64 = sqlx::query_scalar(
+            "UPDATE bot_chats SET user_id = $3, lang = $4, flow = $5, memory = $6, with_official = $7,
+                 messages = messages + $8, last_seen_at = $9
+             WHERE community_id = $1 AND id = $2 RETURNING messages",
+        )
+        .bind(chat.community_id)
+        .bind(chat.id)
+        .bind(turn.user_id)
+        .bind(&turn.lang)
+        .bind(&turn.flow)
+        .bind(Json(&turn.memory))
+        .bind(turn.with_official)
+        .bind(count)
+        .bind(turn.at)
+        .fetch_one(&mut *tx)
+        .await?;
+        let first = last - count + 1;
+        for (i, said) in turn.said.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO bot_messages (community_id, chat_id, seq, inbound, body, at) VALUES ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(chat.community_id)
+            .bind(chat.id)
+            .bind(first + i as i64)
+            .bind(matches!(said, Said::Resident { .. }))
+            .bind(Json(said))
+            .bind(turn.at)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if turn.push {
+            for said in &turn.said {
+                if let Said::Bot { reply } | Said::Official { reply, .. } = said {
+                    enqueue!(tx, chat, reply, turn.at);
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Adds a message to a messenger chat's conversation and queues it for delivery (a notice, an
+/// official's answer). The web chat shows it on its next look.
+pub async fn send_to(db: &Db, chat: &Chat, said: Said, at: DateTime<Utc>) -> DbResult<()> {
+    write_tx!(db, tx => {
+        let seq: i64 = sqlx::query_scalar(
+            "UPDATE bot_chats SET messages = messages + 1 WHERE community_id = $1 AND id = $2 RETURNING messages",
+        )
+        .bind(chat.community_id)
+        .bind(chat.id)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO bot_messages (community_id, chat_id, seq, inbound, body, at) VALUES ($1, $2, $3, FALSE, $4, $5)",
+        )
+        .bind(chat.community_id)
+        .bind(chat.id)
+        .bind(seq)
+        .bind(Json(&said))
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+        if let (true, Said::Bot { reply } | Said::Official { reply, .. }) =
+            (Channel::parse(&chat.channel).is_some_and(Channel::pushes), &said)
+        {
+            enqueue!(tx, chat, reply, at);
+        }
+    });
+    Ok(())
+}
+
+/// The conversation after message `after`, oldest first, at most `limit` messages.
+pub async fn transcript(db: &Db, community: CommunityId, chat: Uuid, after: i64, limit: i64) -> DbResult<Vec<Message>> {
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as::<_, Message>(
+            "SELECT seq, inbound, body, at FROM bot_messages
+             WHERE community_id = $1 AND chat_id = $2 AND seq > $3 ORDER BY seq LIMIT $4"
+        )
+        .bind(community)
+        .bind(chat)
+        .bind(after)
+        .bind(limit)
+    )?)
+}
+
+/// A reply waiting to be delivered.
+#[derive(Debug, Clone, FromRow)]
+pub struct Outgoing {
+    pub community_id: CommunityId,
+    pub id: Uuid,
+    pub chat_id: Uuid,
+    pub channel: String,
+    pub external_id: String,
+    pub body: Json<Reply>,
+    pub due_at: DateTime<Utc>,
+    pub attempts: i64,
+}
+
+/// Takes up to `limit` due replies for delivery until `lease_until`. Another node (or this
+/// one after a crash) takes them again only once the lease ran out; the outer condition is
+/// checked again on the locked row, so two nodes never take the same reply.
+pub async fn claim_due(db: &Db, now: DateTime<Utc>, lease_until: DateTime<Utc>, limit: i64) -> DbResult<Vec<Outgoing>> {
+    let mut rows = fetch_all!(
+        db,
+        sqlx::query_as::<_, Outgoing>(
+            "UPDATE bot_outbox SET lease_until = $2
+             WHERE (community_id, id) IN (
+                 SELECT community_id, id FROM bot_outbox WHERE due_at <= $1 AND lease_until <= $1
+                 ORDER BY due_at, id LIMIT $3)
+               AND lease_until <= $1
+             RETURNING community_id, id, chat_id, channel, external_id, body, due_at, attempts"
+        )
+        .bind(now)
+        .bind(lease_until)
+        .bind(limit)
+    )?;
+    // RETURNING gives no order; a chat's messages must go out in the order they were written.
+    rows.sort_by_key(|r| (r.due_at, r.id));
+    Ok(rows)
+}
+
+pub async fn delivered(db: &Db, community: CommunityId, id: Uuid) -> DbResult<()> {
+    execute!(db, sqlx::query("DELETE FROM bot_outbox WHERE community_id = $1 AND id = $2").bind(community).bind(id))?;
+    Ok(())
+}
+
+/// Puts a reply back for another try at `due`.
+pub async fn retry_at(db: &Db, community: CommunityId, id: Uuid, due: DateTime<Utc>, attempts: i64) -> DbResult<()> {
+    execute!(
+        db,
+        sqlx::query(
+            "UPDATE bot_outbox SET due_at = $3, lease_until = $3, attempts = $4 WHERE community_id = $1 AND id = $2"
+        )
+        .bind(community)
+        .bind(id)
+        .bind(due)
+        .bind(attempts)
+    )?;
+    Ok(())
+}
+
+/// The resident blocked the bot: nothing more is queued or sent to the chat.
+pub async fn deactivate(db: &Db, community: CommunityId, chat: Uuid) -> DbResult<()> {
+    write_tx!(db, tx => {
+        sqlx::query("UPDATE bot_chats SET active = FALSE WHERE community_id = $1 AND id = $2")
+            .bind(community)
+            .bind(chat)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM bot_outbox WHERE community_id = $1 AND chat_id = $2")
+            .bind(community)
+            .bind(chat)
+            .execute(&mut *tx)
+            .await?;
+    });
+    Ok(())
+}
+
+/// How many replies wait, for the dashboard and the benchmark.
+pub async fn queued(db: &Db, community: CommunityId) -> DbResult<i64> {
+    Ok(hromada_db::fetch_one!(
+        db,
+        sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM bot_outbox WHERE community_id = $1").bind(community)
+    )?)
+}
+
+/// Adds to the day's delivery figures.
+pub async fn count_delivery(
+    db: &Db,
+    community: CommunityId,
+    channel: &str,
+    day: NaiveDate,
+    sent: i64,
+    failed: i64,
+    throttled: i64,
+) -> DbResult<()> {
+    execute!(
+        db,
+        sqlx::query(
+            "INSERT INTO bot_delivery_stats (community_id, channel, day, sent, failed, throttled)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (community_id, channel, day) DO UPDATE SET sent = bot_delivery_stats.sent + $4,
+                 failed = bot_delivery_stats.failed + $5, throttled = bot_delivery_stats.throttled + $6"
+        )
+        .bind(community)
+        .bind(channel)
+        .bind(day)
+        .bind(sent)
+        .bind(failed)
+        .bind(throttled)
+    )?;
+    Ok(())
+}
+
+#[derive(Debug, Clone, FromRow, Serialize)]
+pub struct DeliveryDay {
+    pub channel: String,
+    pub day: NaiveDate,
+    pub sent: i64,
+    pub failed: i64,
+    pub throttled: i64,
+}
+
+pub async fn delivery_stats(db: &Db, community: CommunityId, since: NaiveDate) -> DbResult<Vec<DeliveryDay>> {
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as::<_, DeliveryDay>(
+            "SELECT channel, day, sent, failed, throttled FROM bot_delivery_stats
+             WHERE community_id = $1 AND day >= $2 ORDER BY day DESC, channel"
+        )
+        .bind(community)
+        .bind(since)
+    )?)
+}
+
+/// Keeps a one-time code that links a chat to `user` until `expires_at`.
+pub async fn create_link(
+    db: &Db,
+    community: CommunityId,
+    token_hash: &[u8],
+    user: UserId,
+    expires_at: DateTime<Utc>,
+) -> DbResult<()> {
+    execute!(
+        db,
+        sqlx::query("INSERT INTO bot_links (community_id, token_hash, user_id, expires_at) VALUES ($1, $2, $3, $4)")
+            .bind(community)
+            .bind(token_hash)
+            .bind(user)
+            .bind(expires_at)
+    )?;
+    Ok(())
+}
+
+/// Uses up a link code: the account it names, if the code is known and not expired. A code
+/// works once, even when two chats present it at the same moment.
+pub async fn take_link(
+    db: &Db,
+    community: CommunityId,
+    token_hash: &[u8],
+    now: DateTime<Utc>,
+) -> DbResult<Option<UserId>> {
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_scalar::<_, UserId>(
+            "DELETE FROM bot_links WHERE community_id = $1 AND token_hash = $2 AND expires_at > $3 RETURNING user_id"
+        )
+        .bind(community)
+        .bind(token_hash)
+        .bind(now)
+    )?)
+}
+
+pub async fn purge_links(db: &Db, now: DateTime<Utc>) -> DbResult<u64> {
+    Ok(execute!(db, sqlx::query("DELETE FROM bot_links WHERE expires_at <= $1").bind(now))?)
+}

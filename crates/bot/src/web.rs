@@ -1,0 +1,358 @@
+//! The bot's HTTP side: the messengers' webhooks, the web chat (a page that works without
+//! JavaScript; `chat.js` only saves the reloads), and linking a messenger chat to an account.
+
+use crate::delivery::Delivery;
+use crate::engine::{Engine, Handled, Incoming};
+use crate::store::{self, Channel, Said};
+use crate::telegram;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use hromada_kernel::GeoPoint;
+use hromada_web::chat::{Ask, Inbound, Press};
+use hromada_web::{AppError, AppResult, AppState, Page, Serde, Tenant, Value, context, cookies};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use subtle::ConstantTimeEq;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/chat", get(chat_page).post(chat_send))
+        .route("/chat/link", get(link_page))
+        .route("/hooks/telegram/{hook}", axum::routing::post(telegram_hook))
+}
+
+fn engine(state: &AppState) -> AppResult<Arc<Engine>> {
+    state.extension::<Arc<Engine>>().cloned().ok_or_else(|| AppError::unexpected("the bot engine is not started"))
+}
+
+/// A Telegram webhook call. A wrong path is 404 and a wrong secret 403, with nothing handled;
+/// anything Telegram sends that the bot does not serve is acknowledged, so it is not retried.
+async fn telegram_hook(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(hook): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let config = match store::channel_by_hook(&state.db, &hook).await {
+        Ok(Some(c)) if c.community_id == tenant.community.id && c.channel == "telegram" && c.enabled => c,
+        Ok(_) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "reading the bot's channel failed");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let given = headers.get(telegram::SECRET_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
+    if !bool::from(given.ct_eq(config.secret.as_bytes())) {
+        tracing::warn!(community = %tenant.community.slug, "a Telegram webhook call with a wrong secret");
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let update: telegram::Update = match serde_json::from_slice(&body) {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::warn!(error = %e, "a Telegram update the bot cannot read; ignored");
+            return StatusCode::OK.into_response();
+        }
+    };
+    let understood = telegram::understand(&update);
+    if let Some(incoming) = understood.incoming {
+        match engine(&state) {
+            Ok(engine) => match engine.handle(&state, &tenant, incoming, None).await {
+                Ok(_) => {
+                    if let Some(d) = state.extension::<Delivery>() {
+                        d.wake();
+                    }
+                }
+                Err(e) => {
+                    // A retry would most likely fail the same way: it is logged, not retried.
+                    tracing::error!(error = ?e, "handling a Telegram update failed");
+                }
+            },
+            Err(e) => tracing::error!(error = ?e, "no bot engine"),
+        }
+    } else {
+        tracing::debug!(update = update.update_id, "a Telegram update the bot does not serve; ignored");
+    }
+    match understood.callback_query {
+        // Telegram takes one method call as the webhook's answer: the button stops spinning
+        // without another request.
+        Some(id) => (
+            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+            serde_json::json!({ "method": "answerCallbackQuery", "callback_query_id": id }).to_string(),
+        )
+            .into_response(),
+        None => StatusCode::OK.into_response(),
+    }
+}
+
+const CHAT_COOKIE: &str = "hromada_chat";
+const SHOWN: i64 = 60;
+
+/// The web chat's id in this browser: a random token in a cookie, kept in the database only as
+/// a hash.
+fn web_chat_id(headers: &HeaderMap) -> Option<(String, String)> {
+    let token = cookies::get(headers, CHAT_COOKIE).filter(|t| t.len() >= 32 && t.len() <= 64)?;
+    let external = hex::encode(hromada_web::auth::hash_token(&token));
+    Some((token, external))
+}
+
+fn set_chat_cookie(state: &AppState, tenant: &Tenant, token: &str) -> HeaderValue {
+    let path = if tenant.base.is_empty() { "/" } else { tenant.base.as_str() };
+    cookies::set(CHAT_COOKIE, token, path, Some(60 * 60 * 24 * 180), state.config.secure_cookies)
+}
+
+/// A message as the chat page shows it.
+#[derive(Debug, Serialize)]
+struct Shown {
+    seq: i64,
+    from: &'static str,
+    name: String,
+    text: String,
+    image: Option<String>,
+    buttons: Vec<Vec<ShownButton>>,
+    ask: Option<&'static str>,
+    /// Sent after the resident's last message: its buttons are the ones to press now.
+    live: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct ShownButton {
+    label: String,
+    data: Option<String>,
+    href: Option<String>,
+}
+
+async fn chat_page(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let engine = engine(&state)?;
+    let (token, external, fresh) = match web_chat_id(&headers) {
+        Some((token, external)) => (token, external, false),
+        None => {
+            let token = hromada_web::auth::new_token();
+            let external = hex::encode(hromada_web::auth::hash_token(&token));
+            (token, external, true)
+        }
+    };
+    let mut chat = store::chat_by_external(&state.db, tenant.community.id, Channel::Web, &external).await?;
+    if chat.as_ref().is_none_or(|c| c.messages == 0) {
+        // The first look greets the resident and shows the menu.
+        let incoming = Incoming {
+            channel: Channel::Web,
+            external_id: external.clone(),
+            update_id: None,
+            lang: Some(page.lang),
+            inbound: Inbound::Start { payload: None },
+        };
+        if let Handled::Answered { chat: c, .. } =
+            engine.handle(&state, &tenant, incoming, page.viewer.user.as_ref()).await?
+        {
+            chat = Some(*c);
+        }
+    }
+    let chat = chat.ok_or(AppError::NotFound)?;
+    let total = store::chat(&state.db, tenant.community.id, chat.id).await?.map(|c| c.messages).unwrap_or(0);
+    let messages = store::transcript(&state.db, tenant.community.id, chat.id, (total - SHOWN).max(0), SHOWN).await?;
+    let shown = show(&page, &messages);
+    let last_asks = shown.last().and_then(|m| m.ask);
+    let mut response = page.render(
+        "bot/chat.html",
+        context! {
+            messages => Serde(&shown),
+            turn => hromada_web::auth::new_token(),
+            asks => last_asks,
+            signed_in => page.viewer.user.is_some(),
+        },
+    )?;
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    if fresh {
+        response.headers_mut().append(header::SET_COOKIE, set_chat_cookie(&state, &tenant, &token));
+    }
+    Ok(response)
+}
+
+/// The transcript for the page: each press shown by the label of the button pressed.
+fn show(page: &Page, messages: &[store::Message]) -> Vec<Shown> {
+    let mut shown: Vec<Shown> = Vec::with_capacity(messages.len());
+    for m in messages {
+        let item = match &m.body.0 {
+            Said::Resident { inbound } => {
+                let text = match inbound {
+                    // The chat opens with the greeting; the page has no "/start" to show.
+                    Inbound::Start { .. } => continue,
+                    Inbound::Text { text } => text.clone(),
+                    Inbound::Button { data } => label_of(&shown, data).unwrap_or_else(|| "▸".to_owned()),
+                    Inbound::Contact { phone, .. } => format!("📞 {phone}"),
+                    Inbound::Location { point } => format!("📍 {:.5}, {:.5}", point.lat, point.lon),
+                    Inbound::Photo { .. } => "🖼".to_owned(),
+                };
+                Shown {
+                    seq: m.seq,
+                    from: "resident",
+                    name: page.t("bot-you"),
+                    text,
+                    image: None,
+                    buttons: vec![],
+                    ask: None,
+                    live: false,
+                }
+            }
+            Said::Bot { reply } | Said::Official { reply, .. } => {
+                let (from, name) = match &m.body.0 {
+                    Said::Official { name, .. } => ("official", name.clone()),
+                    _ => ("bot", page.t("bot-name")),
+                };
+                Shown {
+                    seq: m.seq,
+                    from,
+                    name,
+                    text: reply.text.clone(),
+                    image: reply.image.clone(),
+                    buttons: reply
+                        .buttons
+                        .iter()
+                        .map(|row| {
+                            row.iter()
+                                .map(|b| match &b.press {
+                                    Press::Data(d) => {
+                                        ShownButton { label: b.label.clone(), data: Some(d.clone()), href: None }
+                                    }
+                                    Press::Link(u) => {
+                                        ShownButton { label: b.label.clone(), data: None, href: Some(u.clone()) }
+                                    }
+                                })
+                                .collect()
+                        })
+                        .collect(),
+                    ask: reply.ask.map(|a| match a {
+                        Ask::Location => "location",
+                        Ask::Contact => "contact",
+                    }),
+                    live: true,
+                }
+            }
+        };
+        if item.from == "resident" {
+            for earlier in &mut shown {
+                earlier.live = false;
+            }
+        }
+        shown.push(item);
+    }
+    shown
+}
+
+fn label_of(shown: &[Shown], data: &str) -> Option<String> {
+    shown
+        .iter()
+        .rev()
+        .flat_map(|m| m.buttons.iter().flatten())
+        .find(|b| b.data.as_deref() == Some(data))
+        .map(|b| b.label.clone())
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct ChatForm {
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    press: String,
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    lon: String,
+    /// One per page shown, so that a double-clicked button is handled once.
+    #[serde(default)]
+    turn: String,
+}
+
+async fn chat_send(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    headers: HeaderMap,
+    axum::Form(form): axum::Form<ChatForm>,
+) -> AppResult<Response> {
+    let engine = engine(&state)?;
+    let back = format!("{}#chat-end", tenant.url("/chat"));
+    let Some((_, external)) = web_chat_id(&headers) else {
+        return Ok(Redirect::to(&back).into_response());
+    };
+    let minute = std::time::Duration::from_secs(60);
+    if !state.limiter.hit(&format!("webchat:{external}"), 60, minute) {
+        return Err(AppError::TooManyRequests);
+    }
+    let inbound = if !form.press.is_empty() {
+        Inbound::Button { data: form.press.chars().take(crate::engine::MAX_DATA).collect() }
+    } else if !form.lat.trim().is_empty() || !form.lon.trim().is_empty() {
+        match (form.lat.trim().replace(',', ".").parse(), form.lon.trim().replace(',', ".").parse()) {
+            (Ok(lat), Ok(lon)) if GeoPoint::new(lat, lon).is_some() => {
+                Inbound::Location { point: GeoPoint::new(lat, lon).expect("checked") }
+            }
+            _ => {
+                return Ok(page.redirect_with(&back, hromada_web::Flash::error("bot-bad-location")));
+            }
+        }
+    } else {
+        let text = form.text.trim();
+        if text.is_empty() {
+            return Ok(Redirect::to(&back).into_response());
+        }
+        Inbound::Text { text: text.chars().take(4000).collect() }
+    };
+    let turn = form.turn.trim();
+    let incoming = Incoming {
+        channel: Channel::Web,
+        external_id: external,
+        update_id: (!turn.is_empty()).then(|| format!("web-{}", &turn[..turn.len().min(64)])),
+        lang: Some(page.lang),
+        inbound,
+    };
+    engine.handle(&state, &tenant, incoming, page.viewer.user.as_ref()).await?;
+    Ok(Redirect::to(&back).into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct LinkQuery {
+    #[serde(default)]
+    channel: String,
+}
+
+/// Gives a signed-in resident a one-time link that opens the community's bot in a messenger
+/// and links that chat to this account.
+async fn link_page(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Query(q): Query<LinkQuery>,
+) -> AppResult<Response> {
+    let user = page.viewer.require_user()?;
+    let channels = store::channels(&state.db, tenant.community.id).await?;
+    let token = hromada_web::auth::new_token();
+    let expires = state.now() + chrono::Duration::minutes(30);
+    let enabled: Vec<Value> = channels
+        .iter()
+        .filter(|c| c.enabled)
+        .map(|c| {
+            let href = match c.channel.as_str() {
+                "viber" => format!("viber://pa?chatURI={}&context=link-{token}", c.username),
+                _ => format!("https://t.me/{}?start=link-{token}", c.username),
+            };
+            context! { channel => &c.channel, href => href, preferred => c.channel == q.channel }
+        })
+        .collect();
+    if !enabled.is_empty() {
+        store::create_link(&state.db, tenant.community.id, &hromada_web::auth::hash_token(&token), user.id, expires)
+            .await?;
+    }
+    let mut response = page.render("bot/link.html", context! { channels => enabled })?;
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(response)
+}
