@@ -135,50 +135,67 @@ pub struct Call {
 }
 
 /// The calls that show a reply in a chat: the text split into messages Telegram accepts,
-/// split at paragraph, line or word ends, with the buttons under the last part.
+/// split at paragraph, line or word ends, with the buttons under the last part. A request for
+/// a location or a contact is a keyboard of its own, which cannot share a message with inline
+/// buttons: with both, it follows in a short message of its own.
 pub fn render(chat_id: &str, reply: &Reply) -> Vec<Call> {
     let mut calls = vec![];
     let mut text = reply.text.as_str();
+    let inline = inline_keyboard(reply);
+    let request = request_keyboard(reply);
+    // The markup of the reply's own message, and what follows it.
+    let (own, follow) = match (inline, request) {
+        (Some(i), Some(r)) => (Some(i), Some(r)),
+        (i, r) => (i.or(r), None),
+    };
     if let Some(image) = &reply.image {
-        let caption_fits = text.chars().count() <= MAX_CAPTION;
         let mut params = json!({ "chat_id": chat_id, "photo": image });
-        if caption_fits {
+        if text.chars().count() <= MAX_CAPTION {
             params["caption"] = json!(text);
-            if let Some(markup) = markup(reply) {
-                params["reply_markup"] = markup;
+            if let Some(markup) = &own {
+                params["reply_markup"] = markup.clone();
             }
-            return vec![Call { method: "sendPhoto", params }];
+            calls.push(Call { method: "sendPhoto", params });
+            text = "";
+        } else {
+            calls.push(Call { method: "sendPhoto", params });
         }
-        calls.push(Call { method: "sendPhoto", params });
     }
-    if text.trim().is_empty() {
+    if !text.is_empty() || calls.is_empty() {
         // Telegram refuses an empty message; buttons still need one to hang on.
-        text = "⋯";
-    }
-    let parts = split(text, MAX_TEXT);
-    let last = parts.len() - 1;
-    for (i, part) in parts.into_iter().enumerate() {
-        let mut params = json!({ "chat_id": chat_id, "text": part });
-        if i == last
-            && let Some(markup) = markup(reply)
-        {
-            params["reply_markup"] = markup;
+        let text = if text.trim().is_empty() { "⋯" } else { text };
+        let parts = split(text, MAX_TEXT);
+        let last = parts.len() - 1;
+        for (i, part) in parts.into_iter().enumerate() {
+            let mut params = json!({ "chat_id": chat_id, "text": part });
+            if i == last
+                && let Some(markup) = &own
+            {
+                params["reply_markup"] = markup.clone();
+            }
+            calls.push(Call { method: "sendMessage", params });
         }
-        calls.push(Call { method: "sendMessage", params });
+    }
+    if let Some(markup) = follow {
+        calls.push(Call {
+            method: "sendMessage",
+            params: json!({ "chat_id": chat_id, "text": "👇", "reply_markup": markup }),
+        });
     }
     calls
 }
 
-fn markup(reply: &Reply) -> Option<Value> {
-    if let Some(ask) = reply.ask {
-        // A request for a location or a contact is a keyboard button; it cannot sit beside
-        // inline buttons, so those become plain keyboard rows the resident can press too.
-        let request = match ask {
-            Ask::Location => json!({ "text": "📍", "request_location": true }),
-            Ask::Contact => json!({ "text": "📞", "request_contact": true }),
-        };
-        return Some(json!({ "keyboard": [[request]], "resize_keyboard": true, "one_time_keyboard": true }));
-    }
+fn request_keyboard(reply: &Reply) -> Option<Value> {
+    let request = match reply.ask? {
+        Ask::Location => json!({ "text": "📍", "request_location": true }),
+        Ask::Contact => json!({ "text": "📞", "request_contact": true }),
+        // A photo is sent with the attachment button every chat has.
+        Ask::Photo => return None,
+    };
+    Some(json!({ "keyboard": [[request]], "resize_keyboard": true, "one_time_keyboard": true }))
+}
+
+fn inline_keyboard(reply: &Reply) -> Option<Value> {
     if reply.buttons.is_empty() {
         return None;
     }
@@ -212,6 +229,7 @@ pub fn split(text: &str, max: usize) -> Vec<String> {
         parts.push(rest[..cut].trim_end().to_owned());
         rest = rest[cut..].trim_start_matches([' ', '\n']);
     }
+    let rest = rest.trim_end();
     if !rest.is_empty() || parts.is_empty() {
         parts.push(rest.to_owned());
     }
@@ -373,6 +391,13 @@ mod tests {
         assert_eq!(keyboard[0][0]["callback_data"], "petitions|sign:1");
         assert_eq!(keyboard[1][0]["url"], "https://example.org");
         let asking = render("42", &Reply::text("Де?").ask(Ask::Location));
+        assert_eq!(asking.len(), 1);
         assert_eq!(asking[0].params["reply_markup"]["keyboard"][0][0]["request_location"], true);
+        let both = render("42", &Reply::text("Де?").ask(Ask::Location).button(Button::data("Пропустити", "city|skip")));
+        assert_eq!(both.len(), 2, "the request keyboard follows in a message of its own");
+        assert_eq!(both[0].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"], "city|skip");
+        assert_eq!(both[1].params["reply_markup"]["keyboard"][0][0]["request_location"], true);
+        let photo = render("42", &Reply { image: Some("https://x/p.jpg".into()), ..Reply::text("Фото") });
+        assert_eq!((photo.len(), photo[0].method, photo[0].params["caption"].as_str()), (1, "sendPhoto", Some("Фото")));
     }
 }

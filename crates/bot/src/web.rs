@@ -234,6 +234,7 @@ fn show(page: &Page, messages: &[store::Message]) -> Vec<Shown> {
                     ask: reply.ask.map(|a| match a {
                         Ask::Location => "location",
                         Ask::Contact => "contact",
+                        Ask::Photo => "photo",
                     }),
                     live: true,
                 }

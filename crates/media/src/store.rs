@@ -161,6 +161,36 @@ pub async fn attach(db: &Db, community: CommunityId, owner: &str, ids: &[Uuid], 
     Ok(attached)
 }
 
+/// Gives a pending file another owner's object: a photo sent to the chatbot becomes an
+/// appeal's attachment. Only the account that uploaded it can give it away, once.
+#[allow(clippy::too_many_arguments)]
+pub async fn adopt(
+    db: &Db,
+    community: CommunityId,
+    id: Uuid,
+    from_owner: &str,
+    by: UserId,
+    to_owner: &str,
+    object_id: &str,
+    purpose: &str,
+) -> DbResult<bool> {
+    let moved = execute!(
+        db,
+        sqlx::query(
+            "UPDATE media_files SET owner = $5, object_id = $6, purpose = $7
+             WHERE community_id = $1 AND id = $2 AND owner = $3 AND created_by = $4 AND object_id IS NULL"
+        )
+        .bind(community)
+        .bind(id)
+        .bind(from_owner)
+        .bind(by)
+        .bind(to_owner)
+        .bind(object_id)
+        .bind(purpose)
+    )?;
+    Ok(moved == 1)
+}
+
 /// Shows or hides every file of an object (a petition is published, an appeal stays private).
 pub async fn set_public(db: &Db, community: CommunityId, owner: &str, object_id: &str, public: bool) -> DbResult<u64> {
     Ok(execute!(

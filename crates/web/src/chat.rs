@@ -14,6 +14,10 @@ use hromada_kernel::{GeoPoint, Lang};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+/// The owner of photos residents send to the bot, pending until a flow gives them to its
+/// object with `hromada_media::store::adopt`.
+pub const CHAT_UPLOADS: &str = "chat";
+
 /// What a resident sent, whatever the channel.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
@@ -92,6 +96,8 @@ impl Button {
 pub enum Ask {
     Location,
     Contact,
+    /// A photo: channels without a button for it just wait for one.
+    Photo,
 }
 
 /// One message of the bot.

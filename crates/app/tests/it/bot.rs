@@ -504,3 +504,84 @@ async fn delivery_waits_out_a_429_and_stops_for_a_chat_that_blocked_the_bot() {
         assert_eq!(fake.texts_to("800").len(), 2, "[{b}]");
     }
 }
+
+#[tokio::test]
+async fn an_appeal_is_written_in_the_chat_and_registered_with_its_number() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let c = app.community("ap").await;
+        app.user(&c, "author@ap.test", &[]).await;
+        let r = app.signed_in(&c, "author@ap.test").await;
+        let first = chat(&r, "ap", &[("press", "appeals|new")]).await;
+        assert!(last_message(&first).contains("Який вид звернення?"), "[{b}] {}", last_message(&first));
+        chat(&r, "ap", &[("press", "appeals|k:statement")]).await;
+        chat(&r, "ap", &[("press", "appeals|c:1")]).await;
+        let short = chat(&r, "ap", &[("text", "Яма")]).await;
+        assert!(short.text().contains("щонайменше 20 символів"), "[{b}]");
+        chat(&r, "ap", &[("text", "Глибока яма біля школи на вулиці Шкільній, небезпечно для дітей")]).await;
+        let place = chat(&r, "ap", &[("press", "appeals|skip")]).await;
+        assert!(last_message(&place).contains("Де це?"), "[{b}]");
+        assert!(place.body.contains("name=\"lat\""), "[{b}] the page offers a place form");
+        chat(&r, "ap", &[("lat", "48.4647"), ("lon", "35.0462")]).await;
+        let named = chat(&r, "ap", &[("text", "Шевченко")]).await;
+        assert!(last_message(&named).contains("населений пункт і вулиця"), "[{b}]");
+        // One word is no name: the law's check asks again before the appeal can be sent.
+        chat(&r, "ap", &[("text", "Зелене, вул. Шкільна, 5")]).await;
+        let confirm = chat(&r, "ap", &[("press", "appeals|same")]).await;
+        assert!(last_message(&confirm).contains("прізвище та ім"), "[{b}] {}", last_message(&confirm));
+        chat(&r, "ap", &[("text", "Шевченко Оксана")]).await;
+        chat(&r, "ap", &[("text", "Зелене, вул. Шкільна, 5")]).await;
+        let check = chat(&r, "ap", &[("press", "appeals|same")]).await;
+        let summary = last_message(&check);
+        assert!(
+            summary.contains("Перевірте звернення") && summary.contains("📍 48.46470, 35.04620"),
+            "[{b}] {summary}"
+        );
+        let done = chat(&r, "ap", &[("press", "appeals|send")]).await;
+        let said = last_message(&done);
+        let year = chrono::Datelike::year(&app.now());
+        assert!(said.contains(&format!("Е-{year}-000001")), "[{b}] {said}");
+        // Sending again finds the same appeal: the wizard's key registers one.
+        let mine = chat(&r, "ap", &[("press", "appeals|mine")]).await;
+        assert!(last_message(&mine).contains(&format!("Е-{year}-000001")), "[{b}]");
+        let appeals = hromada_appeals::store::of_author(
+            &app.db,
+            c.id,
+            users::by_email(&app.db, c.id, "author@ap.test").await.unwrap().unwrap().id,
+        )
+        .await
+        .unwrap();
+        assert_eq!(appeals.len(), 1, "[{b}]");
+        assert_eq!(appeals[0].full_name, "Шевченко Оксана", "[{b}]");
+        assert_eq!(
+            (appeals[0].settlement.as_str(), appeals[0].street.as_str()),
+            ("Зелене", "вул. Шкільна, 5"),
+            "[{b}]"
+        );
+        assert!(appeals[0].essence.contains("48.464700, 35.046200"), "[{b}]");
+        assert_eq!(appeals[0].category, "roads", "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn an_open_city_report_is_filed_from_the_chat() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let c = app.community("oc").await;
+        app.user(&c, "r@oc.test", &[]).await;
+        let r = app.signed_in(&c, "r@oc.test").await;
+        let first = chat(&r, "oc", &[("press", "city|new")]).await;
+        assert!(first.body.contains("city|c:pothole"), "[{b}]");
+        let photo = chat(&r, "oc", &[("press", "city|c:pothole")]).await;
+        assert!(last_message(&photo).contains("фото"), "[{b}]");
+        chat(&r, "oc", &[("press", "city|skip")]).await;
+        chat(&r, "oc", &[("text", "вул. Центральна, 10")]).await;
+        let described = chat(&r, "oc", &[("text", "Велика вибоїна посеред дороги")]).await;
+        assert!(last_message(&described).contains("Перевірте"), "[{b}] {}", last_message(&described));
+        let done = chat(&r, "oc", &[("press", "city|send")]).await;
+        assert!(last_message(&done).contains("Повідомлення № 1 надіслано"), "[{b}] {}", last_message(&done));
+        let report = hromada_city::store::by_number(&app.db, c.id, 1).await.unwrap().unwrap();
+        assert_eq!(report.address, "вул. Центральна, 10", "[{b}]");
+        assert_eq!(report.description, "Велика вибоїна посеред дороги", "[{b}]");
+    }
+}

@@ -7,6 +7,7 @@
 //! dashboard), `admin` the officials' inbox, [`jobs`] the reminders and escalations.
 
 mod admin;
+mod bot;
 pub mod domain;
 mod files;
 pub mod jobs;
@@ -163,6 +164,10 @@ impl Module for Appeals {
         community: &'a Community,
     ) -> BoxFuture<'a, anyhow::Result<Vec<(&'static str, i64)>>> {
         Box::pin(async move { Ok(vec![("appeal-stat-open", store::count_open(db, community.id).await?)]) })
+    }
+
+    fn chat_flows(&self) -> Vec<std::sync::Arc<dyn hromada_web::chat::ChatFlow>> {
+        vec![std::sync::Arc::new(bot::AppealsInChat)]
     }
 
     fn seed_demo<'a>(&'a self, ctx: SeedContext<'a>) -> BoxFuture<'a, anyhow::Result<()>> {

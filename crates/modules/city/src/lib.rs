@@ -7,6 +7,7 @@
 //! uses [`intake`] to file reports the same way the web form does.
 
 mod admin;
+mod bot;
 pub mod domain;
 mod feeds;
 mod files;
@@ -167,6 +168,10 @@ impl Module for City {
                 ("city-stat-solved", store::count_in(db, c, Status::Solved).await?),
             ])
         })
+    }
+
+    fn chat_flows(&self) -> Vec<std::sync::Arc<dyn hromada_web::chat::ChatFlow>> {
+        vec![std::sync::Arc::new(bot::CityInChat)]
     }
 
     fn seed_demo<'a>(&'a self, ctx: SeedContext<'a>) -> BoxFuture<'a, anyhow::Result<()>> {

@@ -191,3 +191,18 @@ city-mail-merged-subject = Report No. { $number } merged with another
 city-mail-merged-body = Report No. { $number } is about the same problem as report No. { $note }; your support and subscription moved there. { $link }
 city-mail-new-in-area-subject = New report No. { $number } in your settlement
 city-mail-new-in-area-body = Open City of { $community } published a new report No. { $number }: { $link }
+
+# In the chatbot
+city-bot-entry = Report a problem
+city-bot-ask-category = What happened? Pick a category.
+city-bot-ask-photo = Send a photo of the problem, or skip.
+city-bot-ask-place = Where is it? Send a place on the map or write the address.
+city-bot-ask-description = Describe the problem in a few sentences.
+city-bot-check = Check your report:
+city-bot-send = Send
+city-bot-cancel = Cancel
+city-bot-cancelled = The report was not sent.
+city-bot-skip = Skip
+city-bot-use-buttons = Please use the buttons, or send what the bot asks for.
+city-bot-filed = Report No. { $number } is sent. Once a moderator checks it, it appears on the map; you will hear of its progress here and by e-mail.
+city-bot-open = Open the report

@@ -193,3 +193,18 @@ city-mail-merged-subject = Повідомлення № { $number } об’єд�
 city-mail-merged-body = Повідомлення № { $number } стосується тієї самої проблеми, що й повідомлення № { $note }; ваша підтримка й підписка перейшли туди. { $link }
 city-mail-new-in-area-subject = Нове повідомлення № { $number } у вашому населеному пункті
 city-mail-new-in-area-body = У «Відкритому місті» громади { $community } опубліковано нове повідомлення № { $number }: { $link }
+
+# In the chatbot
+city-bot-entry = Повідомити про проблему
+city-bot-ask-category = Що сталося? Оберіть категорію.
+city-bot-ask-photo = Надішліть фото проблеми або пропустіть.
+city-bot-ask-place = Де це? Надішліть місце на карті або напишіть адресу.
+city-bot-ask-description = Опишіть проблему кількома реченнями.
+city-bot-check = Перевірте повідомлення:
+city-bot-send = Надіслати
+city-bot-cancel = Скасувати
+city-bot-cancelled = Повідомлення не надіслано.
+city-bot-skip = Пропустити
+city-bot-use-buttons = Скористайтеся кнопками або надішліть те, що просить бот.
+city-bot-filed = Повідомлення № { $number } надіслано. Після перевірки модератором воно з’явиться на мапі, а про зміни стану ви дізнаєтеся тут і поштою.
+city-bot-open = Відкрити повідомлення
