@@ -122,12 +122,17 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
             })
         }),
     });
-    // A petition its author passed on becomes an appeal: the app joins the two modules.
+    // A petition its author passed on becomes an appeal, and notices reach the chatbot: the
+    // app joins the modules.
     builder.listeners.push(Arc::new(|state: AppState, event: hromada_kernel::DomainEvent| {
         Box::pin(async move {
             match &event {
                 hromada_kernel::DomainEvent::PetitionPassedAsAppeal { .. } => {
                     hromada_appeals::take_passed_petition(&state, &event).await
+                }
+                // What residents are told by mail reaches their linked messenger chats too.
+                hromada_kernel::DomainEvent::AccountsNotified { community, accounts, key, values } => {
+                    hromada_bot::notify::linked_chats(&state, *community, accounts, key, values).await.map(|_| ())
                 }
             }
         })

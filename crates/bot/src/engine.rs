@@ -96,7 +96,8 @@ impl Engine {
         let mut said = vec![Said::Resident { inbound: incoming.inbound.clone() }];
         said.extend(outcome.replies.iter().cloned().map(|reply| Said::Bot { reply }));
         let record = TurnRecord {
-            user_id: if incoming.channel == Channel::Web { chat.user_id } else { outcome.user_id },
+            // A web chat belongs to whoever is signed in on that browser now.
+            user_id: if incoming.channel == Channel::Web { web_user.map(|u| u.id) } else { outcome.user_id },
             lang: outcome.lang.code().to_owned(),
             flow: outcome.flow,
             memory: outcome.memory,
@@ -195,7 +196,7 @@ impl Engine {
                     let memory = chat.memory.0.clone();
                     self.run(flow, state, tenant, chat, user, site, other, &memory, &mut out).await;
                 } else if chat.with_official {
-                    out.replies.push(Reply::text(words.t("bot-official-received")));
+                    self.to_officials(state, tenant, chat, &words, &mut out).await?;
                 } else {
                     out.replies.push(Reply::text(words.t("bot-not-understood")));
                     out.replies.push(self.menu(&words, incoming.channel));
@@ -284,6 +285,29 @@ impl Engine {
                 out.replies.push(self.menu(words, channel));
             }
         }
+    }
+
+    /// Free text for the officials: the conversation opens (or goes on) in their inbox; the
+    /// first message is acknowledged, outside the working hours with when to expect an answer.
+    async fn to_officials(
+        &self,
+        state: &AppState,
+        tenant: &Tenant,
+        chat: &Chat,
+        words: &Words<'_>,
+        out: &mut Outcome,
+    ) -> AppResult<()> {
+        let now = state.now();
+        let opened = crate::inbox::note_message(&state.db, tenant.community.id, chat.id, now).await?;
+        let hours = crate::inbox::Hours::of(&tenant.community);
+        let calendar = hromada_db::core::holidays::calendar(&state.db).await?;
+        if !hours.open_at(now, &calendar) {
+            let next = hours.next_opening(now, &calendar).format("%d.%m.%Y %H:%M").to_string();
+            out.replies.push(Reply::text(words.t_args("bot-official-after-hours", &[("when", next)])));
+        } else if opened {
+            out.replies.push(Reply::text(words.t("bot-official-received")));
+        }
+        Ok(())
     }
 
     #[allow(clippy::too_many_arguments)]

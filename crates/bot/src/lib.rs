@@ -5,8 +5,11 @@
 //! holds the webhooks, the web chat and account linking. The engine imports no module: the app
 //! hands it the flows from the modules' manifests.
 
+mod admin;
 pub mod delivery;
 pub mod engine;
+pub mod inbox;
+pub mod notify;
 pub mod setup;
 pub mod store;
 pub mod telegram;
@@ -14,10 +17,10 @@ mod web;
 
 use engine::Engine;
 use hromada_db::{Migration, migration};
-use hromada_kernel::Lang;
+use hromada_kernel::{Lang, Permission};
 use hromada_web::chat::ChatFlow;
 use hromada_web::i18n::Locales;
-use hromada_web::module::{Module, NavItem};
+use hromada_web::module::{AdminSection, Module, NavItem};
 use hromada_web::state::AppStateBuilder;
 use hromada_web::templates::TemplateSources;
 use std::sync::Arc;
@@ -25,7 +28,7 @@ use std::sync::Arc;
 pub const KEY: &str = "bot";
 
 pub fn migrations() -> Vec<Migration> {
-    vec![migration!(KEY, 1, "0001_bot")]
+    vec![migration!(KEY, 1, "0001_bot"), migration!(KEY, 2, "0002_inbox")]
 }
 
 /// The bot as a module, with the flows of the modules registered before it.
@@ -49,7 +52,15 @@ impl Module for Bot {
     }
 
     fn templates(&self) -> TemplateSources {
-        hromada_web::module_templates!("bot", "chat.html", "link.html")
+        hromada_web::module_templates!(
+            "bot",
+            "chat.html",
+            "link.html",
+            "admin.html",
+            "inbox.html",
+            "conversation.html",
+            "canned.html"
+        )
     }
 
     fn locales(&self) -> Locales {
@@ -58,6 +69,22 @@ impl Module for Bot {
 
     fn routes(&self) -> axum::Router<hromada_web::AppState> {
         web::routes()
+    }
+
+    fn admin_routes(&self) -> axum::Router<hromada_web::AppState> {
+        admin::routes()
+    }
+
+    fn admin_sections(&self) -> Vec<AdminSection> {
+        vec![AdminSection { label: "bot-admin-title", path: "/admin/bot", permission: Permission::OperateBot }]
+    }
+
+    fn stats<'a>(
+        &'a self,
+        db: &'a hromada_db::Db,
+        community: &'a hromada_db::core::communities::Community,
+    ) -> futures::future::BoxFuture<'a, anyhow::Result<Vec<(&'static str, i64)>>> {
+        Box::pin(async move { Ok(vec![("bot-admin-waiting", inbox::count_waiting(db, community.id).await?)]) })
     }
 
     fn nav(&self) -> Vec<NavItem> {

@@ -531,3 +531,14 @@ pub async fn take_link(
 pub async fn purge_links(db: &Db, now: DateTime<Utc>) -> DbResult<u64> {
     Ok(execute!(db, sqlx::query("DELETE FROM bot_links WHERE expires_at <= $1").bind(now))?)
 }
+
+/// The chat stops sending free text to the officials (their conversation was closed).
+pub async fn leave_officials(db: &Db, community: CommunityId, chat: Uuid) -> DbResult<()> {
+    execute!(
+        db,
+        sqlx::query("UPDATE bot_chats SET with_official = FALSE WHERE community_id = $1 AND id = $2")
+            .bind(community)
+            .bind(chat)
+    )?;
+    Ok(())
+}

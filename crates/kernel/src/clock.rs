@@ -36,3 +36,41 @@ impl Clock for FixedClock {
         *self.0.lock().expect("clock lock")
     }
 }
+
+/// The time on Kyiv's clocks (EET, EEST in summer). Ukraine follows the EU's summer-time rule,
+/// so no time-zone database is needed.
+pub fn kyiv_time(t: DateTime<Utc>) -> chrono::NaiveDateTime {
+    let offset = if is_summer_time(t) { 3 } else { 2 };
+    (t + chrono::Duration::hours(offset)).naive_utc()
+}
+
+/// EU summer time: from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC.
+fn is_summer_time(t: DateTime<Utc>) -> bool {
+    use chrono::{Datelike, NaiveDate, TimeZone, Weekday};
+    let last_sunday = |month: u32| {
+        let mut d = NaiveDate::from_ymd_opt(t.year(), month, 31).expect("valid date");
+        while d.weekday() != Weekday::Sun {
+            d = d.pred_opt().expect("valid date");
+        }
+        Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).expect("valid time"))
+    };
+    t >= last_sunday(3) && t < last_sunday(10)
+}
+
+#[cfg(test)]
+mod kyiv_tests {
+    use super::*;
+
+    #[test]
+    fn kyiv_keeps_eet_in_winter_and_eest_in_summer() {
+        let winter = "2026-11-29T10:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(kyiv_time(winter).to_string(), "2026-11-29 12:00:00");
+        let summer = "2026-07-01T10:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(kyiv_time(summer).to_string(), "2026-07-01 13:00:00");
+        // The switch in March 2026 is on the 29th at 01:00 UTC.
+        let before = "2026-03-29T00:59:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(kyiv_time(before).to_string(), "2026-03-29 02:59:00");
+        let after = "2026-03-29T01:00:00Z".parse::<DateTime<Utc>>().unwrap();
+        assert_eq!(kyiv_time(after).to_string(), "2026-03-29 04:00:00");
+    }
+}

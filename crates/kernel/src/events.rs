@@ -20,6 +20,10 @@ pub enum DomainEvent {
         signatures: i64,
         at: DateTime<Utc>,
     },
+    /// Accounts were told something by mail (an appeal answered, a petition's threshold
+    /// reached): the message `{key}-body` with these values. Other channels the residents
+    /// linked (the chatbot) may tell them too.
+    AccountsNotified { community: CommunityId, accounts: Vec<UserId>, key: String, values: Vec<(String, String)> },
 }
 
 impl DomainEvent {
@@ -27,6 +31,7 @@ impl DomainEvent {
     pub fn name(&self) -> &'static str {
         match self {
             DomainEvent::PetitionPassedAsAppeal { .. } => "petition.passed_as_appeal",
+            DomainEvent::AccountsNotified { .. } => "accounts.notified",
         }
     }
 }

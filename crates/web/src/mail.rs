@@ -37,5 +37,13 @@ pub async fn to_accounts(
         outbox::enqueue(&state.db, Some(community.id), email, &subject, &body, state.now()).await?;
         queued += 1;
     }
+    state
+        .publish(hromada_kernel::DomainEvent::AccountsNotified {
+            community: community.id,
+            accounts: seen.into_iter().collect(),
+            key: key.to_owned(),
+            values: values.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        })
+        .await;
     Ok(queued)
 }

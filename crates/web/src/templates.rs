@@ -103,27 +103,11 @@ fn format_datetime(value: &str, lang: Lang) -> String {
     let Ok(t) = chrono::DateTime::parse_from_rfc3339(value) else {
         return value.to_owned();
     };
-    // Ukraine keeps EET/EEST; without a time-zone database a fixed rule is enough for display.
-    let utc = t.with_timezone(&chrono::Utc);
-    let offset = if is_summer_time(utc) { 3 } else { 2 };
-    let local = utc + chrono::Duration::hours(offset);
+    let local = hromada_kernel::clock::kyiv_time(t.with_timezone(&chrono::Utc));
     match lang {
         Lang::Uk => local.format("%d.%m.%Y %H:%M").to_string(),
         Lang::En => local.format("%Y-%m-%d %H:%M").to_string(),
     }
-}
-
-/// EU summer time: from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC.
-fn is_summer_time(t: chrono::DateTime<chrono::Utc>) -> bool {
-    use chrono::{Datelike, NaiveDate, TimeZone, Weekday};
-    let last_sunday = |month: u32| {
-        let mut d = NaiveDate::from_ymd_opt(t.year(), month, 31).expect("valid date");
-        while d.weekday() != Weekday::Sun {
-            d = d.pred_opt().expect("valid date");
-        }
-        chrono::Utc.from_utc_datetime(&d.and_hms_opt(1, 0, 0).expect("valid time"))
-    };
-    t >= last_sunday(3) && t < last_sunday(10)
 }
 
 #[cfg(test)]

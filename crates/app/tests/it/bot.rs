@@ -463,7 +463,41 @@ async fn a_telegram_chat_is_linked_by_a_deep_link_verifies_a_phone_and_signs() {
         assert!(texts[8].contains("Підпис № 1 зараховано"), "[{b}] {texts:?}");
         let p = petitions::by_number(&app.db, c.id, number).await.unwrap().unwrap();
         assert_eq!(p.signature_count, 1, "[{b}]");
+
+        // An appeal from Telegram, with the place sent as a location; the acknowledgement the
+        // author gets by mail comes to the linked chat too.
+        let steps = [
+            press(10, 700, "appeals|new"),
+            press(11, 700, "appeals|k:proposal"),
+            press(12, 700, "appeals|c:0"),
+            message(13, 700, json!({ "text": "Прошу встановити лавки біля ставка в парку" })),
+            press(14, 700, "appeals|skip"),
+            message(15, 700, json!({ "location": { "latitude": 48.5, "longitude": 35.1 } })),
+            press(16, 700, "appeals|same"),
+            message(17, 700, json!({ "text": "Зелене, вул. Паркова, 1" })),
+            press(18, 700, "appeals|same"),
+            press(19, 700, "appeals|send"),
+        ];
+        for update in &steps {
+            assert_eq!(hook(&app, &path, &secret, update).await.status(), 200, "[{b}]");
+        }
+        let year = chrono::Datelike::year(&app.now());
+        let registered = wait_text(&fake, "700", "зареєстровано за №").await;
+        assert!(registered.contains(&format!("Е-{year}-000001")), "[{b}] {registered}");
+        let notice = wait_text(&fake, "700", "Відповідь має бути надана").await;
+        assert!(notice.contains(&format!("Е-{year}-000001")), "[{b}] {notice}");
     }
+}
+
+/// The first text sent to a chat that contains `needle`, waiting for it a while.
+async fn wait_text(fake: &FakeTelegram, chat: &str, needle: &str) -> String {
+    for _ in 0..200 {
+        if let Some(t) = fake.texts_to(chat).into_iter().find(|t| t.contains(needle)) {
+            return t;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("no message with {needle:?} in {:?}", fake.texts_to(chat));
 }
 
 #[tokio::test]
@@ -583,5 +617,89 @@ async fn an_open_city_report_is_filed_from_the_chat() {
         let report = hromada_city::store::by_number(&app.db, c.id, 1).await.unwrap().unwrap();
         assert_eq!(report.address, "вул. Центральна, 10", "[{b}]");
         assert_eq!(report.description, "Велика вибоїна посеред дороги", "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn an_operator_takes_answers_and_closes_a_conversation_from_the_inbox() {
+    // Wednesday 25 November 2026, 10:00 in Kyiv: within the default working hours.
+    let clock = hromada_kernel::FixedClock::new("2026-11-25T08:00:00Z".parse().unwrap());
+    let options = hromada_testkit::Options { clock: Some(std::sync::Arc::new(clock.clone())), ..Default::default() };
+    for app in hromada_testkit::spawn_apps_with(options).await {
+        let b = app.backend;
+        let c = app.community("op").await;
+        app.user(&c, "r@op.test", &[]).await;
+        app.user(&c, "operator@op.test", &[hromada_kernel::Role::BotOperator]).await;
+        let r = app.signed_in(&c, "r@op.test").await;
+        let prompt = chat(&r, "op", &[("press", "bot|official")]).await;
+        assert!(last_message(&prompt).contains("Напишіть своє питання"), "[{b}]");
+        let received = chat(&r, "op", &[("text", "Коли відремонтують дах школи?")]).await;
+        assert!(last_message(&received).contains("передано посадовцям"), "[{b}]");
+        // More messages go on in the same conversation, without another acknowledgement.
+        let more = chat(&r, "op", &[("text", "Там протікає у класі 5-А")]).await;
+        assert!(last_message(&more).contains("класі 5-А"), "[{b}] {}", last_message(&more));
+
+        let operator = app.signed_in(&c, "operator@op.test").await;
+        let inbox = operator.get("/c/op/admin/bot/inbox").await;
+        assert_eq!(inbox.status, 200, "[{b}]");
+        let html = hromada_testkit::browser::decode_entities(&inbox.body);
+        assert!(html.contains("Тестовий r") && html.contains("класі 5-А") && html.contains("чекає"), "[{b}]");
+        assert_eq!(html.matches("/admin/bot/inbox/").count(), 1, "[{b}] one conversation");
+        let at = html.find("/c/op/admin/bot/inbox/").unwrap();
+        let conversation: String = html[at..].chars().take_while(|ch| *ch != '"').collect();
+        let shown = operator.get(&conversation).await;
+        assert!(shown.text().contains("Коли відремонтують дах школи?"), "[{b}]");
+
+        // A canned answer, then a written one; both reach the resident's chat.
+        let canned = operator
+            .submit(
+                "/c/op/admin/bot/canned",
+                "/c/op/admin/bot/canned",
+                &[("title", "Дах"), ("body", "Ремонт даху заплановано на грудень.")],
+            )
+            .await;
+        assert_eq!(canned.status, 303, "[{b}]");
+        let canned_id = {
+            let page = hromada_testkit::browser::decode_entities(&operator.get(&conversation).await.body);
+            let at = page.find("<option value=\"").map(|i| i + "<option value=\"".len()).unwrap();
+            let at = page[at..].find("<option value=\"").map(|i| at + i + "<option value=\"".len()).unwrap();
+            page[at..].chars().take_while(|ch| *ch != '"').collect::<String>()
+        };
+        let sent = operator
+            .submit(&conversation, &format!("{conversation}/reply"), &[("text", ""), ("canned", &canned_id)])
+            .await;
+        assert_eq!(sent.status, 303, "[{b}]");
+        operator
+            .submit(&conversation, &format!("{conversation}/reply"), &[("text", "Бригада прийде в понеділок.")])
+            .await;
+        let seen = r.get("/c/op/chat").await;
+        let page = hromada_testkit::browser::decode_entities(&seen.body);
+        assert!(
+            page.contains("Ремонт даху заплановано на грудень.") && page.contains("Бригада прийде в понеділок."),
+            "[{b}]"
+        );
+        assert!(page.contains("chat-official"), "[{b}] an official's answer is shown as such");
+
+        // Outside the hours the resident is told when to expect an answer.
+        clock.advance(chrono::Duration::hours(10));
+        let late = chat(&r, "op", &[("text", "Дякую!")]).await;
+        let next_day = (app.now().date_naive() + chrono::Duration::days(1)).format("%d.%m.%Y").to_string();
+        assert!(last_message(&late).contains(&format!("після {next_day} 09:00")), "[{b}] {}", last_message(&late));
+
+        let closed = operator.submit(&conversation, &format!("{conversation}/close"), &[]).await;
+        assert_eq!(closed.status, 303, "[{b}]");
+        let after = chat(&r, "op", &[("text", "Ще питання")]).await;
+        assert!(last_message(&after).contains("Головне меню"), "[{b}] the chat left the officials");
+        let log = hromada_db::core::audit::list(&app.db, Some(c.id), &Default::default(), 50, 0).await.unwrap();
+        let actions: Vec<&str> = log.iter().map(|e| e.action.as_str()).collect();
+        assert!(
+            actions.contains(&"bot.conversation.reply") && actions.contains(&"bot.conversation.close"),
+            "[{b}] {actions:?}"
+        );
+
+        // A resident may not open the inbox.
+        assert_eq!(r.get("/c/op/admin/bot/inbox").await.status, 403, "[{b}]");
+        // The next backend starts at 10:00 of the next working day.
+        clock.advance(chrono::Duration::hours(14));
     }
 }

@@ -65,7 +65,10 @@ fn parse_reference(raw: &str) -> Option<(i64, i64)> {
 /// is its essence, the account's name and settlement its author's. Once per petition.
 pub async fn take_passed_petition(state: &AppState, event: &DomainEvent) -> anyhow::Result<()> {
     let DomainEvent::PetitionPassedAsAppeal { community, petition, number, author, title, body, signatures, at } =
-        event;
+        event
+    else {
+        return Ok(());
+    };
     let Some(c) = communities::by_id(&state.db, *community).await? else { return Ok(()) };
     let Some(user) = users::by_id(&state.db, c.id, *author).await? else { return Ok(()) };
     let settlement = settlements::home_name(&state.db, c.id, user.settlement_id).await?;
