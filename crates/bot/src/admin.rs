@@ -1,6 +1,7 @@
 //! The bot in `/admin/bot`: channels and delivery figures, the officials' inbox (take, answer on
 //! the resident's channel, close; canned answers), and the working hours. Every step is audited.
 
+use crate::broadcast;
 use crate::delivery::Delivery;
 use crate::inbox::{self, Hours};
 use crate::store::{self, Said};
@@ -26,6 +27,7 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox/{id}/take", post(take))
         .route("/inbox/{id}/reply", post(reply))
         .route("/inbox/{id}/close", post(close))
+        .route("/broadcasts", get(broadcasts_page).post(send_broadcast))
         .route("/canned", get(canned_page).post(add_canned))
         .route("/canned/{id}/delete", post(delete_canned))
 }
@@ -369,4 +371,96 @@ async fn delete_canned(
     )
     .await?;
     Ok(page.redirect_with(&admin_url(&tenant, "/canned"), Flash::success("bot-admin-deleted")))
+}
+
+async fn broadcasts_page(
+    State(state): State<AppState>,
+    page: Page,
+    viewer: Viewer,
+    tenant: Tenant,
+) -> AppResult<Response> {
+    viewer.require(Permission::OperateBot)?;
+    let c = tenant.community.id;
+    let places = hromada_db::core::settlements::list(&state.db, c).await?;
+    let place_name = |id: Option<Uuid>| {
+        id.and_then(|id| places.iter().find(|p| p.id == id))
+            .map(|p| p.name_uk.clone())
+            .unwrap_or_else(|| page.t("bot-subs-everywhere"))
+    };
+    let recent: Vec<Value> = broadcast::recent(&state.db, c, 20)
+        .await?
+        .iter()
+        .map(|p| {
+            context! {
+                at => p.broadcast.created_at.to_rfc3339(),
+                topic => page.t(&format!("bot-subs-{}", p.broadcast.topic)),
+                place => place_name(p.broadcast.settlement_id),
+                text => &p.broadcast.body.0.text,
+                recipients => p.broadcast.recipients,
+                delivered => p.broadcast.recipients - p.waiting,
+            }
+        })
+        .collect();
+    let settlements: Vec<Value> =
+        places.iter().map(|p| context! { id => p.id.to_string(), name => &p.name_uk }).collect();
+    page.render("bot/broadcasts.html", context! { recent => recent, settlements => settlements })
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct BroadcastForm {
+    #[serde(default)]
+    topic: String,
+    #[serde(default)]
+    settlement: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    link: String,
+}
+
+async fn send_broadcast(
+    State(state): State<AppState>,
+    page: Page,
+    viewer: Viewer,
+    tenant: Tenant,
+    Form(form): Form<BroadcastForm>,
+) -> AppResult<Response> {
+    let user = viewer.require(Permission::OperateBot)?.clone();
+    let c = tenant.community.id;
+    let back = admin_url(&tenant, "/broadcasts");
+    let text = form.text.trim();
+    let Some(topic) = broadcast::Topic::parse(&form.topic) else {
+        return Ok(page.redirect_with(&back, Flash::error("bot-admin-broadcast-invalid")));
+    };
+    if text.is_empty() || text.chars().count() > 4000 {
+        return Ok(page.redirect_with(&back, Flash::error("bot-admin-broadcast-invalid")));
+    }
+    let places = hromada_db::core::settlements::list(&state.db, c).await?;
+    let settlement = Uuid::parse_str(form.settlement.trim()).ok().filter(|id| places.iter().any(|p| p.id == *id));
+    let link = form.link.trim();
+    let mut reply = Reply::text(text);
+    if link.starts_with("https://") || link.starts_with("http://") {
+        reply = reply.button(hromada_web::chat::Button::link(page.t("bot-admin-broadcast-more"), link));
+    }
+    reply = reply.button(hromada_web::chat::Button::data(
+        format!("{} / Unsubscribe", page.t("bot-unsubscribe")),
+        crate::engine::encode(crate::engine::OWN, "subs"),
+    ));
+    let sent = broadcast::queue(&state.db, c, topic, settlement, &reply, Some(user.id), state.now()).await?;
+    if let Some(d) = state.extension::<Delivery>() {
+        d.wake();
+    }
+    let summary = format!("{} → {}: {}", topic.code(), sent.recipients, text.chars().take(200).collect::<String>());
+    audit::record(
+        &state.db,
+        Some(c),
+        &Actor::user(&user),
+        "bot.broadcast",
+        "bot_broadcast",
+        Some(&sent.id.to_string()),
+        &summary,
+        state.now(),
+    )
+    .await?;
+    Ok(page.redirect_with(&back, Flash::success("bot-admin-broadcast-queued")))
 }

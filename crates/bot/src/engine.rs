@@ -156,7 +156,14 @@ impl Engine {
             }
             Inbound::Button { data } => {
                 let (owner, rest) = data.split_once(SEPARATOR).unwrap_or((OWN, "menu"));
-                if owner == OWN {
+                if owner == OWN
+                    && (rest == "subs" || rest.starts_with("sub:") || rest.starts_with("place") || rest == "unsub")
+                {
+                    out.flow = None;
+                    out.memory = serde_json::Value::Null;
+                    out.with_official = false;
+                    out.replies.push(self.subscriptions(state, tenant, chat, &words, rest).await?);
+                } else if owner == OWN {
                     self.own_button(&words, rest, incoming.channel, &mut out);
                     out.lang = match rest.strip_prefix("lang:").and_then(Lang::parse) {
                         Some(picked) => {
@@ -287,6 +294,75 @@ impl Engine {
         }
     }
 
+    /// The chat's subscriptions to news and alerts: shows them, or changes one and shows them.
+    async fn subscriptions(
+        &self,
+        state: &AppState,
+        tenant: &Tenant,
+        chat: &Chat,
+        words: &Words<'_>,
+        action: &str,
+    ) -> AppResult<Reply> {
+        use crate::broadcast::{self, Subscription};
+        let c = tenant.community.id;
+        if Channel::parse(&chat.channel) == Some(Channel::Web) {
+            return Ok(Reply::text(words.t("bot-subs-messenger-only")));
+        }
+        let places = hromada_db::core::settlements::list(&state.db, c).await?;
+        let place_name = |id: Option<uuid::Uuid>| match id.and_then(|id| places.iter().find(|p| p.id == id)) {
+            Some(p) => match words.lang {
+                Lang::En => p.name_en.clone().unwrap_or_else(|| p.name_uk.clone()),
+                Lang::Uk => p.name_uk.clone(),
+            },
+            None => words.t("bot-subs-everywhere"),
+        };
+        let was = broadcast::subscription(&state.db, c, chat.id).await?;
+        let mut sub = was.clone().unwrap_or(Subscription { settlement_id: None, news: false, alerts: false });
+        match action {
+            "sub:news" => sub.news = !sub.news,
+            "sub:alerts" => sub.alerts = !sub.alerts,
+            "unsub" => {
+                sub.news = false;
+                sub.alerts = false;
+            }
+            "place" => {
+                let mut reply = Reply::text(words.t("bot-subs-pick-place"))
+                    .button(Button::data(words.t("bot-subs-everywhere"), encode(OWN, "place:all")));
+                for p in places.iter().take(40) {
+                    reply = reply.button(Button::data(place_name(Some(p.id)), encode(OWN, &format!("place:{}", p.id))));
+                }
+                return Ok(reply);
+            }
+            other => {
+                if let Some(picked) = other.strip_prefix("place:") {
+                    sub.settlement_id =
+                        uuid::Uuid::parse_str(picked).ok().filter(|id| places.iter().any(|p| p.id == *id));
+                    // Choosing a place means wanting to hear about it.
+                    if !sub.news && !sub.alerts {
+                        sub.news = true;
+                        sub.alerts = true;
+                    }
+                }
+            }
+        }
+        if Some(&sub) != was.as_ref() && (was.is_some() || sub.news || sub.alerts) {
+            broadcast::subscribe(&state.db, c, chat.id, &sub, state.now()).await?;
+        }
+        let mark = |on: bool| if on { "☑" } else { "☐" };
+        let text = if sub.news || sub.alerts {
+            words.t_args("bot-subs-state", &[("place", place_name(sub.settlement_id))])
+        } else {
+            words.t("bot-subs-none")
+        };
+        Ok(Reply::text(text)
+            .row(vec![
+                Button::data(format!("{} {}", mark(sub.news), words.t("bot-subs-news")), encode(OWN, "sub:news")),
+                Button::data(format!("{} {}", mark(sub.alerts), words.t("bot-subs-alerts")), encode(OWN, "sub:alerts")),
+            ])
+            .button(Button::data(format!("📍 {}", place_name(sub.settlement_id)), encode(OWN, "place")))
+            .button(Button::data(words.t("bot-official-end"), encode(OWN, "menu"))))
+    }
+
     /// Free text for the officials: the conversation opens (or goes on) in their inbox; the
     /// first message is acknowledged, outside the working hours with when to expect an answer.
     async fn to_officials(
@@ -355,6 +431,9 @@ impl Engine {
             reply = reply.row(pair.to_vec());
         }
         reply = reply.button(Button::data(format!("💬 {}", words.t("bot-official")), encode(OWN, "official")));
+        if channel != Channel::Web {
+            reply = reply.button(Button::data(format!("🔔 {}", words.t("bot-subs")), encode(OWN, "subs")));
+        }
         let other = if words.lang == Lang::Uk { Lang::En } else { Lang::Uk };
         if channel != Channel::Web {
             reply = reply

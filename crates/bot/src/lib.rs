@@ -6,6 +6,7 @@
 //! hands it the flows from the modules' manifests.
 
 mod admin;
+pub mod broadcast;
 pub mod delivery;
 pub mod engine;
 pub mod inbox;
@@ -28,7 +29,7 @@ use std::sync::Arc;
 pub const KEY: &str = "bot";
 
 pub fn migrations() -> Vec<Migration> {
-    vec![migration!(KEY, 1, "0001_bot"), migration!(KEY, 2, "0002_inbox")]
+    vec![migration!(KEY, 1, "0001_bot"), migration!(KEY, 2, "0002_inbox"), migration!(KEY, 3, "0003_broadcasts")]
 }
 
 /// The bot as a module, with the flows of the modules registered before it.
@@ -59,7 +60,8 @@ impl Module for Bot {
             "admin.html",
             "inbox.html",
             "conversation.html",
-            "canned.html"
+            "canned.html",
+            "broadcasts.html"
         )
     }
 

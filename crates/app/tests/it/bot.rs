@@ -703,3 +703,87 @@ async fn an_operator_takes_answers_and_closes_a_conversation_from_the_inbox() {
         clock.advance(chrono::Duration::hours(14));
     }
 }
+
+#[tokio::test]
+async fn broadcasts_reach_the_subscribed_chats_of_their_settlement_and_topic() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let fake = FakeTelegram::start().await;
+        let (c, path, secret) = telegram(&app, &fake, "bc").await;
+        let places = hromada_db::core::settlements::list(&app.db, c.id).await.unwrap();
+        assert!(places.len() >= 2, "[{b}] the test community has two settlements");
+        let (first, second) = (places[0].id, places[1].id);
+        // Chat 901 hears of the first settlement (news and alerts); 902 of alerts anywhere;
+        // 903 of nothing.
+        let mut update = 0;
+        let mut send = |chat: i64, data: &str| {
+            update += 1;
+            press(update, chat, data)
+        };
+        for u in [
+            send(901, "bot|subs"),
+            send(901, &format!("bot|place:{first}")),
+            send(902, "bot|sub:alerts"),
+            send(903, "bot|subs"),
+        ] {
+            assert_eq!(hook(&app, &path, &secret, &u).await.status(), 200, "[{b}]");
+        }
+        let shown = wait_text(&fake, "901", "Місце:").await;
+        assert!(shown.contains(&places[0].name_uk), "[{b}] {shown}");
+        wait_text(&fake, "903", "ні на що не підписані").await;
+
+        app.user(&c, "operator@bc.test", &[hromada_kernel::Role::BotOperator]).await;
+        let operator = app.signed_in(&c, "operator@bc.test").await;
+        let page = "/c/bc/admin/bot/broadcasts";
+        let second_id = second.to_string();
+        let sent = operator
+            .submit(
+                page,
+                page,
+                &[("topic", "alerts"), ("settlement", &second_id), ("text", "Повітряна тривога в другому селі")],
+            )
+            .await;
+        assert_eq!(sent.status, 303, "[{b}]");
+        wait_text(&fake, "902", "Повітряна тривога в другому селі").await;
+        let first_id = first.to_string();
+        operator
+            .submit(page, page, &[("topic", "news"), ("settlement", &first_id), ("text", "Новини першого села")])
+            .await;
+        wait_text(&fake, "901", "Новини першого села").await;
+        operator
+            .submit(
+                page,
+                page,
+                &[
+                    ("topic", "alerts"),
+                    ("settlement", ""),
+                    ("text", "Відбій тривоги"),
+                    ("link", "https://example.org/alerts"),
+                ],
+            )
+            .await;
+        let all_clear = wait_text(&fake, "901", "Відбій тривоги").await;
+        wait_text(&fake, "902", "Відбій тривоги").await;
+        assert!(!all_clear.is_empty());
+        let to_901 = fake.texts_to("901");
+        assert!(!to_901.iter().any(|t| t.contains("другому селі")), "[{b}] another settlement's alert: {to_901:?}");
+        assert!(!fake.texts_to("902").iter().any(|t| t.contains("Новини")), "[{b}] news was not wanted");
+        assert!(!fake.texts_to("903").iter().any(|t| t.contains("тривог")), "[{b}] not subscribed");
+        let message = fake.last_to("901").unwrap();
+        let buttons = &message["reply_markup"]["inline_keyboard"];
+        assert_eq!(buttons[0][0]["url"], "https://example.org/alerts", "[{b}] {message}");
+        assert_eq!(buttons[1][0]["callback_data"], "bot|subs", "[{b}]");
+
+        // The page shows each broadcast's progress; unsubscribing stops the next ones.
+        let progress = hromada_testkit::browser::decode_entities(&operator.get(page).await.body);
+        assert!(progress.contains("Відбій тривоги") && progress.contains("2 / 2"), "[{b}]");
+        hook(&app, &path, &secret, &press(50, 902, "bot|unsub")).await;
+        wait_text(&fake, "902", "ні на що не підписані").await;
+        operator.submit(page, page, &[("topic", "alerts"), ("settlement", ""), ("text", "Нова тривога")]).await;
+        wait_text(&fake, "901", "Нова тривога").await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert!(!fake.texts_to("902").iter().any(|t| t.contains("Нова тривога")), "[{b}] unsubscribed");
+        let log = hromada_db::core::audit::list(&app.db, Some(c.id), &Default::default(), 50, 0).await.unwrap();
+        assert_eq!(log.iter().filter(|e| e.action == "bot.broadcast").count(), 4, "[{b}]");
+    }
+}
