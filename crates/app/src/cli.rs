@@ -109,6 +109,22 @@ pub enum BotCommand {
         #[arg(long)]
         no_webhook: bool,
     },
+    /// Connect the community's Viber bot and register its webhook.
+    Viber {
+        #[arg(long)]
+        community: String,
+        /// The bot's authentication token (the app key under the bot's "Edit info").
+        #[arg(long, env = "HROMADA_VIBER_TOKEN")]
+        token: String,
+        /// The bot's URI, for links that open it (`viber://pa?chatURI=…`); also the sender name.
+        #[arg(long)]
+        uri: String,
+        #[arg(long, default_value = hromada_bot::viber::DEFAULT_API)]
+        api_base: String,
+        /// Only save the bot; do not call set_webhook.
+        #[arg(long)]
+        no_webhook: bool,
+    },
     /// Serve the community's Telegram bot by long polling (development, no public address).
     Poll {
         #[arg(long)]
@@ -240,6 +256,22 @@ async fn bot(overrides: &crate::settings::Overrides, cmd: BotCommand) -> anyhow:
                 );
             } else {
                 println!("The Telegram bot @{username} is connected; Telegram will call {url}");
+            }
+            Ok(())
+        }
+        BotCommand::Viber { community, token, uri, api_base, no_webhook } => {
+            let c = find_community(&db, &community).await?;
+            // Viber has no polling: even an unregistered bot needs the address to register later.
+            let site = match site_of(&db, &settings, &c).await {
+                Ok(site) => site,
+                Err(_) if no_webhook => String::new(),
+                Err(e) => return Err(e),
+            };
+            let url = hromada_bot::setup::connect_viber(&db, &c, &token, &uri, &api_base, &site, !no_webhook).await?;
+            if no_webhook {
+                println!("The Viber bot {uri} is saved; its webhook is {url}, for set_webhook.");
+            } else {
+                println!("The Viber bot {uri} is connected; Viber will call {url}");
             }
             Ok(())
         }

@@ -8,7 +8,11 @@
 //! petitions, over HTTP and at the store (see `lists.rs`).
 //!
 //! `hromada-bench surveys`: a large survey's results page and its counting (see `surveys.rs`).
+//!
+//! `hromada-bench bot`: webhook updates per second, queueing a broadcast, and the delivery rate
+//! (see `bot.rs`).
 
+mod bot;
 mod crash;
 mod lists;
 mod surveys;
@@ -48,6 +52,9 @@ enum Command {
     /// Server time of a large survey's results page (10,000 responses × 20 questions by default)
     /// and of the counting alone.
     Surveys(surveys::SurveysArgs),
+    /// Webhook updates per second with each turn persisted, the time to queue a broadcast to
+    /// 100,000 subscribers, and the delivery rate held.
+    Bot(bot::BotArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -70,6 +77,7 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Crash(args)) => crash::run(args).await,
         Some(Command::Lists(args)) => lists::run(args).await,
         Some(Command::Surveys(args)) => surveys::run(args).await,
+        Some(Command::Bot(args)) => bot::run(args).await,
         None => rate(cli.rate).await,
     }
 }

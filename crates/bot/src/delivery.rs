@@ -232,6 +232,17 @@ async fn send(
             }
             Sent::Ok
         }
+        "viber" => {
+            // The bot's URI doubles as the sender name Viber requires on every message.
+            for body in crate::viber::render(&item.external_id, &config.username, &item.body.0) {
+                take_turn(buckets, bot).await;
+                let sent = crate::viber::call(client, &config.api_base, &config.token, "send_message", &body).await;
+                if sent != Sent::Ok {
+                    return sent;
+                }
+            }
+            Sent::Ok
+        }
         other => Sent::Failed(format!("no adapter for the {other} channel")),
     }
 }

@@ -1,7 +1,8 @@
 //! The conversation engine: one inbound message of any channel in, the chat's state saved and
 //! the replies out. It knows the modules only as the [`ChatFlow`]s the app registered.
 
-use crate::store::{self, Channel, Chat, Said, TurnRecord};
+use crate::store::{self, Channel, Chat, Said, TurnRecord, TurnSaved, TurnWrite, TurnWriter};
+use hromada_db::GroupCommit;
 use hromada_db::core::users::{self, User};
 use hromada_kernel::{IdentityLevel, Lang};
 use hromada_web::chat::{Ask, Button, ChatFlow, Inbound, Reply, Step, Turn};
@@ -78,14 +79,21 @@ impl Engine {
     ) -> AppResult<Handled> {
         let community = tenant.community.id;
         let now = state.now();
+        // A cheap look for a channel's retry; the writer decides for updates that race.
         if let Some(update) = &incoming.update_id
-            && !store::first_time(&state.db, community, incoming.channel, update, now).await?
+            && store::seen(&state.db, community, incoming.channel, update).await?
         {
             return Ok(Handled::Duplicate);
         }
         let lang = incoming.lang.unwrap_or_default();
-        let chat =
-            store::open_chat(&state.db, community, incoming.channel, &incoming.external_id, lang.code(), now).await?;
+        let chat = match store::chat_by_external(&state.db, community, incoming.channel, &incoming.external_id).await? {
+            Some(chat) => chat,
+            // A first message: the chat's row exists before anything refers to it.
+            None => {
+                store::open_chat(&state.db, community, incoming.channel, &incoming.external_id, lang.code(), now)
+                    .await?
+            }
+        };
         let linked = match (incoming.channel, chat.user_id) {
             (Channel::Web, _) => web_user.cloned(),
             (_, Some(id)) => users::by_id(&state.db, community, id).await?,
@@ -106,8 +114,21 @@ impl Engine {
             push: incoming.channel.pushes(),
             at: now,
         };
-        store::save_turn(&state.db, &chat, &record).await?;
-        Ok(Handled::Answered { chat: Box::new(chat), replies: outcome.replies })
+        let writer = state
+            .extension::<GroupCommit<TurnWriter>>()
+            .ok_or_else(|| AppError::unexpected("the bot's turn writer is not started"))?;
+        let write = TurnWrite {
+            community,
+            channel: incoming.channel,
+            external_id: incoming.external_id.clone(),
+            update_id: incoming.update_id.clone(),
+            new_id: chat.id,
+            record,
+        };
+        match writer.submit(write).await.map_err(|e| AppError::unexpected(e.to_string()))? {
+            TurnSaved::Duplicate => Ok(Handled::Duplicate),
+            TurnSaved::Saved(chat) => Ok(Handled::Answered { chat, replies: outcome.replies }),
+        }
     }
 
     async fn route(

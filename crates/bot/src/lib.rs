@@ -14,6 +14,7 @@ pub mod notify;
 pub mod setup;
 pub mod store;
 pub mod telegram;
+pub mod viber;
 mod web;
 
 use engine::Engine;
@@ -95,6 +96,13 @@ impl Module for Bot {
 
     fn start(&self, builder: &mut AppStateBuilder) {
         builder.extension(self.engine.clone());
+        let (writer, task) = hromada_db::GroupCommit::spawn(
+            builder.db.clone(),
+            store::TurnWriter,
+            hromada_db::GroupCommitConfig::default(),
+        );
+        builder.extension(writer);
+        builder.tasks.push(task);
         let (delivery, task) = delivery::spawn(builder.db.clone(), builder.clock.clone());
         builder.extension(delivery);
         builder.tasks.push(task);

@@ -1,9 +1,10 @@
-//! Connecting a community's messenger bot from the command line, and long polling for
-//! development machines that Telegram cannot reach.
+//! Connecting a community's messenger bot (Telegram, Viber) from the command line, and long
+//! polling for development machines that Telegram cannot reach.
 
 use crate::engine::{Engine, Handled};
 use crate::store::{self, Channel, ChannelConfig};
 use crate::telegram;
+use crate::viber;
 use hromada_db::Db;
 use hromada_db::core::communities::Community;
 use hromada_web::{AppState, Tenant};
@@ -39,6 +40,47 @@ pub async fn connect_telegram(
         telegram::set_webhook(&client, &config.api_base, token, &url, &secret).await?;
     }
     store::save_channel(db, &config).await?;
+    Ok(url)
+}
+
+/// Saves the community's Viber bot with a fresh webhook path; with `register`, tells Viber the
+/// webhook's address. Returns that address. `uri` is the bot's URI, the name in its links
+/// (`viber://pa?chatURI=…`).
+pub async fn connect_viber(
+    db: &Db,
+    community: &Community,
+    token: &str,
+    uri: &str,
+    api_base: &str,
+    site: &str,
+    register: bool,
+) -> anyhow::Result<String> {
+    anyhow::ensure!(!token.trim().is_empty(), "the Viber bot's token is empty");
+    let hook = hromada_web::auth::new_token();
+    let config = ChannelConfig {
+        community_id: community.id,
+        channel: Channel::Viber.code().into(),
+        token: token.trim().into(),
+        hook: hook.clone(),
+        // Viber signs its callbacks with the bot's token; there is no secret of our own.
+        secret: String::new(),
+        username: uri.trim().trim_start_matches('@').into(),
+        api_base: api_base.trim_end_matches('/').into(),
+        enabled: true,
+    };
+    let url = format!("{}/hooks/viber/{hook}", site.trim_end_matches('/'));
+    // Viber calls the new webhook before `set_webhook` answers, so the channel is saved first,
+    // and the one it replaced is put back if Viber refuses.
+    let previous = store::channel_of(db, community.id, Channel::Viber).await?;
+    store::save_channel(db, &config).await?;
+    if register {
+        let client = reqwest::Client::new();
+        if let Err(e) = viber::set_webhook(&client, &config.api_base, &config.token, &url).await {
+            let restore = previous.unwrap_or(ChannelConfig { enabled: false, ..config });
+            store::save_channel(db, &restore).await?;
+            return Err(e);
+        }
+    }
     Ok(url)
 }
 

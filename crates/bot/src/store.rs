@@ -202,28 +202,6 @@ pub async fn chats_of(db: &Db, community: CommunityId, user: UserId) -> DbResult
     Ok(fetch_all!(db, sqlx::query_as::<_, Chat>(sql).bind(community).bind(user))?)
 }
 
-/// True the first time an update id is seen on a channel; a channel's retry gets false.
-pub async fn first_time(
-    db: &Db,
-    community: CommunityId,
-    channel: Channel,
-    update_id: &str,
-    now: DateTime<Utc>,
-) -> DbResult<bool> {
-    let inserted = execute!(
-        db,
-        sqlx::query(
-            "INSERT INTO bot_updates (community_id, channel, update_id, received_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT DO NOTHING"
-        )
-        .bind(community)
-        .bind(channel.code())
-        .bind(update_id)
-        .bind(now)
-    )?;
-    Ok(inserted == 1)
-}
-
 /// Channels retry for a day at most; older update ids need not be kept.
 pub async fn purge_updates(db: &Db, before: DateTime<Utc>) -> DbResult<u64> {
     Ok(execute!(db, sqlx::query("DELETE FROM bot_updates WHERE received_at < $1").bind(before))?)
@@ -268,51 +246,102 @@ pub struct TurnRecord {
     pub at: DateTime<Utc>,
 }
 
-/// Saves a turn in one transaction: the chat's new state, the conversation, and the replies
-/// to deliver. The messages' numbers are taken from the chat's row, so two turns of one chat
-/// at once still number them without a gap or a clash.
-pub async fn save_turn(db: &Db, chat: &Chat, turn: &TurnRecord) -> DbResult<()> {
-    let count = turn.said.len() as i64;
-    write_tx!(db, tx => {
-        let last: i64 = sqlx::query_scalar(
-            "UPDATE bot_chats SET user_id = $3, lang = $4, flow = $5, memory = $6, with_official = $7,
-                 messages = messages + $8, last_seen_at = $9
-             WHERE community_id = $1 AND id = $2 RETURNING messages",
-        )
-        .bind(chat.community_id)
-        .bind(chat.id)
-        .bind(turn.user_id)
-        .bind(&turn.lang)
-        .bind(&turn.flow)
-        .bind(Json(&turn.memory))
-        .bind(turn.with_official)
-        .bind(count)
-        .bind(turn.at)
-        .fetch_one(&mut *tx)
-        .await?;
-        let first = last - count + 1;
-        for (i, said) in turn.said.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO bot_messages (community_id, chat_id, seq, inbound, body, at) VALUES ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(chat.community_id)
-            .bind(chat.id)
-            .bind(first + i as i64)
-            .bind(matches!(said, Said::Resident { .. }))
-            .bind(Json(said))
-            .bind(turn.at)
-            .execute(&mut *tx)
-            .await?;
-        }
-        if turn.push {
-            for said in &turn.said {
-                if let Said::Bot { reply } | Said::Official { reply, .. } = said {
-                    enqueue!(tx, chat, reply, turn.at);
+/// A turn to save: the update it answers, the chat it belongs to (created with `new_id` if the
+/// resident never wrote before), and what changed.
+#[derive(Debug, Clone)]
+pub struct TurnWrite {
+    pub community: CommunityId,
+    pub channel: Channel,
+    pub external_id: String,
+    pub update_id: Option<String>,
+    pub new_id: Uuid,
+    pub record: TurnRecord,
+}
+
+#[derive(Debug, Clone)]
+pub enum TurnSaved {
+    /// The channel sent this update before: nothing of this turn was saved.
+    Duplicate,
+    Saved(Box<Chat>),
+}
+
+/// Saves turns in batches through the group-commit writer: per turn, the update's id (once),
+/// the chat's new state, the conversation and the replies to deliver, all turns of a batch in
+/// one transaction and one sync to disk. The messages' numbers come from the chat's row, so two
+/// turns of one chat number theirs without a gap or a clash.
+pub struct TurnWriter;
+
+impl hromada_db::BatchWriter for TurnWriter {
+    type Item = TurnWrite;
+    type Output = TurnSaved;
+
+    async fn write_batch(&self, db: &Db, items: &[TurnWrite]) -> Result<Vec<TurnSaved>, hromada_db::DbError> {
+        let mut out = Vec::with_capacity(items.len());
+        write_tx!(db, tx => {
+            for item in items {
+                let turn = &item.record;
+                if let Some(update) = &item.update_id {
+                    let first = sqlx::query(
+                        "INSERT INTO bot_updates (community_id, channel, update_id, received_at) VALUES ($1, $2, $3, $4)
+                         ON CONFLICT DO NOTHING",
+                    )
+                    .bind(item.community).bind(item.channel.code()).bind(update).bind(turn.at)
+                    .execute(&mut *tx).await?.rows_affected() == 1;
+                    if !first {
+                        out.push(TurnSaved::Duplicate);
+                        continue;
+                    }
                 }
+                let count = turn.said.len() as i64;
+                let chat: Chat = sqlx::query_as(concat!(
+                    "INSERT INTO bot_chats (community_id, id, channel, external_id, user_id, lang, flow, memory, \
+                         with_official, active, messages, created_at, last_seen_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE, $10, $11, $11)
+                     ON CONFLICT (community_id, channel, external_id) DO UPDATE SET user_id = $5, lang = $6, flow = $7,
+                         memory = $8, with_official = $9, active = TRUE, messages = bot_chats.messages + $10,
+                         last_seen_at = $11
+                     RETURNING ",
+                    chat_columns!()
+                ))
+                .bind(item.community).bind(item.new_id).bind(item.channel.code()).bind(&item.external_id)
+                .bind(turn.user_id).bind(&turn.lang).bind(&turn.flow).bind(Json(&turn.memory))
+                .bind(turn.with_official).bind(count).bind(turn.at)
+                .fetch_one(&mut *tx).await?;
+                let first_seq = chat.messages - count + 1;
+                for (i, said) in turn.said.iter().enumerate() {
+                    sqlx::query(
+                        "INSERT INTO bot_messages (community_id, chat_id, seq, inbound, body, at) VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(chat.community_id).bind(chat.id).bind(first_seq + i as i64)
+                    .bind(matches!(said, Said::Resident { .. })).bind(Json(said)).bind(turn.at)
+                    .execute(&mut *tx).await?;
+                }
+                if turn.push {
+                    for said in &turn.said {
+                        if let Said::Bot { reply } | Said::Official { reply, .. } = said {
+                            enqueue!(tx, chat, reply, turn.at);
+                        }
+                    }
+                }
+                out.push(TurnSaved::Saved(Box::new(chat)));
             }
-        }
-    });
-    Ok(())
+        });
+        Ok(out)
+    }
+}
+
+/// Whether an update was handled already (a cheap look before the work; the writer decides).
+pub async fn seen(db: &Db, community: CommunityId, channel: Channel, update_id: &str) -> DbResult<bool> {
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_scalar::<_, i64>(
+            "SELECT 1 FROM bot_updates WHERE community_id = $1 AND channel = $2 AND update_id = $3"
+        )
+        .bind(community)
+        .bind(channel.code())
+        .bind(update_id)
+    )?
+    .is_some())
 }
 
 /// Adds a message to a messenger chat's conversation and queues it for delivery (a notice, an

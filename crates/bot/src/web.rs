@@ -5,6 +5,7 @@ use crate::delivery::Delivery;
 use crate::engine::{Engine, Handled, Incoming};
 use crate::store::{self, Channel, Said};
 use crate::telegram;
+use crate::viber;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -23,6 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route("/chat", get(chat_page).post(chat_send))
         .route("/chat/link", get(link_page))
         .route("/hooks/telegram/{hook}", axum::routing::post(telegram_hook))
+        .route("/hooks/viber/{hook}", axum::routing::post(viber_hook))
 }
 
 fn engine(state: &AppState) -> AppResult<Arc<Engine>> {
@@ -87,6 +89,96 @@ async fn telegram_hook(
             .into_response(),
         None => StatusCode::OK.into_response(),
     }
+}
+
+/// A Viber callback. A wrong path is 404 and a wrong signature 403, with nothing handled;
+/// anything Viber sends that the bot does not serve is acknowledged, so it is not retried.
+async fn viber_hook(
+    State(state): State<AppState>,
+    tenant: Tenant,
+    Path(hook): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let config = match store::channel_by_hook(&state.db, &hook).await {
+        Ok(Some(c)) if c.community_id == tenant.community.id && c.channel == "viber" && c.enabled => c,
+        Ok(_) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "reading the bot's channel failed");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let given = headers.get(viber::SIGNATURE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    if !viber::signed(&config.token, &body, given) {
+        tracing::warn!(community = %tenant.community.slug, "a Viber callback with a wrong signature");
+        return StatusCode::FORBIDDEN.into_response();
+    }
+    let callback: viber::Callback = match serde_json::from_slice(&body) {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::warn!(error = %e, "a Viber callback the bot cannot read; ignored");
+            return StatusCode::OK.into_response();
+        }
+    };
+    let community = tenant.community.id;
+    match viber::understand(&callback) {
+        viber::Understood::Turn { incoming, welcome } => {
+            let engine = match engine(&state) {
+                Ok(e) => e,
+                Err(e) => {
+                    tracing::error!(error = ?e, "no bot engine");
+                    return StatusCode::OK.into_response();
+                }
+            };
+            match engine.handle(&state, &tenant, incoming, None).await {
+                Ok(Handled::Answered { chat, replies }) if welcome => {
+                    // Viber delivers nothing but this answer to a resident who has not
+                    // subscribed: the queued copies go, and the chat waits for their first
+                    // message (which subscribes them and makes it active again).
+                    if let Err(e) = store::deactivate(&state.db, community, chat.id).await {
+                        tracing::warn!(error = %e, "dropping a welcome's queued copies failed");
+                    }
+                    if let Some(message) = viber::welcome(&config.username, &replies) {
+                        return (
+                            [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                            message.to_string(),
+                        )
+                            .into_response();
+                    }
+                }
+                Ok(Handled::Answered { .. }) => {
+                    if let Some(d) = state.extension::<Delivery>() {
+                        d.wake();
+                    }
+                }
+                Ok(Handled::Duplicate) => {}
+                // A retry would most likely fail the same way: it is logged, not retried.
+                Err(e) => tracing::error!(error = ?e, "handling a Viber message failed"),
+            }
+        }
+        viber::Understood::Subscribed { user_id, lang } => {
+            // Opening the chat row marks it active: replies reach the resident again.
+            let lang = lang.unwrap_or_default().code();
+            if let Err(e) = store::open_chat(&state.db, community, Channel::Viber, &user_id, lang, state.now()).await {
+                tracing::error!(error = %e, "recording a Viber subscription failed");
+            }
+        }
+        viber::Understood::Unsubscribed { user_id } => {
+            let chat = store::chat_by_external(&state.db, community, Channel::Viber, &user_id).await;
+            let done = match chat {
+                Ok(Some(chat)) => store::deactivate(&state.db, community, chat.id).await,
+                Ok(None) => Ok(()),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = done {
+                tracing::error!(error = %e, "recording a Viber unsubscription failed");
+            }
+        }
+        viber::Understood::Ignored(why) => {
+            tracing::debug!(event = %callback.event, why, "a Viber callback the bot does not serve; ignored");
+        }
+    }
+    StatusCode::OK.into_response()
 }
 
 const CHAT_COOKIE: &str = "hromada_chat";

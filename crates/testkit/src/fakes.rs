@@ -274,3 +274,242 @@ fn telegram_answer(
     };
     (StatusCode::OK, axum::Json(json!({ "ok": true, "result": result })))
 }
+
+/// A call the fake Viber accepted.
+#[derive(Debug, Clone)]
+pub struct ViberCall {
+    pub token: String,
+    pub method: String,
+    pub body: serde_json::Value,
+}
+
+/// What the fake Viber answers to the next sends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ViberTrouble {
+    /// Status 12, `tooManyRequests`.
+    TooMany,
+    /// Status 6, `receiverNotSubscribed`: the resident unsubscribed (blocked the bot).
+    NotSubscribed,
+}
+
+#[derive(Default)]
+struct ViberInner {
+    tokens: std::collections::HashSet<String>,
+    calls: Vec<ViberCall>,
+    trouble: std::collections::VecDeque<ViberTrouble>,
+    unsubscribed: std::collections::HashSet<String>,
+    next_token: u64,
+}
+
+/// A local Viber REST bot API: `POST /pa/{method}` with the `X-Viber-Auth-Token` header, answered
+/// as Viber does, HTTP 200 with `{"status": 0, "status_message": "ok", …}` or an error status. It
+/// checks what the real one checks about messages: the token, a receiver, a sender name of at
+/// most 28 characters, a text of 1–7000 characters, a picture text of at most 512, a body under
+/// 30 KB, and keyboards of 1–24 buttons, each with a known action, a body, 1–6 columns, 1–2 rows,
+/// a label of at most 250 characters, and API level 3 for `share-phone` and `location-picker`.
+/// `set_webhook` calls the given address with a signed `webhook` event, as Viber does, and
+/// fails unless it answers 200.
+#[derive(Clone)]
+pub struct FakeViber {
+    pub base: String,
+    inner: Arc<Mutex<ViberInner>>,
+}
+
+impl FakeViber {
+    /// A Viber that knows the bots with these authentication tokens.
+    pub async fn start(tokens: &[&str]) -> FakeViber {
+        let inner = Arc::new(Mutex::new(ViberInner {
+            tokens: tokens.iter().map(|t| (*t).to_owned()).collect(),
+            ..ViberInner::default()
+        }));
+        let shared = inner.clone();
+        let router = axum::Router::new().route(
+            "/pa/{method}",
+            axum::routing::post(
+                move |axum::extract::Path(method): axum::extract::Path<String>,
+                      headers: axum::http::HeaderMap,
+                      body: axum::body::Bytes| {
+                    let inner = shared.clone();
+                    async move { axum::Json(viber_answer(&inner, &method, &headers, &body).await) }
+                },
+            ),
+        );
+        FakeViber { base: serve(router).await, inner }
+    }
+
+    pub fn calls(&self) -> Vec<ViberCall> {
+        self.inner.lock().expect("lock").calls.clone()
+    }
+
+    /// The messages sent to a resident, in order.
+    pub fn sent_to(&self, receiver: &str) -> Vec<serde_json::Value> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.method == "send_message" && c.body["receiver"].as_str() == Some(receiver))
+            .map(|c| c.body)
+            .collect()
+    }
+
+    /// The texts sent to a resident, in order (a picture's text included).
+    pub fn texts_to(&self, receiver: &str) -> Vec<String> {
+        self.sent_to(receiver).iter().map(|b| b["text"].as_str().unwrap_or_default().to_owned()).collect()
+    }
+
+    /// The last message sent to a resident.
+    pub fn last_to(&self, receiver: &str) -> Option<serde_json::Value> {
+        self.sent_to(receiver).pop()
+    }
+
+    /// The next sends meet these troubles, one each.
+    pub fn trouble(&self, troubles: &[ViberTrouble]) {
+        self.inner.lock().expect("lock").trouble.extend(troubles.iter().copied());
+    }
+
+    /// The resident has not subscribed (or unsubscribed): sends to them fail with status 6.
+    pub fn unsubscribe(&self, receiver: &str) {
+        self.inner.lock().expect("lock").unsubscribed.insert(receiver.to_owned());
+    }
+
+    /// The resident subscribed, as writing to the bot does.
+    pub fn subscribe(&self, receiver: &str) {
+        self.inner.lock().expect("lock").unsubscribed.remove(receiver);
+    }
+
+    /// Waits until `receiver` got at least `n` messages, or panics after a while.
+    pub async fn wait_for(&self, receiver: &str, n: usize) -> Vec<String> {
+        for _ in 0..200 {
+            let texts = self.texts_to(receiver);
+            if texts.len() >= n {
+                return texts;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("{receiver} got {:?}, fewer than {n} messages", self.texts_to(receiver));
+    }
+}
+
+/// The hex HMAC-SHA256 of a callback body keyed by the bot's token, as Viber signs callbacks.
+pub fn viber_signature(token: &str, body: &[u8]) -> String {
+    hromada_web::auth::keyed_hash(token.as_bytes(), body).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn viber_answer(
+    inner: &Mutex<ViberInner>,
+    method: &str,
+    headers: &axum::http::HeaderMap,
+    body: &[u8],
+) -> serde_json::Value {
+    use serde_json::json;
+    let fail = |status: u8, message: &str| json!({ "status": status, "status_message": message });
+    let token = headers.get("x-viber-auth-token").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    if !inner.lock().expect("lock").tokens.contains(&token) {
+        return fail(2, "invalidAuthToken");
+    }
+    let Ok(params) = serde_json::from_slice::<serde_json::Value>(body) else { return fail(3, "badData") };
+    match method {
+        "set_webhook" => {
+            let Some(url) = params["url"].as_str().map(str::to_owned) else { return fail(4, "missingData") };
+            let event = json!({ "event": "webhook", "timestamp": 1, "chat_hostname": "SN-FAKE_",
+                "message_token": 5_000_000_000_000_000_000u64 })
+            .to_string();
+            let checked = reqwest::Client::new()
+                .post(&url)
+                .header("X-Viber-Content-Signature", viber_signature(&token, event.as_bytes()))
+                .header("content-type", "application/json")
+                .body(event)
+                .send()
+                .await;
+            if !checked.is_ok_and(|r| r.status() == 200) {
+                return fail(1, "invalidUrl");
+            }
+            inner.lock().expect("lock").calls.push(ViberCall { token, method: method.to_owned(), body: params });
+            json!({ "status": 0, "status_message": "ok", "event_types": ["subscribed", "unsubscribed",
+                "conversation_started", "message"] })
+        }
+        "send_message" => {
+            if let Err(message) = check_viber_message(&params, body.len()) {
+                return fail(3, message);
+            }
+            let mut inner = inner.lock().expect("lock");
+            match inner.trouble.pop_front() {
+                Some(ViberTrouble::TooMany) => return fail(12, "tooManyRequests"),
+                Some(ViberTrouble::NotSubscribed) => return fail(6, "receiverNotSubscribed"),
+                None => {}
+            }
+            let receiver = params["receiver"].as_str().unwrap_or_default();
+            if inner.unsubscribed.contains(receiver) {
+                return fail(6, "receiverNotSubscribed");
+            }
+            inner.next_token += 1;
+            let message_token = inner.next_token;
+            inner.calls.push(ViberCall { token, method: method.to_owned(), body: params });
+            json!({ "status": 0, "status_message": "ok", "message_token": message_token,
+                "chat_hostname": "SN-CHAT-01_", "billing_status": 1 })
+        }
+        _ => fail(3, "badData"),
+    }
+}
+
+/// What the real Viber refuses in a `send_message`, as its status message.
+fn check_viber_message(m: &serde_json::Value, size: usize) -> Result<(), &'static str> {
+    let chars = |v: &serde_json::Value| v.as_str().map(|s| s.chars().count());
+    if size > 30 * 1024 {
+        return Err("badData: the message is over 30 KB");
+    }
+    if m["receiver"].as_str().is_none_or(str::is_empty) {
+        return Err("missingData: receiver");
+    }
+    match chars(&m["sender"]["name"]) {
+        Some(1..=28) => {}
+        _ => return Err("badData: sender.name must be 1-28 characters"),
+    }
+    match m["type"].as_str() {
+        Some("text") => match chars(&m["text"]) {
+            Some(1..=7000) => {}
+            _ => return Err("badData: text must be 1-7000 characters"),
+        },
+        Some("picture") => {
+            if m["media"].as_str().is_none_or(str::is_empty) || chars(&m["text"]).is_none_or(|n| n > 512) {
+                return Err("badData: picture");
+            }
+        }
+        _ => return Err("badData: unknown message type"),
+    }
+    if m.get("keyboard").is_none() {
+        return Ok(());
+    }
+    let keyboard = &m["keyboard"];
+    let api_level = m["min_api_version"].as_u64().unwrap_or(1);
+    let Some(buttons) = keyboard["Buttons"].as_array().filter(|b| !b.is_empty()) else {
+        return Err("badData: a keyboard needs buttons");
+    };
+    if keyboard["Type"] != "keyboard" || buttons.len() > 24 {
+        return Err("badData: keyboard");
+    }
+    let mut rows = 0;
+    let mut free = 0;
+    for b in buttons {
+        let columns = b.get("Columns").map_or(Some(6), serde_json::Value::as_u64).unwrap_or(0);
+        let height = b.get("Rows").map_or(Some(1), serde_json::Value::as_u64).unwrap_or(0);
+        if !(1..=6).contains(&columns) || !(1..=2).contains(&height) {
+            return Err("badData: button size");
+        }
+        if chars(&b["Text"]).is_some_and(|n| n > 250) || b["ActionBody"].as_str().is_none_or(str::is_empty) {
+            return Err("badData: button text or body");
+        }
+        match b["ActionType"].as_str().unwrap_or("reply") {
+            "reply" | "open-url" | "none" => {}
+            "share-phone" | "location-picker" if api_level >= 3 => {}
+            _ => return Err("badData: button action"),
+        }
+        if columns > free {
+            rows += height;
+            free = 6;
+        }
+        free -= columns;
+    }
+    if rows > 24 {
+        return Err("badData: a keyboard holds 24 rows");
+    }
+    Ok(())
+}

@@ -5,6 +5,7 @@ mod accounts;
 mod admin;
 mod appeals;
 mod bot;
+mod bot_viber;
 mod city;
 mod cli;
 mod consultations;
