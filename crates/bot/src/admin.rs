@@ -4,6 +4,7 @@
 use crate::broadcast;
 use crate::delivery::Delivery;
 use crate::inbox::{self, Hours};
+use crate::menu;
 use crate::store::{self, Said};
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -28,6 +29,9 @@ pub fn routes() -> Router<AppState> {
         .route("/inbox/{id}/reply", post(reply))
         .route("/inbox/{id}/close", post(close))
         .route("/broadcasts", get(broadcasts_page).post(send_broadcast))
+        .route("/menu", get(menu_page).post(add_menu_item))
+        .route("/menu/reset", post(reset_menu))
+        .route("/menu/{id}/{step}", post(change_menu_item))
         .route("/canned", get(canned_page).post(add_canned))
         .route("/canned/{id}/delete", post(delete_canned))
 }
@@ -463,4 +467,198 @@ async fn send_broadcast(
     )
     .await?;
     Ok(page.redirect_with(&back, Flash::success("bot-admin-broadcast-queued")))
+}
+
+async fn menu_page(State(state): State<AppState>, page: Page, viewer: Viewer, tenant: Tenant) -> AppResult<Response> {
+    viewer.require(Permission::OperateBot)?;
+    let engine = state.extension::<std::sync::Arc<crate::engine::Engine>>().cloned().ok_or(AppError::NotFound)?;
+    let items = menu::items(&state.db, None, tenant.community.id).await?;
+    let show = |i: &menu::Item| {
+        context! {
+            id => i.id.to_string(),
+            label => i.label(page.lang),
+            action => page.t(&format!("bot-menu-action-{}", i.action)),
+            target => &i.target,
+        }
+    };
+    let tree: Vec<Value> = items
+        .iter()
+        .filter(|i| i.parent_id.is_none())
+        .map(|top| {
+            let children: Vec<Value> = items.iter().filter(|c| c.parent_id == Some(top.id)).map(show).collect();
+            context! { item => show(top), submenu => top.action == "submenu", children => children }
+        })
+        .collect();
+    let submenus: Vec<Value> = items
+        .iter()
+        .filter(|i| i.parent_id.is_none() && i.action == "submenu")
+        .map(|i| context! { id => i.id.to_string(), label => i.label(page.lang) })
+        .collect();
+    let entries: Vec<Value> = engine
+        .flows()
+        .iter()
+        .flat_map(|f| {
+            f.entries()
+                .into_iter()
+                .map(|e| context! { value => format!("{}|{}", f.key(), e.action), label => page.t(e.label) })
+        })
+        .collect();
+    // The menu as residents see it, in both languages: a live preview of what is saved.
+    let preview: Vec<Value> = hromada_kernel::Lang::ALL
+        .iter()
+        .map(|&lang| {
+            let words = crate::engine::Words { state: &state, lang };
+            let reply = engine.menu(&words, store::Channel::Telegram, &items);
+            let rows: Vec<Vec<String>> =
+                reply.buttons.iter().map(|r| r.iter().map(|b| b.label.clone()).collect()).collect();
+            context! { lang => lang.code(), text => reply.text, rows => rows }
+        })
+        .collect();
+    page.render(
+        "bot/menu.html",
+        context! { tree => tree, submenus => submenus, entries => entries, preview => preview, custom => !items.is_empty() },
+    )
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct MenuForm {
+    #[serde(default)]
+    parent: String,
+    #[serde(default)]
+    emoji: String,
+    #[serde(default)]
+    label_uk: String,
+    #[serde(default)]
+    label_en: String,
+    #[serde(default)]
+    action: String,
+    #[serde(default)]
+    entry: String,
+    #[serde(default)]
+    link: String,
+    #[serde(default)]
+    body: String,
+}
+
+async fn add_menu_item(
+    State(state): State<AppState>,
+    page: Page,
+    viewer: Viewer,
+    tenant: Tenant,
+    Form(form): Form<MenuForm>,
+) -> AppResult<Response> {
+    let user = viewer.require(Permission::OperateBot)?.clone();
+    let c = tenant.community.id;
+    let back = admin_url(&tenant, "/menu");
+    let engine = state.extension::<std::sync::Arc<crate::engine::Engine>>().cloned().ok_or(AppError::NotFound)?;
+    let items = menu::items(&state.db, None, c).await?;
+    let parent = match form.parent.trim() {
+        "" => None,
+        id => match Uuid::parse_str(id).ok().filter(|id| items.iter().any(|i| i.id == *id && i.action == "submenu")) {
+            Some(id) => Some(id),
+            None => return Ok(page.redirect_with(&back, Flash::error("bot-menu-invalid-parent"))),
+        },
+    };
+    let label_uk = form.label_uk.trim();
+    if label_uk.is_empty() || label_uk.chars().count() > 40 || form.label_en.trim().chars().count() > 40 {
+        return Ok(page.redirect_with(&back, Flash::error("bot-menu-invalid-label")));
+    }
+    let Some(action) = menu::Action::parse(&form.action) else {
+        return Ok(page.redirect_with(&back, Flash::error("bot-menu-invalid-action")));
+    };
+    let (target, body) = match action {
+        menu::Action::Module => {
+            let known = engine.flows().iter().any(|f| {
+                f.entries().iter().any(|e| form.entry == format!("{}{}{}", f.key(), crate::engine::SEPARATOR, e.action))
+            });
+            if !known {
+                return Ok(page.redirect_with(&back, Flash::error("bot-menu-invalid-entry")));
+            }
+            (form.entry.clone(), String::new())
+        }
+        menu::Action::Link => {
+            let link = form.link.trim();
+            if !(link.starts_with("https://") || link.starts_with("http://")) || link.len() > 500 {
+                return Ok(page.redirect_with(&back, Flash::error("bot-menu-invalid-link")));
+            }
+            (link.to_owned(), String::new())
+        }
+        menu::Action::Page => {
+            let body = form.body.trim();
+            if body.is_empty() || body.chars().count() > 4000 {
+                return Ok(page.redirect_with(&back, Flash::error("bot-menu-invalid-body")));
+            }
+            (String::new(), body.to_owned())
+        }
+        // Two levels: a submenu holds no submenu.
+        menu::Action::Submenu if parent.is_some() => {
+            return Ok(page.redirect_with(&back, Flash::error("bot-menu-invalid-parent")));
+        }
+        menu::Action::Submenu | menu::Action::Official => (String::new(), String::new()),
+    };
+    let emoji: String = form.emoji.trim().chars().take(4).collect();
+    let label_en = Some(form.label_en.trim()).filter(|l| !l.is_empty());
+    let new =
+        menu::NewItem { parent_id: parent, emoji: &emoji, label_uk, label_en, action, target: &target, body: &body };
+    let id = menu::add(&state.db, c, &new).await?;
+    audit::record(
+        &state.db,
+        Some(c),
+        &Actor::user(&user),
+        "bot.menu.add",
+        "bot_menu_item",
+        Some(&id.to_string()),
+        label_uk,
+        state.now(),
+    )
+    .await?;
+    Ok(page.redirect_with(&back, Flash::success("bot-admin-saved")))
+}
+
+async fn change_menu_item(
+    State(state): State<AppState>,
+    page: Page,
+    viewer: Viewer,
+    tenant: Tenant,
+    Path((id, step)): Path<(Uuid, String)>,
+) -> AppResult<Response> {
+    let user = viewer.require(Permission::OperateBot)?.clone();
+    let c = tenant.community.id;
+    let done = match step.as_str() {
+        "up" => menu::shift(&state.db, c, id, -1).await?,
+        "down" => menu::shift(&state.db, c, id, 1).await?,
+        "delete" => menu::delete(&state.db, c, id).await?,
+        _ => return Err(AppError::NotFound),
+    };
+    if done {
+        audit::record(
+            &state.db,
+            Some(c),
+            &Actor::user(&user),
+            &format!("bot.menu.{step}"),
+            "bot_menu_item",
+            Some(&id.to_string()),
+            "",
+            state.now(),
+        )
+        .await?;
+    }
+    Ok(page.redirect_with(&admin_url(&tenant, "/menu"), Flash::success("bot-admin-saved")))
+}
+
+async fn reset_menu(State(state): State<AppState>, page: Page, viewer: Viewer, tenant: Tenant) -> AppResult<Response> {
+    let user = viewer.require(Permission::OperateBot)?.clone();
+    menu::reset(&state.db, tenant.community.id).await?;
+    audit::record(
+        &state.db,
+        Some(tenant.community.id),
+        &Actor::user(&user),
+        "bot.menu.reset",
+        "community",
+        None,
+        "",
+        state.now(),
+    )
+    .await?;
+    Ok(page.redirect_with(&admin_url(&tenant, "/menu"), Flash::success("bot-admin-saved")))
 }

@@ -1,6 +1,7 @@
 //! The conversation engine: one inbound message of any channel in, the chat's state saved and
 //! the replies out. It knows the modules only as the [`ChatFlow`]s the app registered.
 
+use crate::menu::{Action as MenuAction, Item, MenuCache};
 use crate::store::{self, Channel, Chat, Said, TurnRecord, TurnSaved, TurnWrite, TurnWriter};
 use hromada_db::GroupCommit;
 use hromada_db::core::users::{self, User};
@@ -150,6 +151,8 @@ impl Engine {
             with_official: chat.with_official,
         };
         let words = Words { state, lang };
+        let items = crate::menu::items(&state.db, state.extension::<MenuCache>(), tenant.community.id).await?;
+        let items = items.as_slice();
         match &incoming.inbound {
             Inbound::Start { payload } => {
                 out.flow = None;
@@ -173,7 +176,7 @@ impl Engine {
                         words.t_args("bot-welcome", &[("community", tenant.community.name(lang).to_owned())]),
                     ));
                 }
-                out.replies.push(self.menu(&words, incoming.channel));
+                out.replies.push(self.menu(&words, incoming.channel, items));
             }
             Inbound::Button { data } => {
                 let (owner, rest) = data.split_once(SEPARATOR).unwrap_or((OWN, "menu"));
@@ -185,11 +188,11 @@ impl Engine {
                     out.with_official = false;
                     out.replies.push(self.subscriptions(state, tenant, chat, &words, rest).await?);
                 } else if owner == OWN {
-                    self.own_button(&words, rest, incoming.channel, &mut out);
+                    self.own_button(&words, rest, incoming.channel, items, &mut out);
                     out.lang = match rest.strip_prefix("lang:").and_then(Lang::parse) {
                         Some(picked) => {
                             let words = Words { state, lang: picked };
-                            out.replies = vec![self.menu(&words, incoming.channel)];
+                            out.replies = vec![self.menu(&words, incoming.channel, items)];
                             picked
                         }
                         None => out.lang,
@@ -207,17 +210,34 @@ impl Engine {
                     self.run(flow, state, tenant, chat, user, site, &input, &memory, &mut out).await;
                 } else {
                     out.replies.push(Reply::text(words.t("bot-outdated-button")));
-                    out.replies.push(self.menu(&words, incoming.channel));
+                    out.replies.push(self.menu(&words, incoming.channel, items));
                 }
             }
             Inbound::Contact { phone, own } => {
-                self.contact(state, tenant, user, incoming.channel, phone, *own, &words, &mut out).await?;
+                let registering = chat.flow.as_deref() == Some(OWN) && chat.memory.0["register"] == "contact";
+                if registering && *own && user.is_none() && incoming.channel != Channel::Web {
+                    let name = chat.memory.0["name"].as_str().unwrap_or_default().to_owned();
+                    self.register(state, tenant, incoming.channel, phone, &name, &words, items, &mut out).await?;
+                } else {
+                    self.contact(state, tenant, user, incoming.channel, phone, *own, &words, items, &mut out).await?;
+                }
             }
             Inbound::Text { text } if is_menu_word(text) => {
                 out.flow = None;
                 out.memory = serde_json::Value::Null;
                 out.with_official = false;
-                out.replies.push(self.menu(&words, incoming.channel));
+                out.replies.push(self.menu(&words, incoming.channel, items));
+            }
+            Inbound::Text { text } if chat.flow.as_deref() == Some(OWN) && chat.memory.0["register"] == "name" => {
+                let name = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                if name.split(' ').filter(|w| w.chars().any(char::is_alphabetic)).count() < 2
+                    || name.chars().count() > 200
+                {
+                    out.replies.push(Reply::text(words.t("bot-register-name-invalid")));
+                } else {
+                    out.memory = serde_json::json!({ "register": "contact", "name": name });
+                    out.replies.push(Reply::text(words.t("bot-register-contact")).ask(Ask::Contact));
+                }
             }
             other => {
                 if let Some(flow) = chat.flow.as_deref().and_then(|key| self.flow(key)) {
@@ -227,7 +247,7 @@ impl Engine {
                     self.to_officials(state, tenant, chat, &words, &mut out).await?;
                 } else {
                     out.replies.push(Reply::text(words.t("bot-not-understood")));
-                    out.replies.push(self.menu(&words, incoming.channel));
+                    out.replies.push(self.menu(&words, incoming.channel, items));
                 }
             }
         }
@@ -277,10 +297,12 @@ impl Engine {
         match error {
             AppError::Unauthorized if channel == Channel::Web => Reply::text(words.t("bot-sign-in-first"))
                 .button(Button::link(words.t("bot-sign-in"), format!("{site}/login?next={}", "%2Fchat"))),
-            AppError::Unauthorized => Reply::text(words.t("bot-link-first")).button(Button::link(
-                words.t("bot-link-account"),
-                format!("{site}/chat/link?channel={}", channel.code()),
-            )),
+            AppError::Unauthorized => Reply::text(words.t("bot-link-first"))
+                .button(Button::link(
+                    words.t("bot-link-account"),
+                    format!("{site}/chat/link?channel={}", channel.code()),
+                ))
+                .button(Button::data(words.t("bot-register"), encode(OWN, "register"))),
             AppError::IdentityRequired(IdentityLevel::Phone) if channel != Channel::Web => {
                 Reply::text(words.t("bot-share-phone")).ask(Ask::Contact)
             }
@@ -294,8 +316,39 @@ impl Engine {
         }
     }
 
-    fn own_button(&self, words: &Words<'_>, rest: &str, channel: Channel, out: &mut Outcome) {
+    fn own_button(&self, words: &Words<'_>, rest: &str, channel: Channel, items: &[Item], out: &mut Outcome) {
+        let find = |prefix: &str| {
+            rest.strip_prefix(prefix)
+                .and_then(|id| uuid::Uuid::parse_str(id).ok())
+                .and_then(|id| items.iter().find(|i| i.id == id))
+        };
+        if let Some(page) = find("page:") {
+            out.replies.push(
+                Reply::text(if page.body.trim().is_empty() { page.label(words.lang) } else { page.body.clone() })
+                    .button(Button::data(words.t("bot-back-to-menu"), encode(OWN, "menu"))),
+            );
+            return;
+        }
+        if let Some(sub) = find("menu:") {
+            let mut reply = Reply::text(sub.label(words.lang));
+            let buttons: Vec<Button> = items
+                .iter()
+                .filter(|i| i.parent_id == Some(sub.id))
+                .filter_map(|i| self.item_button(words, i))
+                .collect();
+            for pair in buttons.chunks(2) {
+                reply = reply.row(pair.to_vec());
+            }
+            out.replies.push(reply.button(Button::data(words.t("bot-back-to-menu"), encode(OWN, "menu"))));
+            return;
+        }
         match rest {
+            "register" if channel != Channel::Web => {
+                out.flow = Some(OWN.to_owned());
+                out.memory = serde_json::json!({ "register": "name" });
+                out.with_official = false;
+                out.replies.push(Reply::text(words.t("bot-register-name")));
+            }
             "official" => {
                 out.flow = None;
                 out.memory = serde_json::Value::Null;
@@ -310,7 +363,7 @@ impl Engine {
                 out.flow = None;
                 out.memory = serde_json::Value::Null;
                 out.with_official = false;
-                out.replies.push(self.menu(words, channel));
+                out.replies.push(self.menu(words, channel, items));
             }
         }
     }
@@ -417,6 +470,7 @@ impl Engine {
         phone: &str,
         own: bool,
         words: &Words<'_>,
+        items: &[Item],
         out: &mut Outcome,
     ) -> AppResult<()> {
         let reply = if !own {
@@ -432,26 +486,83 @@ impl Engine {
             Reply::text(words.t("bot-link-first"))
         };
         out.replies.push(reply);
-        out.replies.push(self.menu(words, channel));
+        out.replies.push(self.menu(words, channel, items));
         Ok(())
     }
 
-    /// The main menu: every module's ways in, then the engine's own.
-    pub fn menu(&self, words: &Words<'_>, channel: Channel) -> Reply {
+    /// An account made in the chat from the resident's name and the phone the messenger vouches
+    /// for; a phone already verified on an account links the chat to that account instead.
+    #[allow(clippy::too_many_arguments)]
+    async fn register(
+        &self,
+        state: &AppState,
+        tenant: &Tenant,
+        channel: Channel,
+        phone: &str,
+        name: &str,
+        words: &Words<'_>,
+        items: &[Item],
+        out: &mut Outcome,
+    ) -> AppResult<()> {
+        let c = tenant.community.id;
+        let phone = normalize_phone(phone);
+        let now = state.now();
+        let (account, key) = match users::by_verified_phone(&state.db, c, &phone).await? {
+            Some(existing) => (existing, "bot-register-found"),
+            None => {
+                let new = users::NewUser {
+                    email: None,
+                    password_hash: None,
+                    full_name: name.to_owned(),
+                    settlement_id: None,
+                    birth_year: None,
+                    lang: words.lang.code().to_owned(),
+                };
+                let created = users::create(&state.db, c, new, now).await?;
+                users::set_phone_verified(&state.db, c, created.id, &phone, now).await?;
+                hromada_db::core::audit::record(
+                    &state.db,
+                    Some(c),
+                    &hromada_db::core::audit::Actor::user(&created),
+                    "account.register_in_chat",
+                    "user",
+                    Some(&created.id.to_string()),
+                    "",
+                    now,
+                )
+                .await?;
+                (created, "bot-registered")
+            }
+        };
+        out.user_id = Some(account.id);
+        out.flow = None;
+        out.memory = serde_json::Value::Null;
+        out.replies.push(Reply::text(words.t_args(key, &[("name", account.full_name.clone()), ("phone", phone)])));
+        out.replies.push(self.menu(words, channel, items));
+        Ok(())
+    }
+
+    /// The main menu: the community's own, or every module's ways in; then the engine's own.
+    pub fn menu(&self, words: &Words<'_>, channel: Channel, items: &[Item]) -> Reply {
         let mut reply = Reply::text(words.t("bot-menu"));
-        let buttons: Vec<Button> = self
-            .flows
-            .iter()
-            .flat_map(|flow| {
-                flow.entries()
-                    .into_iter()
-                    .map(|e| Button::data(format!("{} {}", e.emoji, words.t(e.label)), encode(flow.key(), e.action)))
-            })
-            .collect();
+        let buttons: Vec<Button> = if items.is_empty() {
+            let mut all: Vec<Button> = self
+                .flows
+                .iter()
+                .flat_map(|flow| {
+                    flow.entries().into_iter().map(|e| {
+                        Button::data(format!("{} {}", e.emoji, words.t(e.label)), encode(flow.key(), e.action))
+                    })
+                })
+                .collect();
+            all.push(Button::data(format!("💬 {}", words.t("bot-official")), encode(OWN, "official")));
+            all
+        } else {
+            items.iter().filter(|i| i.parent_id.is_none()).filter_map(|i| self.item_button(words, i)).collect()
+        };
         for pair in buttons.chunks(2) {
             reply = reply.row(pair.to_vec());
         }
-        reply = reply.button(Button::data(format!("💬 {}", words.t("bot-official")), encode(OWN, "official")));
         if channel != Channel::Web {
             reply = reply.button(Button::data(format!("🔔 {}", words.t("bot-subs")), encode(OWN, "subs")));
         }
@@ -461,6 +572,22 @@ impl Engine {
                 .button(Button::data(words.t("bot-other-language"), encode(OWN, &format!("lang:{}", other.code()))));
         }
         reply
+    }
+
+    /// The button of a community's menu item; `None` for a way into a module this build lacks.
+    fn item_button(&self, words: &Words<'_>, item: &Item) -> Option<Button> {
+        let label = item.label(words.lang);
+        Some(match item.action()? {
+            MenuAction::Module => {
+                let (key, action) = item.target.split_once(SEPARATOR)?;
+                self.flow(key)?.entries().iter().find(|e| e.action == action)?;
+                Button::data(label, encode(key, action))
+            }
+            MenuAction::Page => Button::data(label, encode(OWN, &format!("page:{}", item.id))),
+            MenuAction::Link => Button::link(label, item.target.clone()),
+            MenuAction::Submenu => Button::data(label, encode(OWN, &format!("menu:{}", item.id))),
+            MenuAction::Official => Button::data(label, encode(OWN, "official")),
+        })
     }
 }
 

@@ -10,7 +10,9 @@ pub mod broadcast;
 pub mod delivery;
 pub mod engine;
 pub mod inbox;
+pub mod menu;
 pub mod notify;
+pub mod photos;
 pub mod setup;
 pub mod store;
 pub mod telegram;
@@ -30,7 +32,12 @@ use std::sync::Arc;
 pub const KEY: &str = "bot";
 
 pub fn migrations() -> Vec<Migration> {
-    vec![migration!(KEY, 1, "0001_bot"), migration!(KEY, 2, "0002_inbox"), migration!(KEY, 3, "0003_broadcasts")]
+    vec![
+        migration!(KEY, 1, "0001_bot"),
+        migration!(KEY, 2, "0002_inbox"),
+        migration!(KEY, 3, "0003_broadcasts"),
+        migration!(KEY, 4, "0004_menu"),
+    ]
 }
 
 /// The bot as a module, with the flows of the modules registered before it.
@@ -62,7 +69,9 @@ impl Module for Bot {
             "inbox.html",
             "conversation.html",
             "canned.html",
-            "broadcasts.html"
+            "broadcasts.html",
+            "menu.html",
+            "menu_buttons.html"
         )
     }
 
@@ -90,12 +99,44 @@ impl Module for Bot {
         Box::pin(async move { Ok(vec![("bot-admin-waiting", inbox::count_waiting(db, community.id).await?)]) })
     }
 
+    fn seed_demo<'a>(
+        &'a self,
+        ctx: hromada_web::SeedContext<'a>,
+    ) -> futures::future::BoxFuture<'a, anyhow::Result<()>> {
+        Box::pin(async move {
+            let id = ctx.community.id;
+            if !inbox::canned(ctx.db, id).await?.is_empty() {
+                return Ok(());
+            }
+            let now = ctx.clock.now();
+            let answers = [
+                (
+                    "Графік прийому ЦНАП",
+                    "ЦНАП працює з понеділка по п’ятницю з 8:00 до 17:00, без перерви. Записатися можна на сайті громади.",
+                ),
+                (
+                    "Відключення світла",
+                    "Графіки відключень публікує обленерго; про аварійні відключення громада повідомляє в розсилці «Тривоги й надзвичайні події».",
+                ),
+                (
+                    "Передано у відділ",
+                    "Дякуємо! Ваше питання передано у профільний відділ; відповідь надійде в цей чат.",
+                ),
+            ];
+            for (title, body) in answers {
+                inbox::add_canned(ctx.db, id, title, body, now).await?;
+            }
+            Ok(())
+        })
+    }
+
     fn nav(&self) -> Vec<NavItem> {
         vec![NavItem { label: "bot-nav", path: "/chat" }]
     }
 
     fn start(&self, builder: &mut AppStateBuilder) {
         builder.extension(self.engine.clone());
+        builder.extension(menu::MenuCache::new(builder.config.cache_ttl));
         let (writer, task) = hromada_db::GroupCommit::spawn(
             builder.db.clone(),
             store::TurnWriter,

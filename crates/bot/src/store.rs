@@ -276,58 +276,178 @@ impl hromada_db::BatchWriter for TurnWriter {
     type Output = TurnSaved;
 
     async fn write_batch(&self, db: &Db, items: &[TurnWrite]) -> Result<Vec<TurnSaved>, hromada_db::DbError> {
-        let mut out = Vec::with_capacity(items.len());
+        // A few statements per batch, not per turn: on PostgreSQL each statement is a round
+        // trip, and the writer is one task.
+        let mut out: Vec<Option<TurnSaved>> = vec![None; items.len()];
+        // Updates seen twice in one batch: the later ones are duplicates without asking.
+        let mut keys = std::collections::HashSet::new();
+        let mut asked: Vec<usize> = vec![];
+        for (i, item) in items.iter().enumerate() {
+            if let Some(update) = &item.update_id {
+                if keys.insert((item.community, item.channel, update.as_str())) {
+                    asked.push(i);
+                } else {
+                    out[i] = Some(TurnSaved::Duplicate);
+                }
+            }
+        }
         write_tx!(db, tx => {
-            for item in items {
-                let turn = &item.record;
-                if let Some(update) = &item.update_id {
-                    let first = sqlx::query(
-                        "INSERT INTO bot_updates (community_id, channel, update_id, received_at) VALUES ($1, $2, $3, $4)
-                         ON CONFLICT DO NOTHING",
-                    )
-                    .bind(item.community).bind(item.channel.code()).bind(update).bind(turn.at)
-                    .execute(&mut *tx).await?.rows_affected() == 1;
-                    if !first {
-                        out.push(TurnSaved::Duplicate);
-                        continue;
-                    }
+            let mut fresh = std::collections::HashSet::new();
+            for chunk in asked.chunks(ROWS_PER_STATEMENT) {
+                let sql = values_sql(
+                    "INSERT INTO bot_updates (community_id, channel, update_id, received_at) VALUES ",
+                    chunk.len(),
+                    4,
+                    " ON CONFLICT DO NOTHING RETURNING community_id, channel, update_id",
+                );
+                let mut q = sqlx::query_as::<_, (CommunityId, String, String)>(sqlx::AssertSqlSafe(sql.as_str()));
+                for &i in chunk {
+                    let item = &items[i];
+                    q = q.bind(item.community).bind(item.channel.code()).bind(item.update_id.as_deref()).bind(item.record.at);
                 }
-                let count = turn.said.len() as i64;
-                let chat: Chat = sqlx::query_as(concat!(
+                fresh.extend(q.fetch_all(&mut *tx).await?);
+            }
+            for &i in &asked {
+                let item = &items[i];
+                let key = (item.community, item.channel.code().to_owned(), item.update_id.clone().unwrap_or_default());
+                if !fresh.contains(&key) {
+                    out[i] = Some(TurnSaved::Duplicate);
+                }
+            }
+            // The turns that go on, by chat in arrival order: one row per chat carries the
+            // last turn's state and all the turns' messages.
+            let going: Vec<usize> = (0..items.len()).filter(|&i| out[i].is_none()).collect();
+            let mut chats: Vec<(usize, i64)> = vec![];
+            let mut by_chat: std::collections::HashMap<(CommunityId, Channel, &str), usize> = std::collections::HashMap::new();
+            let mut chat_of = vec![0usize; items.len()];
+            for &i in &going {
+                let item = &items[i];
+                let slot = *by_chat.entry((item.community, item.channel, item.external_id.as_str())).or_insert_with(|| {
+                    chats.push((i, 0));
+                    chats.len() - 1
+                });
+                chats[slot].0 = i;
+                chats[slot].1 += item.record.said.len() as i64;
+                chat_of[i] = slot;
+            }
+            let mut saved: Vec<Option<Chat>> = vec![None; chats.len()];
+            for (n, chunk) in chats.chunks(ROWS_PER_STATEMENT).enumerate() {
+                let sql = values_sql(
                     "INSERT INTO bot_chats (community_id, id, channel, external_id, user_id, lang, flow, memory, \
-                         with_official, active, messages, created_at, last_seen_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, TRUE, $10, $11, $11)
-                     ON CONFLICT (community_id, channel, external_id) DO UPDATE SET user_id = $5, lang = $6, flow = $7,
-                         memory = $8, with_official = $9, active = TRUE, messages = bot_chats.messages + $10,
-                         last_seen_at = $11
-                     RETURNING ",
-                    chat_columns!()
-                ))
-                .bind(item.community).bind(item.new_id).bind(item.channel.code()).bind(&item.external_id)
-                .bind(turn.user_id).bind(&turn.lang).bind(&turn.flow).bind(Json(&turn.memory))
-                .bind(turn.with_official).bind(count).bind(turn.at)
-                .fetch_one(&mut *tx).await?;
-                let first_seq = chat.messages - count + 1;
-                for (i, said) in turn.said.iter().enumerate() {
-                    sqlx::query(
-                        "INSERT INTO bot_messages (community_id, chat_id, seq, inbound, body, at) VALUES ($1, $2, $3, $4, $5, $6)",
-                    )
-                    .bind(chat.community_id).bind(chat.id).bind(first_seq + i as i64)
-                    .bind(matches!(said, Said::Resident { .. })).bind(Json(said)).bind(turn.at)
-                    .execute(&mut *tx).await?;
+                     with_official, messages, last_seen_at, created_at, active) VALUES ",
+                    chunk.len(),
+                    13,
+                    concat!(
+                        " ON CONFLICT (community_id, channel, external_id) DO UPDATE SET user_id = excluded.user_id, \
+                         lang = excluded.lang, flow = excluded.flow, memory = excluded.memory, \
+                         with_official = excluded.with_official, active = TRUE, \
+                         messages = bot_chats.messages + excluded.messages, last_seen_at = excluded.last_seen_at \
+                         RETURNING ",
+                        chat_columns!()
+                    ),
+                );
+                let mut q = sqlx::query_as::<_, Chat>(sqlx::AssertSqlSafe(sql.as_str()));
+                for &(last, count) in chunk {
+                    let item = &items[last];
+                    let turn = &item.record;
+                    q = q
+                        .bind(item.community).bind(item.new_id).bind(item.channel.code()).bind(&item.external_id)
+                        .bind(turn.user_id).bind(&turn.lang).bind(&turn.flow).bind(Json(&turn.memory))
+                        .bind(turn.with_official).bind(count).bind(turn.at).bind(turn.at).bind(true);
                 }
-                if turn.push {
-                    for said in &turn.said {
-                        if let Said::Bot { reply } | Said::Official { reply, .. } = said {
-                            enqueue!(tx, chat, reply, turn.at);
-                        }
+                for chat in q.fetch_all(&mut *tx).await? {
+                    // RETURNING gives no order: match the rows back to the chats of this chunk.
+                    let base = n * ROWS_PER_STATEMENT;
+                    let at = chunk.iter().position(|&(last, _)| {
+                        let item = &items[last];
+                        item.community == chat.community_id
+                            && item.channel.code() == chat.channel
+                            && item.external_id == chat.external_id
+                    });
+                    if let Some(at) = at {
+                        saved[base + at] = Some(chat);
                     }
                 }
-                out.push(TurnSaved::Saved(Box::new(chat)));
+            }
+            // Each chat's messages numbered on from its count before this batch.
+            let mut next_seq: Vec<i64> = chats
+                .iter()
+                .zip(&saved)
+                .map(|((_, count), chat)| chat.as_ref().map(|c| c.messages - count + 1).unwrap_or(1))
+                .collect();
+            let mut messages: Vec<(&Chat, i64, &Said, DateTime<Utc>)> = vec![];
+            let mut outgoing: Vec<(&Chat, &Reply, DateTime<Utc>)> = vec![];
+            for &i in &going {
+                let slot = chat_of[i];
+                let Some(chat) = saved[slot].as_ref() else { continue };
+                let turn = &items[i].record;
+                for said in &turn.said {
+                    messages.push((chat, next_seq[slot], said, turn.at));
+                    next_seq[slot] += 1;
+                    if turn.push && let Said::Bot { reply } | Said::Official { reply, .. } = said {
+                        outgoing.push((chat, reply, turn.at));
+                    }
+                }
+            }
+            for chunk in messages.chunks(ROWS_PER_STATEMENT) {
+                let sql = values_sql(
+                    "INSERT INTO bot_messages (community_id, chat_id, seq, inbound, body, at) VALUES ",
+                    chunk.len(),
+                    6,
+                    "",
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+                for (chat, seq, said, at) in chunk {
+                    q = q.bind(chat.community_id).bind(chat.id).bind(*seq)
+                        .bind(matches!(said, Said::Resident { .. })).bind(Json(*said)).bind(*at);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            for chunk in outgoing.chunks(ROWS_PER_STATEMENT) {
+                let sql = values_sql(
+                    "INSERT INTO bot_outbox (community_id, id, chat_id, channel, external_id, body, due_at, lease_until, \
+                     attempts) VALUES ",
+                    chunk.len(),
+                    9,
+                    "",
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()));
+                for (chat, reply, at) in chunk {
+                    q = q.bind(chat.community_id).bind(hromada_kernel::new_id()).bind(chat.id).bind(&chat.channel)
+                        .bind(&chat.external_id).bind(Json(*reply)).bind(*at).bind(*at).bind(0_i64);
+                }
+                q.execute(&mut *tx).await?;
+            }
+            for &i in &going {
+                out[i] = Some(match saved[chat_of[i]].clone() {
+                    Some(chat) => TurnSaved::Saved(Box::new(chat)),
+                    None => TurnSaved::Duplicate,
+                });
             }
         });
-        Ok(out)
+        Ok(out.into_iter().map(|o| o.unwrap_or(TurnSaved::Duplicate)).collect())
     }
+}
+
+/// Rows per multi-row statement; 13 parameters a row stays under SQLite's 32,766.
+const ROWS_PER_STATEMENT: usize = 500;
+
+/// `head` + `rows` groups of `per_row` numbered parameters + `tail`.
+fn values_sql(head: &str, rows: usize, per_row: usize, tail: &str) -> String {
+    let mut sql = String::with_capacity(head.len() + tail.len() + rows * per_row * 5);
+    sql.push_str(head);
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ",(" });
+        for c in 0..per_row {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!("${}", r * per_row + c + 1));
+        }
+        sql.push(')');
+    }
+    sql.push_str(tail);
+    sql
 }
 
 /// Whether an update was handled already (a cheap look before the work; the writer decides).

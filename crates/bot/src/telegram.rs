@@ -47,6 +47,15 @@ pub struct Message {
     pub text: Option<String>,
     pub contact: Option<Contact>,
     pub location: Option<Location>,
+    /// The sizes Telegram keeps of a photo, smallest first.
+    pub photo: Option<Vec<PhotoSize>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PhotoSize {
+    pub file_id: String,
+    #[serde(default)]
+    pub file_size: Option<u64>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -74,6 +83,8 @@ pub struct CallbackQuery {
 pub struct Understood {
     pub incoming: Option<Incoming>,
     pub callback_query: Option<String>,
+    /// A photo's file to fetch: the incoming message is the photo once stored.
+    pub photo: Option<String>,
 }
 
 /// Reads an update; `incoming` is `None` for what the bot does not serve (groups, channels,
@@ -92,14 +103,20 @@ pub fn understand(update: &Update) -> Understood {
             }),
             _ => None,
         };
-        return Understood { incoming, callback_query: Some(q.id.clone()) };
+        return Understood { incoming, callback_query: Some(q.id.clone()), photo: None };
     }
-    let Some(m) = &update.message else { return Understood { incoming: None, callback_query: None } };
+    let Some(m) = &update.message else { return Understood { incoming: None, callback_query: None, photo: None } };
     let from = m.from.as_ref();
     if m.chat.kind != "private" || from.is_some_and(|f| f.is_bot) {
-        return Understood { incoming: None, callback_query: None };
+        return Understood { incoming: None, callback_query: None, photo: None };
     }
-    let inbound = if let Some(text) = &m.text {
+    // The largest size Telegram gives that the media checks accept (at most 20 MB to fetch).
+    let photo = m.photo.as_ref().and_then(|sizes| {
+        sizes.iter().rev().find(|p| p.file_size.is_none_or(|b| b <= MAX_PHOTO_BYTES)).map(|p| p.file_id.clone())
+    });
+    let inbound = if photo.is_some() {
+        Some(Inbound::Photo { upload: uuid::Uuid::nil() })
+    } else if let Some(text) = &m.text {
         match text.strip_prefix("/start") {
             Some(rest) if rest.is_empty() || rest.starts_with(' ') => {
                 let payload = rest.trim();
@@ -124,7 +141,7 @@ pub fn understand(update: &Update) -> Understood {
         lang: from.and_then(|f| f.language_code.as_deref()).and_then(Lang::parse),
         inbound,
     });
-    Understood { incoming, callback_query: None }
+    Understood { incoming, callback_query: None, photo }
 }
 
 /// One Bot API call.
@@ -265,6 +282,29 @@ pub async fn call(client: &reqwest::Client, api_base: &str, token: &str, call: &
         403 => Sent::Blocked,
         _ => Sent::Failed(format!("{status}: {}", body["description"].as_str().unwrap_or(""))),
     }
+}
+
+/// The largest photo fetched from Telegram.
+pub const MAX_PHOTO_BYTES: u64 = 10 * 1024 * 1024;
+
+/// Fetches a file a resident sent (`getFile`, then the file itself).
+pub async fn download(client: &reqwest::Client, api_base: &str, token: &str, file_id: &str) -> anyhow::Result<Vec<u8>> {
+    let base = api_base.trim_end_matches('/');
+    let info: Value = client
+        .post(format!("{base}/bot{token}/getFile"))
+        .json(&json!({ "file_id": file_id }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let path = info["result"]["file_path"].as_str().ok_or_else(|| anyhow::anyhow!("getFile gave no file_path"))?;
+    let response = client.get(format!("{base}/file/bot{token}/{path}")).send().await?.error_for_status()?;
+    if response.content_length().is_some_and(|n| n > MAX_PHOTO_BYTES) {
+        anyhow::bail!("the file is too large");
+    }
+    let bytes = response.bytes().await?;
+    anyhow::ensure!(bytes.len() as u64 <= MAX_PHOTO_BYTES, "the file is too large");
+    Ok(bytes.to_vec())
 }
 
 /// Registers the webhook with Telegram.

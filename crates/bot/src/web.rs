@@ -22,6 +22,7 @@ use subtle::ConstantTimeEq;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/chat", get(chat_page).post(chat_send))
+        .route("/chat/photo", axum::routing::post(chat_photo))
         .route("/chat/link", get(link_page))
         .route("/hooks/telegram/{hook}", axum::routing::post(telegram_hook))
         .route("/hooks/viber/{hook}", axum::routing::post(viber_hook))
@@ -61,7 +62,17 @@ async fn telegram_hook(
         }
     };
     let understood = telegram::understand(&update);
-    if let Some(incoming) = understood.incoming {
+    let mut incoming = understood.incoming;
+    if let (Some(file_id), Some(photo)) = (&understood.photo, incoming.as_mut()) {
+        match telegram_photo(&state, &tenant, &config, photo, file_id).await {
+            Ok(id) => photo.inbound = Inbound::Photo { upload: id },
+            Err(e) => {
+                tracing::warn!(error = %e, "a photo sent to the Telegram bot could not be kept; ignored");
+                incoming = None;
+            }
+        }
+    }
+    if let Some(incoming) = incoming {
         match engine(&state) {
             Ok(engine) => match engine.handle(&state, &tenant, incoming, None).await {
                 Ok(_) => {
@@ -179,6 +190,26 @@ async fn viber_hook(
         }
     }
     StatusCode::OK.into_response()
+}
+
+/// Fetches a photo a resident sent to Telegram and keeps it for the chat's account.
+async fn telegram_photo(
+    state: &AppState,
+    tenant: &Tenant,
+    config: &store::ChannelConfig,
+    incoming: &Incoming,
+    file_id: &str,
+) -> anyhow::Result<uuid::Uuid> {
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build()?;
+    let bytes = telegram::download(&client, &config.api_base, &config.token, file_id).await?;
+    let owner = store::chat_by_external(&state.db, tenant.community.id, Channel::Telegram, &incoming.external_id)
+        .await?
+        .and_then(|c| c.user_id);
+    match crate::photos::keep(state, tenant.community.id, owner, bytes, "telegram.jpg").await {
+        Ok(Ok(id)) => Ok(id),
+        Ok(Err(why)) => anyhow::bail!("not a photo the bot keeps: {why}"),
+        Err(e) => anyhow::bail!("{e:?}"),
+    }
 }
 
 const CHAT_COOKIE: &str = "hromada_chat";
@@ -407,6 +438,48 @@ async fn chat_send(
         update_id: (!turn.is_empty()).then(|| format!("web-{}", &turn[..turn.len().min(64)])),
         lang: Some(page.lang),
         inbound,
+    };
+    engine.handle(&state, &tenant, incoming, page.viewer.user.as_ref()).await?;
+    Ok(Redirect::to(&back).into_response())
+}
+
+#[derive(Debug, Deserialize, Default)]
+struct PhotoForm {
+    #[serde(default)]
+    turn: String,
+}
+
+/// A photo for the flow that asked for one; it needs an account to belong to.
+async fn chat_photo(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    headers: HeaderMap,
+    upload: hromada_media::Upload,
+) -> AppResult<Response> {
+    let engine = engine(&state)?;
+    let back = format!("{}#chat-end", tenant.url("/chat"));
+    let user = page.viewer.require_user()?;
+    let Some((_, external)) = web_chat_id(&headers) else {
+        return Ok(Redirect::to(&back).into_response());
+    };
+    let form: PhotoForm = upload.form()?;
+    let Some(file) = upload.files("photo").next().cloned() else {
+        return Ok(page.redirect_with(&back, hromada_web::Flash::error("bot-photo-missing")));
+    };
+    let kept =
+        crate::photos::keep(&state, tenant.community.id, Some(user.id), file.bytes.to_vec(), &file.file_name).await?;
+    let id = match kept {
+        Ok(id) => id,
+        Err(why) => return Ok(page.redirect_with(&back, hromada_web::Flash::error(why.key()))),
+    };
+    let turn = form.turn.trim();
+    let incoming = Incoming {
+        channel: Channel::Web,
+        external_id: external,
+        update_id: (!turn.is_empty()).then(|| format!("web-{}", &turn[..turn.len().min(64)])),
+        lang: Some(page.lang),
+        inbound: Inbound::Photo { upload: id },
     };
     engine.handle(&state, &tenant, incoming, page.viewer.user.as_ref()).await?;
     Ok(Redirect::to(&back).into_response())

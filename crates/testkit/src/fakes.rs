@@ -136,6 +136,8 @@ pub enum TelegramTrouble {
 #[derive(Default)]
 struct TelegramInner {
     calls: Vec<TelegramCall>,
+    /// Files residents "sent", by file id.
+    files: std::collections::HashMap<String, Vec<u8>>,
     trouble: std::collections::VecDeque<TelegramTrouble>,
     next_message_id: i64,
 }
@@ -154,16 +156,31 @@ impl FakeTelegram {
     pub async fn start() -> FakeTelegram {
         let inner: Arc<Mutex<TelegramInner>> = Arc::default();
         let shared = inner.clone();
-        let router = axum::Router::new().route(
-            "/{bot}/{method}",
-            axum::routing::post(
-                move |axum::extract::Path((bot, method)): axum::extract::Path<(String, String)>,
-                      body: axum::body::Bytes| {
-                    let inner = shared.clone();
-                    async move { telegram_answer(&inner, &bot, &method, &body) }
-                },
-            ),
-        );
+        let files = inner.clone();
+        let router = axum::Router::new()
+            .route(
+                "/file/{bot}/{*path}",
+                axum::routing::get(move |axum::extract::Path((_, path)): axum::extract::Path<(String, String)>| {
+                    let files = files.clone();
+                    async move {
+                        let id = path.trim_start_matches("photos/").trim_end_matches(".jpg").to_owned();
+                        match files.lock().expect("lock").files.get(&id) {
+                            Some(bytes) => (axum::http::StatusCode::OK, bytes.clone()),
+                            None => (axum::http::StatusCode::NOT_FOUND, vec![]),
+                        }
+                    }
+                }),
+            )
+            .route(
+                "/{bot}/{method}",
+                axum::routing::post(
+                    move |axum::extract::Path((bot, method)): axum::extract::Path<(String, String)>,
+                          body: axum::body::Bytes| {
+                        let inner = shared.clone();
+                        async move { telegram_answer(&inner, &bot, &method, &body) }
+                    },
+                ),
+            );
         FakeTelegram { base: serve(router).await, inner }
     }
 
@@ -187,6 +204,11 @@ impl FakeTelegram {
             .rev()
             .find(|c| c.method == "sendMessage" && c.params["chat_id"].as_str() == Some(chat_id))
             .map(|c| c.params)
+    }
+
+    /// A file a resident sends: `getFile` and the download then give these bytes.
+    pub fn put_file(&self, file_id: &str, bytes: Vec<u8>) {
+        self.inner.lock().expect("lock").files.insert(file_id.to_owned(), bytes);
     }
 
     /// The next sends meet these troubles, one each.
@@ -266,6 +288,16 @@ fn telegram_answer(
         }
     }
     inner.calls.push(TelegramCall { token: token.to_owned(), method: method.to_owned(), params: params.clone() });
+    if method == "getFile" {
+        let id = params["file_id"].as_str().unwrap_or_default().to_owned();
+        if !inner.files.contains_key(&id) {
+            return fail(400, "Bad Request: invalid file_id");
+        }
+        let size = inner.files[&id].len();
+        let result =
+            json!({ "file_id": id, "file_unique_id": id, "file_size": size, "file_path": format!("photos/{id}.jpg") });
+        return (StatusCode::OK, axum::Json(json!({ "ok": true, "result": result })));
+    }
     let result = if sends {
         inner.next_message_id += 1;
         json!({ "message_id": inner.next_message_id, "chat": { "id": params["chat_id"], "type": "private" }, "date": 0 })

@@ -12,6 +12,12 @@ use hromada_testkit::fakes::{FakeTelegram, TelegramTrouble};
 use hromada_testkit::{Browser, Reply, TestApp, spawn_apps};
 use serde_json::{Value, json};
 
+fn png() -> Vec<u8> {
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    image::RgbImage::from_pixel(8, 6, image::Rgb([200, 40, 40])).write_to(&mut bytes, image::ImageFormat::Png).unwrap();
+    bytes.into_inner()
+}
+
 fn text(s: &str) -> LocalizedText {
     LocalizedText::new(s, None)
 }
@@ -289,6 +295,15 @@ async fn a_quick_poll_is_answered_in_the_chat_and_shows_its_results() {
 /// A community with a Telegram bot pointed at the fake; gives the webhook path and secret.
 async fn telegram(app: &TestApp, fake: &FakeTelegram, slug: &str) -> (communities::Community, String, String) {
     let c = app.community(slug).await;
+    telegram_for(app, fake, &c).await
+}
+
+async fn telegram_for(
+    app: &TestApp,
+    fake: &FakeTelegram,
+    c: &communities::Community,
+) -> (communities::Community, String, String) {
+    let (c, slug) = (c.clone(), c.slug.clone());
     let site = format!("{}/c/{slug}", app.base);
     let url =
         hromada_bot::setup::connect_telegram(&app.db, &c, "42:SECRET", "@hromada_test_bot", &fake.base, &site, true)
@@ -608,7 +623,17 @@ async fn an_open_city_report_is_filed_from_the_chat() {
         assert!(first.body.contains("city|c:pothole"), "[{b}]");
         let photo = chat(&r, "oc", &[("press", "city|c:pothole")]).await;
         assert!(last_message(&photo).contains("фото"), "[{b}]");
-        chat(&r, "oc", &[("press", "city|skip")]).await;
+        assert!(photo.body.contains("name=\"photo\""), "[{b}] the page offers a photo form");
+        let not_a_photo = r
+            .submit_files("/c/oc/chat", "/c/oc/chat/photo", &[], &[("photo", "x.png", b"not an image".to_vec())])
+            .await;
+        assert_eq!(not_a_photo.status, 303, "[{b}]");
+        let refused = r.follow(not_a_photo).await;
+        assert!(last_message(&refused).contains("фото"), "[{b}] the step is asked again");
+        let sent = r.submit_files("/c/oc/chat", "/c/oc/chat/photo", &[], &[("photo", "yama.png", png())]).await;
+        assert_eq!(sent.status, 303, "[{b}]");
+        let place = r.follow(sent).await;
+        assert!(last_message(&place).contains("Де це?"), "[{b}] {}", last_message(&place));
         chat(&r, "oc", &[("text", "вул. Центральна, 10")]).await;
         let described = chat(&r, "oc", &[("text", "Велика вибоїна посеред дороги")]).await;
         assert!(last_message(&described).contains("Перевірте"), "[{b}] {}", last_message(&described));
@@ -617,6 +642,47 @@ async fn an_open_city_report_is_filed_from_the_chat() {
         let report = hromada_city::store::by_number(&app.db, c.id, 1).await.unwrap().unwrap();
         assert_eq!(report.address, "вул. Центральна, 10", "[{b}]");
         assert_eq!(report.description, "Велика вибоїна посеред дороги", "[{b}]");
+        let photos = hromada_media::store::list_for(&app.db, c.id, "city", &report.id.to_string()).await.unwrap();
+        assert_eq!(photos.len(), 1, "[{b}] the chat's photo belongs to the report");
+        assert!(!photos[0].public, "[{b}] and is private until the report is published");
+
+        // From Telegram: a linked resident reports with a photo and a location.
+        let fake = FakeTelegram::start().await;
+        let (_, path, secret) = telegram_for(&app, &fake, &c).await;
+        let token = "photo-link-token-0123456789abcdefghijklmnop";
+        let user = users::by_email(&app.db, c.id, "r@oc.test").await.unwrap().unwrap();
+        bot_store::create_link(
+            &app.db,
+            c.id,
+            &hromada_web::auth::hash_token(token),
+            user.id,
+            app.now() + chrono::Duration::minutes(5),
+        )
+        .await
+        .unwrap();
+        fake.put_file("ph1", png());
+        let steps = [
+            message(1, 610, json!({ "text": format!("/start link-{token}") })),
+            press(2, 610, "city|new"),
+            press(3, 610, "city|c:pothole"),
+            message(
+                4,
+                610,
+                json!({ "photo": [{ "file_id": "ph0", "file_unique_id": "a", "width": 90, "height": 60, "file_size": 900 },
+                                              { "file_id": "ph1", "file_unique_id": "b", "width": 8, "height": 6, "file_size": 80 }] }),
+            ),
+            message(5, 610, json!({ "location": { "latitude": 48.45, "longitude": 35.05 } })),
+            message(6, 610, json!({ "text": "Зламана лавка біля зупинки" })),
+            press(7, 610, "city|send"),
+        ];
+        for u in &steps {
+            assert_eq!(hook(&app, &path, &secret, u).await.status(), 200, "[{b}]");
+        }
+        wait_text(&fake, "610", "Повідомлення № 2 надіслано").await;
+        let second = hromada_city::store::by_number(&app.db, c.id, 2).await.unwrap().unwrap();
+        let photos = hromada_media::store::list_for(&app.db, c.id, "city", &second.id.to_string()).await.unwrap();
+        assert_eq!(photos.len(), 1, "[{b}] the Telegram photo belongs to the report");
+        assert!(second.lat.is_some(), "[{b}]");
     }
 }
 
@@ -785,5 +851,119 @@ async fn broadcasts_reach_the_subscribed_chats_of_their_settlement_and_topic() {
         assert!(!fake.texts_to("902").iter().any(|t| t.contains("Нова тривога")), "[{b}] unsubscribed");
         let log = hromada_db::core::audit::list(&app.db, Some(c.id), &Default::default(), 50, 0).await.unwrap();
         assert_eq!(log.iter().filter(|e| e.action == "bot.broadcast").count(), 4, "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn a_community_builds_its_bot_menu_and_residents_see_it() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let c = app.community("mn").await;
+        app.user(&c, "operator@mn.test", &[hromada_kernel::Role::BotOperator]).await;
+        let operator = app.signed_in(&c, "operator@mn.test").await;
+        let page = "/c/mn/admin/bot/menu";
+        async fn add_item(operator: &Browser, page: &str, fields: Vec<(&'static str, String)>) -> Reply {
+            let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            operator.submit(page, page, &fields).await
+        }
+        let add = |fields: Vec<(&'static str, String)>| add_item(&operator, page, fields);
+        let refused = add(vec![("label_uk", "".into()), ("action", "page".into()), ("body", "x".into())]).await;
+        assert!(operator.follow(refused).await.text().contains("Вкажіть назву"), "[{b}]");
+        add(vec![
+            ("emoji", "✍️".into()),
+            ("label_uk", "Петиції громади".into()),
+            ("label_en", "Our petitions".into()),
+            ("action", "module".into()),
+            ("entry", "petitions|list".into()),
+        ])
+        .await;
+        add(vec![("emoji", "🆘".into()), ("label_uk", "Екстрені служби".into()), ("action", "submenu".into())]).await;
+        let items = hromada_bot::menu::items(&app.db, None, c.id).await.unwrap();
+        let sos = items.iter().find(|i| i.action == "submenu").unwrap().id.to_string();
+        add(vec![
+            ("parent", sos.clone()),
+            ("label_uk", "Номери".into()),
+            ("action", "page".into()),
+            ("body", "101 — пожежна, 102 — поліція, 103 — швидка".into()),
+        ])
+        .await;
+        add(vec![("label_uk", "Сайт".into()), ("action", "link".into()), ("link", "https://example.org".into())]).await;
+        let nested = add(vec![("parent", sos.clone()), ("label_uk", "Ще".into()), ("action", "submenu".into())]).await;
+        assert!(operator.follow(nested).await.text().contains("Підменю може містити"), "[{b}] two levels only");
+
+        // The preview shows the menu as residents see it, in both languages.
+        let shown = hromada_testkit::browser::decode_entities(&operator.get(page).await.body);
+        assert!(shown.contains("✍️ Петиції громади") && shown.contains("✍️ Our petitions"), "[{b}]");
+
+        let r = app.browser();
+        let menu = hromada_testkit::browser::decode_entities(&r.get("/c/mn/chat").await.body);
+        assert!(menu.contains("value=\"petitions|list\"") && menu.contains("✍️ Петиції громади"), "[{b}]");
+        assert!(!menu.contains("consultations|list"), "[{b}] only the community's items");
+        assert!(menu.contains("href=\"https://example.org\""), "[{b}]");
+        let sub = chat(&r, "mn", &[("press", &format!("bot|menu:{sos}"))]).await;
+        let pressed = last_message(&sub);
+        assert!(pressed.contains("Номери"), "[{b}] {pressed}");
+        let items = hromada_bot::menu::items(&app.db, None, c.id).await.unwrap();
+        let numbers = items.iter().find(|i| i.action == "page").unwrap().id;
+        let text = chat(&r, "mn", &[("press", &format!("bot|page:{numbers}"))]).await;
+        assert!(last_message(&text).contains("102 — поліція"), "[{b}]");
+
+        // Moving an item changes the order residents see; a reset brings the default back.
+        let link = items.iter().find(|i| i.action == "link").unwrap().id;
+        operator.submit(page, &format!("{page}/{link}/up"), &[]).await;
+        operator.submit(page, &format!("{page}/{link}/up"), &[]).await;
+        let menu = hromada_testkit::browser::decode_entities(&chat(&r, "mn", &[("text", "меню")]).await.body);
+        let at = menu.rfind("Головне меню").unwrap();
+        let (site, petitions) = (menu[at..].find("Сайт").unwrap(), menu[at..].find("Петиції громади").unwrap());
+        assert!(site < petitions, "[{b}] the link moved to the top");
+        operator.submit(page, &format!("{page}/reset"), &[]).await;
+        let menu = hromada_testkit::browser::decode_entities(&chat(&r, "mn", &[("text", "меню")]).await.body);
+        assert!(menu.contains("consultations|list"), "[{b}] the default menu again");
+    }
+}
+
+#[tokio::test]
+async fn a_resident_registers_in_the_chat_with_the_phone_the_messenger_vouches_for() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let fake = FakeTelegram::start().await;
+        let (c, path, secret) = telegram(&app, &fake, "rg").await;
+        hook(&app, &path, &secret, &press(1, 920, "appeals|mine")).await;
+        wait_text(&fake, "920", "пов’язати чат").await;
+        let asked = fake.last_to("920").unwrap();
+        assert_eq!(asked["reply_markup"]["inline_keyboard"][1][0]["callback_data"], "bot|register", "[{b}] {asked}");
+        hook(&app, &path, &secret, &press(2, 920, "bot|register")).await;
+        wait_text(&fake, "920", "прізвище та ім’я, як у документах").await;
+        hook(&app, &path, &secret, &message(3, 920, json!({ "text": "Оксана" }))).await;
+        wait_text(&fake, "920", "щонайменше прізвище").await;
+        hook(&app, &path, &secret, &message(4, 920, json!({ "text": "Коваленко Оксана" }))).await;
+        wait_text(&fake, "920", "Поділіться своїм номером").await;
+        let own = message(
+            5,
+            920,
+            json!({ "contact": { "phone_number": "380991112233", "first_name": "Оксана", "user_id": 920 } }),
+        );
+        hook(&app, &path, &secret, &own).await;
+        let done = wait_text(&fake, "920", "Обліковий запис створено").await;
+        assert!(done.contains("Коваленко Оксана") && done.contains("+380991112233"), "[{b}] {done}");
+        let user = users::by_verified_phone(&app.db, c.id, "+380991112233").await.unwrap().expect("an account");
+        assert_eq!(user.identity_level(), hromada_kernel::IdentityLevel::Phone, "[{b}]");
+        let chat = bot_store::chat_by_external(&app.db, c.id, Channel::Telegram, "920").await.unwrap().unwrap();
+        assert_eq!(chat.user_id, Some(user.id), "[{b}]");
+        // The account works in the chat at once.
+        hook(&app, &path, &secret, &press(6, 920, "appeals|mine")).await;
+        wait_text(&fake, "920", "ще немає звернень").await;
+        // The same phone from another chat finds the same account.
+        hook(&app, &path, &secret, &press(7, 921, "bot|register")).await;
+        hook(&app, &path, &secret, &message(8, 921, json!({ "text": "Оксана Коваленко" }))).await;
+        let again = message(
+            9,
+            921,
+            json!({ "contact": { "phone_number": "+380991112233", "first_name": "О", "user_id": 921 } }),
+        );
+        hook(&app, &path, &secret, &again).await;
+        wait_text(&fake, "921", "уже підтверджено").await;
+        let second = bot_store::chat_by_external(&app.db, c.id, Channel::Telegram, "921").await.unwrap().unwrap();
+        assert_eq!(second.user_id, Some(user.id), "[{b}] one person, one account");
     }
 }

@@ -114,6 +114,18 @@ pub async fn by_id(db: &Db, community: CommunityId, id: UserId) -> DbResult<Opti
     )?)
 }
 
+/// The account whose phone number was verified as this one (the oldest, should there be two).
+pub async fn by_verified_phone(db: &Db, community: CommunityId, phone: &str) -> DbResult<Option<User>> {
+    Ok(fetch_optional!(
+        db,
+        sqlx::query_as::<_, User>(select_users!(
+            "WHERE community_id = $1 AND phone = $2 AND phone_verified_at IS NOT NULL ORDER BY created_at LIMIT 1"
+        ))
+        .bind(community)
+        .bind(phone)
+    )?)
+}
+
 pub async fn by_email(db: &Db, community: CommunityId, email: &str) -> DbResult<Option<User>> {
     Ok(fetch_optional!(
         db,
