@@ -40,22 +40,23 @@ fn admin_url(tenant: &Tenant, path: &str) -> String {
     tenant.url(&format!("/admin/bot{path}"))
 }
 
-async fn audit_step(
+/// Records an official's step on the bot in the community's audit log.
+async fn audited(
     state: &AppState,
     tenant: &Tenant,
-    viewer: &Viewer,
+    user: &hromada_db::core::users::User,
     action: &str,
-    id: Uuid,
+    target: (&str, Option<Uuid>),
     summary: &str,
 ) -> AppResult<()> {
-    let user = viewer.require_user()?;
+    let id = target.1.map(|id| id.to_string());
     audit::record(
         &state.db,
         Some(tenant.community.id),
         &Actor::user(user),
         action,
-        "bot_conversation",
-        Some(&id.to_string()),
+        target.0,
+        id.as_deref(),
         summary,
         state.now(),
     )
@@ -119,17 +120,7 @@ async fn save_hours(
     statute["hours"] = serde_json::to_value(Hours { from, to }).map_err(|e| AppError::unexpected(e.to_string()))?;
     communities::set_statute(&state.db, tenant.community.id, crate::KEY, statute).await?;
     let summary = format!("{} – {}", from.format("%H:%M"), to.format("%H:%M"));
-    audit::record(
-        &state.db,
-        Some(tenant.community.id),
-        &Actor::user(user),
-        "bot.hours",
-        "community",
-        None,
-        &summary,
-        state.now(),
-    )
-    .await?;
+    audited(&state, &tenant, user, "bot.hours", ("community", None), &summary).await?;
     Ok(page.redirect_with(&back, Flash::success("bot-admin-saved")))
 }
 
@@ -234,7 +225,8 @@ async fn take(
     if !inbox::take(&state.db, tenant.community.id, id, me).await? {
         return Err(AppError::NotFound);
     }
-    audit_step(&state, &tenant, &viewer, "bot.conversation.take", id, "").await?;
+    audited(&state, &tenant, viewer.require_user()?, "bot.conversation.take", ("bot_conversation", Some(id)), "")
+        .await?;
     Ok(page.redirect_with(&admin_url(&tenant, &format!("/inbox/{id}")), Flash::success("bot-admin-taken")))
 }
 
@@ -287,8 +279,8 @@ async fn reply(
     if let Some(d) = state.extension::<Delivery>() {
         d.wake();
     }
-    audit_step(&state, &tenant, &viewer, "bot.conversation.reply", id, &text.chars().take(200).collect::<String>())
-        .await?;
+    let summary: String = text.chars().take(200).collect();
+    audited(&state, &tenant, &user, "bot.conversation.reply", ("bot_conversation", Some(id)), &summary).await?;
     Ok(page.redirect_with(&back, Flash::success("bot-admin-sent-ok")))
 }
 
@@ -306,7 +298,8 @@ async fn close(
     if let Some(chat) = store::chat(&state.db, c, chat_id).await? {
         store::leave_officials(&state.db, c, chat.id).await?;
     }
-    audit_step(&state, &tenant, &viewer, "bot.conversation.close", id, "").await?;
+    audited(&state, &tenant, viewer.require_user()?, "bot.conversation.close", ("bot_conversation", Some(id)), "")
+        .await?;
     Ok(page.redirect_with(&admin_url(&tenant, "/inbox"), Flash::success("bot-admin-closed")))
 }
 
@@ -338,17 +331,7 @@ async fn add_canned(
         return Ok(page.redirect_with(&back, Flash::error("bot-admin-canned-invalid")));
     }
     let id = inbox::add_canned(&state.db, tenant.community.id, title, body, state.now()).await?;
-    audit::record(
-        &state.db,
-        Some(tenant.community.id),
-        &Actor::user(user),
-        "bot.canned.add",
-        "bot_canned_answer",
-        Some(&id.to_string()),
-        title,
-        state.now(),
-    )
-    .await?;
+    audited(&state, &tenant, user, "bot.canned.add", ("bot_canned_answer", Some(id)), title).await?;
     Ok(page.redirect_with(&back, Flash::success("bot-admin-saved")))
 }
 
@@ -363,17 +346,7 @@ async fn delete_canned(
     if !inbox::delete_canned(&state.db, tenant.community.id, id).await? {
         return Err(AppError::NotFound);
     }
-    audit::record(
-        &state.db,
-        Some(tenant.community.id),
-        &Actor::user(user),
-        "bot.canned.delete",
-        "bot_canned_answer",
-        Some(&id.to_string()),
-        "",
-        state.now(),
-    )
-    .await?;
+    audited(&state, &tenant, user, "bot.canned.delete", ("bot_canned_answer", Some(id)), "").await?;
     Ok(page.redirect_with(&admin_url(&tenant, "/canned"), Flash::success("bot-admin-deleted")))
 }
 
@@ -455,17 +428,7 @@ async fn send_broadcast(
         d.wake();
     }
     let summary = format!("{} → {}: {}", topic.code(), sent.recipients, text.chars().take(200).collect::<String>());
-    audit::record(
-        &state.db,
-        Some(c),
-        &Actor::user(&user),
-        "bot.broadcast",
-        "bot_broadcast",
-        Some(&sent.id.to_string()),
-        &summary,
-        state.now(),
-    )
-    .await?;
+    audited(&state, &tenant, &user, "bot.broadcast", ("bot_broadcast", Some(sent.id)), &summary).await?;
     Ok(page.redirect_with(&back, Flash::success("bot-admin-broadcast-queued")))
 }
 
@@ -601,17 +564,7 @@ async fn add_menu_item(
     let new =
         menu::NewItem { parent_id: parent, emoji: &emoji, label_uk, label_en, action, target: &target, body: &body };
     let id = menu::add(&state.db, c, &new).await?;
-    audit::record(
-        &state.db,
-        Some(c),
-        &Actor::user(&user),
-        "bot.menu.add",
-        "bot_menu_item",
-        Some(&id.to_string()),
-        label_uk,
-        state.now(),
-    )
-    .await?;
+    audited(&state, &tenant, &user, "bot.menu.add", ("bot_menu_item", Some(id)), label_uk).await?;
     Ok(page.redirect_with(&back, Flash::success("bot-admin-saved")))
 }
 
@@ -631,17 +584,7 @@ async fn change_menu_item(
         _ => return Err(AppError::NotFound),
     };
     if done {
-        audit::record(
-            &state.db,
-            Some(c),
-            &Actor::user(&user),
-            &format!("bot.menu.{step}"),
-            "bot_menu_item",
-            Some(&id.to_string()),
-            "",
-            state.now(),
-        )
-        .await?;
+        audited(&state, &tenant, &user, &format!("bot.menu.{step}"), ("bot_menu_item", Some(id)), "").await?;
     }
     Ok(page.redirect_with(&admin_url(&tenant, "/menu"), Flash::success("bot-admin-saved")))
 }
@@ -649,16 +592,6 @@ async fn change_menu_item(
 async fn reset_menu(State(state): State<AppState>, page: Page, viewer: Viewer, tenant: Tenant) -> AppResult<Response> {
     let user = viewer.require(Permission::OperateBot)?.clone();
     menu::reset(&state.db, tenant.community.id).await?;
-    audit::record(
-        &state.db,
-        Some(tenant.community.id),
-        &Actor::user(&user),
-        "bot.menu.reset",
-        "community",
-        None,
-        "",
-        state.now(),
-    )
-    .await?;
+    audited(&state, &tenant, &user, "bot.menu.reset", ("community", None), "").await?;
     Ok(page.redirect_with(&admin_url(&tenant, "/menu"), Flash::success("bot-admin-saved")))
 }

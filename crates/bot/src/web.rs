@@ -32,6 +32,23 @@ fn engine(state: &AppState) -> AppResult<Arc<Engine>> {
     state.extension::<Arc<Engine>>().cloned().ok_or_else(|| AppError::unexpected("the bot engine is not started"))
 }
 
+/// The community's enabled bot on `channel` whose webhook path this is; 404 for any other path.
+async fn hooked(
+    state: &AppState,
+    tenant: &Tenant,
+    hook: &str,
+    channel: Channel,
+) -> Result<store::ChannelConfig, StatusCode> {
+    match store::channel_by_hook(&state.db, hook).await {
+        Ok(Some(c)) if c.community_id == tenant.community.id && c.channel == channel.code() && c.enabled => Ok(c),
+        Ok(_) => Err(StatusCode::NOT_FOUND),
+        Err(e) => {
+            tracing::error!(error = %e, "reading the bot's channel failed");
+            Err(StatusCode::SERVICE_UNAVAILABLE)
+        }
+    }
+}
+
 /// A Telegram webhook call. A wrong path is 404 and a wrong secret 403, with nothing handled;
 /// anything Telegram sends that the bot does not serve is acknowledged, so it is not retried.
 async fn telegram_hook(
@@ -41,13 +58,9 @@ async fn telegram_hook(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let config = match store::channel_by_hook(&state.db, &hook).await {
-        Ok(Some(c)) if c.community_id == tenant.community.id && c.channel == "telegram" && c.enabled => c,
-        Ok(_) => return StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "reading the bot's channel failed");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
+    let config = match hooked(&state, &tenant, &hook, Channel::Telegram).await {
+        Ok(c) => c,
+        Err(status) => return status.into_response(),
     };
     let given = headers.get(telegram::SECRET_HEADER).map(|v| v.as_bytes()).unwrap_or_default();
     if !bool::from(given.ct_eq(config.secret.as_bytes())) {
@@ -111,13 +124,9 @@ async fn viber_hook(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let config = match store::channel_by_hook(&state.db, &hook).await {
-        Ok(Some(c)) if c.community_id == tenant.community.id && c.channel == "viber" && c.enabled => c,
-        Ok(_) => return StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "reading the bot's channel failed");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
+    let config = match hooked(&state, &tenant, &hook, Channel::Viber).await {
+        Ok(c) => c,
+        Err(status) => return status.into_response(),
     };
     let given = headers.get(viber::SIGNATURE_HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default();
     if !viber::signed(&config.token, &body, given) {

@@ -54,7 +54,7 @@ async fn survey(
 }
 
 /// A petition collecting signatures, open to any verified account.
-async fn petition(app: &TestApp, c: &communities::Community, title: &str) -> i64 {
+pub(crate) async fn petition(app: &TestApp, c: &communities::Community, title: &str) -> i64 {
     let statute = json!({ "residents_only": false, "min_age": 0 });
     communities::set_statute(&app.db, c.id, "petitions", statute).await.unwrap();
     let author = app.user(c, &format!("author-{}@bot.test", c.slug), &[]).await;

@@ -1,13 +1,13 @@
 //! The chatbot in Viber end to end: signed callbacks to the webhook, replies through a local fake
 //! of the REST bot API that checks what the real one checks.
 
+use crate::bot::petition;
 use hromada_bot::store::{self as bot_store, Channel};
 use hromada_bot::viber;
 use hromada_consultations::domain::{Choice, Question, QuestionKind, Survey};
 use hromada_consultations::store::{self as surveys, NewSurvey, SurveyKind};
 use hromada_db::core::{communities, users};
 use hromada_kernel::{Eligibility, LocalizedText};
-use hromada_petitions::domain::{Action, Rules};
 use hromada_petitions::store as petitions;
 use hromada_testkit::fakes::{FakeViber, ViberTrouble, viber_signature};
 use hromada_testkit::{TestApp, spawn_apps};
@@ -67,28 +67,6 @@ fn started(token: u64, user: &str, context: Option<&str>, subscribed: bool) -> V
         event["context"] = json!(context);
     }
     event
-}
-
-/// A petition collecting signatures, open to any verified account.
-async fn petition(app: &TestApp, c: &communities::Community, title: &str) -> i64 {
-    let statute = json!({ "residents_only": false, "min_age": 0 });
-    communities::set_statute(&app.db, c.id, "petitions", statute).await.unwrap();
-    let author = app.user(c, &format!("author-{}@viber.test", c.slug), &[]).await;
-    let new = petitions::NewPetition {
-        author_id: author.id,
-        author_name: "Автор",
-        title,
-        body: "Текст петиції",
-        category: "other",
-    };
-    let p = petitions::create_draft(&app.db, c.id, new, &Rules { threshold: 100, ..Rules::default() }, app.now())
-        .await
-        .unwrap();
-    let calendar = hromada_kernel::WorkingCalendar::default();
-    for step in [Action::Submit, Action::Publish] {
-        petitions::step(&app.db, c.id, p.id, step, None, "", &calendar, app.now()).await.unwrap();
-    }
-    p.number
 }
 
 /// A quick poll open for a week.
