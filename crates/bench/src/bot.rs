@@ -135,6 +135,15 @@ async fn measure(args: &BotArgs, url: &str) -> anyhow::Result<()> {
     let pct = |p: f64| latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)));
     let failed = failures.load(Ordering::Relaxed);
     anyhow::ensure!(failed == 0, "{failed} updates were not answered 200");
+    let (batches, turns) = app
+        .state
+        .extension::<hromada_db::GroupCommit<hromada_bot::store::TurnWriter>>()
+        .map(|w| w.stats())
+        .unwrap_or_default();
+    println!(
+        "bot [{backend}]: {turns} turns saved in {batches} batches ({:.1} a batch)",
+        turns as f64 / batches.max(1) as f64
+    );
     println!(
         "bot [{backend}]: {} webhook updates from {} chats, {} in flight: {:.0} updates/s (p50 {:.1} ms, p99 {:.1} ms), every turn persisted",
         args.updates,

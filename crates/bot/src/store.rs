@@ -293,7 +293,7 @@ impl hromada_db::BatchWriter for TurnWriter {
         }
         write_tx!(db, tx => {
             let mut fresh = std::collections::HashSet::new();
-            for chunk in asked.chunks(ROWS_PER_STATEMENT) {
+            for chunk in by_size(&asked, |_| 0) {
                 let sql = values_sql(
                     "INSERT INTO bot_updates (community_id, channel, update_id, received_at) VALUES ",
                     chunk.len(),
@@ -331,7 +331,8 @@ impl hromada_db::BatchWriter for TurnWriter {
                 chat_of[i] = slot;
             }
             let mut saved: Vec<Option<Chat>> = vec![None; chats.len()];
-            for (n, chunk) in chats.chunks(ROWS_PER_STATEMENT).enumerate() {
+            let mut base = 0;
+            for chunk in by_size(&chats, |(last, _)| json_size(&items[*last].record.memory)) {
                 let sql = values_sql(
                     "INSERT INTO bot_chats (community_id, id, channel, external_id, user_id, lang, flow, memory, \
                      with_official, messages, last_seen_at, created_at, active) VALUES ",
@@ -357,7 +358,6 @@ impl hromada_db::BatchWriter for TurnWriter {
                 }
                 for chat in q.fetch_all(&mut *tx).await? {
                     // RETURNING gives no order: match the rows back to the chats of this chunk.
-                    let base = n * ROWS_PER_STATEMENT;
                     let at = chunk.iter().position(|&(last, _)| {
                         let item = &items[last];
                         item.community == chat.community_id
@@ -368,6 +368,7 @@ impl hromada_db::BatchWriter for TurnWriter {
                         saved[base + at] = Some(chat);
                     }
                 }
+                base += chunk.len();
             }
             // Each chat's messages numbered on from its count before this batch.
             let mut next_seq: Vec<i64> = chats
@@ -389,7 +390,7 @@ impl hromada_db::BatchWriter for TurnWriter {
                     }
                 }
             }
-            for chunk in messages.chunks(ROWS_PER_STATEMENT) {
+            for chunk in by_size(&messages, |(_, _, said, _)| json_size(*said)) {
                 let sql = values_sql(
                     "INSERT INTO bot_messages (community_id, chat_id, seq, inbound, body, at) VALUES ",
                     chunk.len(),
@@ -403,7 +404,7 @@ impl hromada_db::BatchWriter for TurnWriter {
                 }
                 q.execute(&mut *tx).await?;
             }
-            for chunk in outgoing.chunks(ROWS_PER_STATEMENT) {
+            for chunk in by_size(&outgoing, |(_, reply, _)| json_size(*reply)) {
                 let sql = values_sql(
                     "INSERT INTO bot_outbox (community_id, id, chat_id, channel, external_id, body, due_at, lease_until, \
                      attempts) VALUES ",
@@ -427,6 +428,47 @@ impl hromada_db::BatchWriter for TurnWriter {
         });
         Ok(out.into_iter().map(|o| o.unwrap_or(TurnSaved::Duplicate)).collect())
     }
+}
+
+/// A statement's parameters, in bytes, kept under one TCP segment on loopback: sqlx 0.9.0
+/// leaves Nagle's algorithm on, and a statement sent in two segments waits for the server's
+/// delayed ACK (40 ms) before its tail goes out.
+const BYTES_PER_STATEMENT: usize = 24 * 1024;
+
+/// Slices of `rows` whose JSON bodies add up to at most [`BYTES_PER_STATEMENT`] (one row at
+/// least) and at most [`ROWS_PER_STATEMENT`] rows.
+fn by_size<T>(rows: &[T], size: impl Fn(&T) -> usize) -> Vec<&[T]> {
+    let mut out = vec![];
+    let (mut start, mut bytes) = (0, 0);
+    for (i, row) in rows.iter().enumerate() {
+        let n = size(row) + 64;
+        if i > start && (bytes + n > BYTES_PER_STATEMENT || i - start >= ROWS_PER_STATEMENT) {
+            out.push(&rows[start..i]);
+            start = i;
+            bytes = 0;
+        }
+        bytes += n;
+    }
+    if start < rows.len() {
+        out.push(&rows[start..]);
+    }
+    // Row counts that are powers of two: a few statement texts, each prepared once per
+    // connection, instead of a new one for every count.
+    out.into_iter()
+        .flat_map(|mut slice| {
+            let mut parts = vec![];
+            while !slice.is_empty() {
+                let n = 1 << slice.len().ilog2();
+                parts.push(&slice[..n]);
+                slice = &slice[n..];
+            }
+            parts
+        })
+        .collect()
+}
+
+fn json_size(value: &impl Serialize) -> usize {
+    serde_json::to_vec(value).map(|v| v.len()).unwrap_or(0)
 }
 
 /// Rows per multi-row statement; 13 parameters a row stays under SQLite's 32,766.
@@ -690,4 +732,20 @@ pub async fn leave_officials(db: &Db, community: CommunityId, chat: Uuid) -> DbR
             .bind(chat)
     )?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn batches_are_cut_by_size_and_keep_every_row() {
+        let rows: Vec<usize> = vec![10_000, 10_000, 10_000, 30_000, 5, 5];
+        let chunks = super::by_size(&rows, |n| *n);
+        let lens: Vec<usize> = chunks.iter().map(|c| c.len()).collect();
+        assert_eq!(lens, vec![2, 1, 1, 2]);
+        let many = super::by_size(&[1usize; 37], |n| *n);
+        assert_eq!(many.iter().map(|c| c.len()).collect::<Vec<_>>(), vec![32, 4, 1]);
+        assert_eq!(chunks.concat(), rows);
+        let sql = super::values_sql("INSERT INTO t VALUES ", 2, 3, "");
+        assert_eq!(sql, "INSERT INTO t VALUES ($1, $2, $3),($4, $5, $6)");
+    }
 }
