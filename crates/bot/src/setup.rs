@@ -109,6 +109,14 @@ pub async fn poll_telegram(
                 continue;
             }
         };
+        if updates.is_empty() {
+            // Telegram holds an empty poll for the whole timeout; anything answering at once
+            // (a proxy, a stand-in) is not asked again in a tight loop.
+            tokio::select! {
+                _ = tokio::time::sleep(std::time::Duration::from_millis(250)) => {}
+                _ = stop.changed() => return Ok(()),
+            }
+        }
         for raw in updates {
             offset = offset.max(raw["update_id"].as_i64().unwrap_or(0) + 1);
             let Ok(update) = serde_json::from_value::<telegram::Update>(raw) else { continue };

@@ -138,6 +138,8 @@ struct TelegramInner {
     calls: Vec<TelegramCall>,
     /// Files residents "sent", by file id.
     files: std::collections::HashMap<String, Vec<u8>>,
+    /// Updates waiting for `getUpdates` (long polling).
+    updates: Vec<serde_json::Value>,
     trouble: std::collections::VecDeque<TelegramTrouble>,
     next_message_id: i64,
 }
@@ -204,6 +206,11 @@ impl FakeTelegram {
             .rev()
             .find(|c| c.method == "sendMessage" && c.params["chat_id"].as_str() == Some(chat_id))
             .map(|c| c.params)
+    }
+
+    /// An update for a bot that polls: the next `getUpdates` gives it.
+    pub fn push_update(&self, update: serde_json::Value) {
+        self.inner.lock().expect("lock").updates.push(update);
     }
 
     /// A file a resident sends: `getFile` and the download then give these bytes.
@@ -288,6 +295,14 @@ fn telegram_answer(
         }
     }
     inner.calls.push(TelegramCall { token: token.to_owned(), method: method.to_owned(), params: params.clone() });
+    if method == "getUpdates" {
+        // Updates from `offset` on; earlier ones are confirmed and dropped, as Telegram does.
+        // The fake answers at once instead of holding the request for `timeout` seconds.
+        let offset = params["offset"].as_i64().unwrap_or(0);
+        inner.updates.retain(|u| u["update_id"].as_i64().unwrap_or(0) >= offset);
+        let result = serde_json::Value::Array(inner.updates.clone());
+        return (StatusCode::OK, axum::Json(json!({ "ok": true, "result": result })));
+    }
     if method == "getFile" {
         let id = params["file_id"].as_str().unwrap_or_default().to_owned();
         if !inner.files.contains_key(&id) {

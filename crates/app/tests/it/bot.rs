@@ -967,3 +967,59 @@ async fn a_resident_registers_in_the_chat_with_the_phone_the_messenger_vouches_f
         assert_eq!(second.user_id, Some(user.id), "[{b}] one person, one account");
     }
 }
+
+#[tokio::test]
+async fn a_bot_served_by_long_polling_answers_and_confirms_its_updates() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let fake = FakeTelegram::start().await;
+        let c = app.community("lp").await;
+        hromada_bot::setup::connect_telegram(&app.db, &c, "7:POLL", "poll_bot", &fake.base, "", false).await.unwrap();
+        assert!(!fake.calls().iter().any(|call| call.method == "setWebhook"), "[{b}] no webhook when polling");
+        let tenant = hromada_web::Tenant { community: c.clone(), base: "/c/lp".into() };
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let polling = tokio::spawn(hromada_bot::setup::poll_telegram(app.state.clone(), tenant, stopped));
+        fake.push_update(message(41, 990, json!({ "text": "/start" })));
+        fake.push_update(press(42, 990, "bot|lang:en"));
+        let texts = fake.wait_for("990", 3).await;
+        assert!(texts[0].contains("Вітаємо!") && texts[2] == "Main menu:", "[{b}] {texts:?}");
+        assert!(fake.calls().iter().any(|call| call.method == "answerCallbackQuery"), "[{b}] the press was answered");
+        // The updates were confirmed: polling again gives nothing new to answer.
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        assert_eq!(fake.texts_to("990").len(), 3, "[{b}] each update handled once");
+        stop.send(true).unwrap();
+        polling.await.unwrap().unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_chat_in_english_is_answered_in_english_throughout() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let fake = FakeTelegram::start().await;
+        let (c, path, secret) = telegram(&app, &fake, "en").await;
+        petition(&app, &c, "Ліхтарі").await;
+        let mut start = message(1, 930, json!({ "text": "/start" }));
+        start["message"]["from"]["language_code"] = json!("en-GB");
+        hook(&app, &path, &secret, &start).await;
+        let texts = fake.wait_for("930", 2).await;
+        assert!(texts[0].starts_with("Welcome!") && texts[1] == "Main menu:", "[{b}] {texts:?}");
+        let menu = fake.last_to("930").unwrap();
+        let labels: Vec<String> = menu["reply_markup"]["inline_keyboard"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|row| row.as_array().unwrap().iter().map(|b| b["text"].as_str().unwrap().to_owned()))
+            .collect();
+        assert!(
+            labels.iter().any(|l| l.ends_with("Petitions")) && labels.iter().any(|l| l.ends_with("Write an appeal")),
+            "[{b}] {labels:?}"
+        );
+        hook(&app, &path, &secret, &press(2, 930, "petitions|list")).await;
+        wait_text(&fake, "930", "Petitions collecting signatures:").await;
+        hook(&app, &path, &secret, &press(3, 930, "appeals|new")).await;
+        wait_text(&fake, "930", "link this chat to your community account").await;
+        hook(&app, &path, &secret, &message(4, 930, json!({ "text": "hello?" }))).await;
+        wait_text(&fake, "930", "I did not understand that").await;
+    }
+}
