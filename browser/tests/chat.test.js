@@ -1,5 +1,5 @@
 'use strict';
-// The community chatbot's web chat: a resident answers the demo's quick poll in the chat with
+// The community chatbot's web chat: a signed-in person answers the demo's quick poll in the chat with
 // JavaScript (the forms are sent in the background and the conversation replaced), a visitor
 // browses petitions with JavaScript off, a resident writes to the officials and the bot
 // operator answers from the inbox; every page is axed on the way (JavaScript on).
@@ -14,7 +14,8 @@ const people = {};
 before(async () => {
   browser = await launch();
   for (const [who, account, options] of [
-    ['resident', 'resident', {}],
+    // Another demo account than the other suites' resident, whose first vote they check.
+    ['resident', 'officer', {}],
     ['visitor', null, { javaScriptEnabled: false }],
     ['operator', 'bot', {}],
   ]) {
@@ -76,6 +77,26 @@ describe('web chat', () => {
     }
     assert.equal(reloaded, false, 'the chat went on in place');
     await expectNoAxeViolations(page, 'web chat after a poll');
+  });
+
+  it('opens from any page of the community in a dialog, and closes back to its button', async () => {
+    const page = people.resident;
+    await open(page, c('/'));
+    const launcher = page.locator('button.chat-launcher');
+    await launcher.waitFor({ state: 'visible' });
+    await launcher.click();
+    const dialog = page.locator('dialog.chat-dialog');
+    await dialog.locator('#chat-text').waitFor({ state: 'visible' });
+    await expectNoAxeViolations(page, 'chat dialog on the home page');
+    const before = await dialog.locator('#chat-log > li').count();
+    await dialog.locator('#chat-text').fill('меню');
+    await dialog.locator('form.chat-input button[type=submit]').click();
+    await page.waitForFunction((n) => document.querySelectorAll('dialog #chat-log > li').length > n, before);
+    assert.match(await dialog.locator('#chat-log > li').last().innerText(), /Головне меню/);
+    assert.equal(new URL(page.url()).pathname, c('/'), 'still on the home page');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    assert.equal(await page.evaluate(() => document.activeElement.className), 'chat-launcher');
   });
 
   it('works with JavaScript off: a visitor browses the petitions', async () => {

@@ -98,6 +98,7 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
     builder.gated_actions.extend(hromada_platform::gated_actions());
     for m in &modules {
         builder.nav.extend(m.nav());
+        builder.page_scripts.extend(m.page_scripts());
         builder.admin_sections.extend(m.admin_sections());
         builder.gated_actions.extend(m.gated_actions());
     }

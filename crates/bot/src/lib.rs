@@ -130,6 +130,10 @@ impl Module for Bot {
         })
     }
 
+    fn page_scripts(&self) -> Vec<&'static str> {
+        vec!["chat.js"]
+    }
+
     fn nav(&self) -> Vec<NavItem> {
         vec![NavItem { label: "bot-nav", path: "/chat" }]
     }

@@ -99,6 +99,12 @@ pub trait Module: Send + Sync + 'static {
         vec![]
     }
 
+    /// Static scripts (names under the shared assets) loaded, deferred, on every page of a
+    /// community: a widget such as the chat launcher. Every page works without them.
+    fn page_scripts(&self) -> Vec<&'static str> {
+        vec![]
+    }
+
     fn gated_actions(&self) -> Vec<GatedAction> {
         vec![]
     }

@@ -164,6 +164,7 @@ impl Page {
             demo => self.state.config.demo,
             dev_mail => self.state.config.demo || !self.state.config.smtp_configured,
             year => chrono::Datelike::year(&self.state.now()),
+            page_scripts => if self.tenant.is_some() { self.state.page_scripts.clone() } else { vec![] },
         }
     }
 

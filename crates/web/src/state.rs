@@ -25,6 +25,8 @@ pub struct Inner {
     pub cache: crate::cache::NodeCache,
     /// Public navigation entries from the registered modules, in registry order.
     pub nav: Vec<NavItem>,
+    /// Scripts the modules add to every page of a community (see [`Module::page_scripts`]).
+    pub page_scripts: Vec<&'static str>,
     pub admin_sections: Vec<AdminSection>,
     pub gated_actions: Vec<GatedAction>,
     /// The registered modules, for dashboards and exports.
@@ -64,6 +66,7 @@ pub struct AppStateBuilder {
     pub templates: Templates,
     pub i18n: Arc<I18n>,
     pub nav: Vec<NavItem>,
+    pub page_scripts: Vec<&'static str>,
     pub admin_sections: Vec<AdminSection>,
     pub gated_actions: Vec<GatedAction>,
     pub modules: Vec<Arc<dyn Module>>,
@@ -107,6 +110,7 @@ impl AppStateBuilder {
             templates,
             i18n,
             nav: vec![],
+            page_scripts: vec![],
             admin_sections: vec![],
             gated_actions: vec![],
             modules: vec![],
@@ -134,6 +138,7 @@ impl AppStateBuilder {
             metrics: Metrics::default(),
             cache,
             nav: self.nav,
+            page_scripts: self.page_scripts,
             admin_sections: self.admin_sections,
             gated_actions: self.gated_actions,
             modules: self.modules,
