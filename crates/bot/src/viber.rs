@@ -207,8 +207,13 @@ fn read_message(message: &Message) -> Result<Inbound, &'static str> {
             .map(|point| Inbound::Location { point })
             .ok_or("a location out of range"),
         "url" => Err("a pressed link's echo"),
-        // A photo would have to be downloaded and stored as an upload first.
-        "picture" => Err("a picture (not served in the chat yet)"),
+        // The hook fetches the picture from `media` and puts the stored upload's id here.
+        "picture"
+            if message.media.as_deref().is_some_and(|m| m.starts_with("https://") || m.starts_with("http://")) =>
+        {
+            Ok(Inbound::Photo { upload: uuid::Uuid::nil() })
+        }
+        "picture" => Err("a picture without a link"),
         _ => Err("a message type the bot does not serve"),
     }
 }
@@ -472,7 +477,9 @@ mod tests {
         let nowhere = message(7, json!({ "type": "location", "location": { "lat": 148.5, "lon": 35.0 } }));
         assert!(matches!(understand(&nowhere), Understood::Ignored(_)));
         let picture = message(8, json!({ "type": "picture", "media": "https://dl.viber.com/x.jpg", "text": "" }));
-        assert!(matches!(understand(&picture), Understood::Ignored(_)));
+        assert!(matches!(inbound(understand(&picture)), Inbound::Photo { .. }));
+        let unlinked = message(10, json!({ "type": "picture", "text": "" }));
+        assert!(matches!(understand(&unlinked), Understood::Ignored(_)));
         let sticker = message(9, json!({ "type": "sticker", "sticker_id": 46105 }));
         assert!(matches!(understand(&sticker), Understood::Ignored(_)));
     }

@@ -142,7 +142,17 @@ async fn viber_hook(
     };
     let community = tenant.community.id;
     match viber::understand(&callback) {
-        viber::Understood::Turn { incoming, welcome } => {
+        viber::Understood::Turn { mut incoming, welcome } => {
+            if matches!(incoming.inbound, Inbound::Photo { .. }) {
+                let media = callback.message.as_ref().and_then(|m| m.media.clone()).unwrap_or_default();
+                match viber_picture(&state, &tenant, &incoming, &media).await {
+                    Ok(id) => incoming.inbound = Inbound::Photo { upload: id },
+                    Err(e) => {
+                        tracing::warn!(error = %e, "a picture sent to the Viber bot could not be kept; ignored");
+                        return StatusCode::OK.into_response();
+                    }
+                }
+            }
             let engine = match engine(&state) {
                 Ok(e) => e,
                 Err(e) => {
@@ -201,6 +211,41 @@ async fn viber_hook(
     StatusCode::OK.into_response()
 }
 
+/// Fetches a picture a resident sent to Viber (its `media` link) and keeps it for the chat's account.
+async fn viber_picture(
+    state: &AppState,
+    tenant: &Tenant,
+    incoming: &Incoming,
+    media: &str,
+) -> anyhow::Result<uuid::Uuid> {
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build()?;
+    let response = client.get(media).send().await?.error_for_status()?;
+    let limit = telegram::MAX_PHOTO_BYTES;
+    anyhow::ensure!(response.content_length().is_none_or(|n| n <= limit), "the picture is too large");
+    let bytes = response.bytes().await?;
+    anyhow::ensure!(bytes.len() as u64 <= limit, "the picture is too large");
+    keep_for_chat(state, tenant, Channel::Viber, incoming, bytes.to_vec(), "viber.jpg").await
+}
+
+/// Keeps a photo for the account the chat is linked to.
+async fn keep_for_chat(
+    state: &AppState,
+    tenant: &Tenant,
+    channel: Channel,
+    incoming: &Incoming,
+    bytes: Vec<u8>,
+    name: &str,
+) -> anyhow::Result<uuid::Uuid> {
+    let owner = store::chat_by_external(&state.db, tenant.community.id, channel, &incoming.external_id)
+        .await?
+        .and_then(|c| c.user_id);
+    match crate::photos::keep(state, tenant.community.id, owner, bytes, name).await {
+        Ok(Ok(id)) => Ok(id),
+        Ok(Err(why)) => anyhow::bail!("not a photo the bot keeps: {why}"),
+        Err(e) => anyhow::bail!("{e:?}"),
+    }
+}
+
 /// Fetches a photo a resident sent to Telegram and keeps it for the chat's account.
 async fn telegram_photo(
     state: &AppState,
@@ -211,14 +256,7 @@ async fn telegram_photo(
 ) -> anyhow::Result<uuid::Uuid> {
     let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(30)).build()?;
     let bytes = telegram::download(&client, &config.api_base, &config.token, file_id).await?;
-    let owner = store::chat_by_external(&state.db, tenant.community.id, Channel::Telegram, &incoming.external_id)
-        .await?
-        .and_then(|c| c.user_id);
-    match crate::photos::keep(state, tenant.community.id, owner, bytes, "telegram.jpg").await {
-        Ok(Ok(id)) => Ok(id),
-        Ok(Err(why)) => anyhow::bail!("not a photo the bot keeps: {why}"),
-        Err(e) => anyhow::bail!("{e:?}"),
-    }
+    keep_for_chat(state, tenant, Channel::Telegram, incoming, bytes, "telegram.jpg").await
 }
 
 const CHAT_COOKIE: &str = "hromada_chat";

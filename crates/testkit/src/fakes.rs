@@ -346,6 +346,8 @@ struct ViberInner {
     trouble: std::collections::VecDeque<ViberTrouble>,
     unsubscribed: std::collections::HashSet<String>,
     next_token: u64,
+    /// Pictures residents "sent", served at `/media/{name}` as Viber's media links are.
+    media: std::collections::HashMap<String, Vec<u8>>,
 }
 
 /// A local Viber REST bot API: `POST /pa/{method}` with the `X-Viber-Auth-Token` header, answered
@@ -370,18 +372,38 @@ impl FakeViber {
             ..ViberInner::default()
         }));
         let shared = inner.clone();
-        let router = axum::Router::new().route(
-            "/pa/{method}",
-            axum::routing::post(
-                move |axum::extract::Path(method): axum::extract::Path<String>,
-                      headers: axum::http::HeaderMap,
-                      body: axum::body::Bytes| {
-                    let inner = shared.clone();
-                    async move { axum::Json(viber_answer(&inner, &method, &headers, &body).await) }
-                },
-            ),
-        );
+        let media = inner.clone();
+        let router = axum::Router::new()
+            .route(
+                "/media/{name}",
+                axum::routing::get(move |axum::extract::Path(name): axum::extract::Path<String>| {
+                    let media = media.clone();
+                    async move {
+                        match media.lock().expect("lock").media.get(&name) {
+                            Some(bytes) => (axum::http::StatusCode::OK, bytes.clone()),
+                            None => (axum::http::StatusCode::NOT_FOUND, vec![]),
+                        }
+                    }
+                }),
+            )
+            .route(
+                "/pa/{method}",
+                axum::routing::post(
+                    move |axum::extract::Path(method): axum::extract::Path<String>,
+                          headers: axum::http::HeaderMap,
+                          body: axum::body::Bytes| {
+                        let inner = shared.clone();
+                        async move { axum::Json(viber_answer(&inner, &method, &headers, &body).await) }
+                    },
+                ),
+            );
         FakeViber { base: serve(router).await, inner }
+    }
+
+    /// A picture a resident sends; gives the media link a callback carries.
+    pub fn put_media(&self, name: &str, bytes: Vec<u8>) -> String {
+        self.inner.lock().expect("lock").media.insert(name.to_owned(), bytes);
+        format!("{}/media/{name}", self.base)
     }
 
     pub fn calls(&self) -> Vec<ViberCall> {

@@ -12,7 +12,7 @@ use hromada_testkit::fakes::{FakeTelegram, TelegramTrouble};
 use hromada_testkit::{Browser, Reply, TestApp, spawn_apps};
 use serde_json::{Value, json};
 
-fn png() -> Vec<u8> {
+pub(crate) fn png() -> Vec<u8> {
     let mut bytes = std::io::Cursor::new(Vec::new());
     image::RgbImage::from_pixel(8, 6, image::Rgb([200, 40, 40])).write_to(&mut bytes, image::ImageFormat::Png).unwrap();
     bytes.into_inner()

@@ -364,3 +364,41 @@ async fn connecting_a_viber_bot_with_a_wrong_token_keeps_the_working_one() {
         assert!(path.ends_with(&config.hook), "[{b}] the old webhook still answers");
     }
 }
+
+#[tokio::test]
+async fn a_picture_sent_to_the_viber_bot_becomes_a_reports_photo() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let fake = FakeViber::start(&[TOKEN]).await;
+        let (c, path) = viber_bot(&app, &fake, "vp").await;
+        let user = app.user(&c, "pic@vp.test", &[]).await;
+        let token = "viber-photo-link-token-0123456789abcdefghij";
+        let expires = app.now() + chrono::Duration::minutes(5);
+        bot_store::create_link(&app.db, c.id, &hromada_web::auth::hash_token(token), user.id, expires).await.unwrap();
+        let picture = fake.put_media("yama.png", crate::bot::png());
+        let link = format!("link-{token}");
+        let steps = [
+            started(1, "vp1", Some(&link), true),
+            press(2, "vp1", "city|new"),
+            press(3, "vp1", "city|c:pothole"),
+            message(4, "vp1", json!({ "type": "picture", "media": picture, "text": "" })),
+            message(5, "vp1", json!({ "type": "location", "location": { "lat": 48.5, "lon": 35.0 } })),
+            text(6, "vp1", "Яма на перехресті біля ринку"),
+            press(7, "vp1", "city|send"),
+        ];
+        for event in &steps {
+            assert_eq!(callback(&app, &path, TOKEN, event).await.status(), 200, "[{b}]");
+        }
+        let mut report = None;
+        for _ in 0..100 {
+            report = hromada_city::store::by_number(&app.db, c.id, 1).await.unwrap();
+            if report.is_some() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        let report = report.expect("the report was filed");
+        let photos = hromada_media::store::list_for(&app.db, c.id, "city", &report.id.to_string()).await.unwrap();
+        assert_eq!(photos.len(), 1, "[{b}] the Viber picture belongs to the report");
+    }
+}
