@@ -1023,3 +1023,91 @@ async fn a_chat_in_english_is_answered_in_english_throughout() {
         wait_text(&fake, "930", "I did not understand that").await;
     }
 }
+
+/// A message from a resident whose Telegram speaks English.
+fn message_en(update: i64, chat: i64, body: Value) -> Value {
+    let mut m = message(update, chat, body);
+    m["message"]["from"]["language_code"] = json!("en");
+    m
+}
+
+#[tokio::test]
+async fn every_module_flow_runs_in_english_too() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let fake = FakeTelegram::start().await;
+        let (c, path, secret) = telegram(&app, &fake, "ef").await;
+        let number = petition(&app, &c, "Street lights").await;
+        let poll = Survey {
+            sections: vec![],
+            questions: vec![Question {
+                title: LocalizedText::new("Чи потрібен сквер?", Some("Do we need a square?".into())),
+                ..question("q", "", QuestionKind::Single { options: choices(&["Так", "Ні"]), other: false })
+            }],
+        };
+        let poll = survey(&app, &c, SurveyKind::Poll, "Сквер", poll).await;
+        let user = verified(&app, &c, "en@ef.test", "5556667778").await;
+        let token = "english-link-token-0123456789abcdefghijklmn";
+        let expires = app.now() + chrono::Duration::minutes(5);
+        bot_store::create_link(&app.db, c.id, &hromada_web::auth::hash_token(token), user.id, expires).await.unwrap();
+        let mut n = 0;
+        let mut step = |body: Value| {
+            n += 1;
+            message_en(n, 940, body)
+        };
+        let mut presses = 100;
+        let mut tap = |data: &str| {
+            presses += 1;
+            press(presses, 940, data)
+        };
+        let script: Vec<(Value, &str)> = vec![
+            (step(json!({ "text": format!("/start link-{token}") })), "This chat is now linked"),
+            // Petitions: read and sign.
+            (tap(&format!("petitions|p:{number}")), "Collecting until"),
+            (tap(&format!("petitions|sign:{number}")), "Signature No. 1 counted"),
+            // A quick poll.
+            (tap(&format!("consultations|s:{poll}")), "Question 1 of 1"),
+            (tap("consultations|o:0"), "Send your answers?"),
+            (tap("consultations|send"), "Results (1 answered)"),
+            // An appeal.
+            (tap("appeals|new"), "What kind of appeal is it?"),
+            (tap("appeals|k:proposal"), "What is it about?"),
+            (tap("appeals|c:8"), "Describe the matter"),
+            (step(json!({ "text": "Please put benches by the pond in the park" })), "Add a photo"),
+            (tap("appeals|skip"), "Where is it?"),
+            (tap("appeals|skip"), "Your surname and given name?"),
+            (tap("appeals|same"), "Your address"),
+            (step(json!({ "text": "Zelene, Parkova St. 1" })), "Where should the answer go?"),
+            (tap("appeals|same"), "Check your appeal"),
+            (tap("appeals|send"), "The appeal is registered as No."),
+            // An Open City report.
+            (tap("city|new"), "Pick a category"),
+            (tap("city|c:pothole"), "Send a photo of the problem"),
+            (tap("city|skip"), "Where is it?"),
+            (step(json!({ "location": { "latitude": 48.5, "longitude": 35.1 } })), "Describe the problem"),
+            (step(json!({ "text": "A deep pothole by the school" })), "Check your report"),
+            (tap("city|send"), "Report No. 1 is sent"),
+            // Officials and subscriptions.
+            (tap("bot|subs"), "You are not subscribed to anything"),
+            (tap("bot|official"), "Write your question in one message"),
+        ];
+        for (update, expected) in script {
+            let before = fake.texts_to("940").len();
+            assert_eq!(hook(&app, &path, &secret, &update).await.status(), 200, "[{b}]");
+            // The answer to this step, not an earlier one that said the same.
+            let mut found = false;
+            for _ in 0..200 {
+                if fake.texts_to("940").iter().skip(before).any(|t| t.contains(expected)) {
+                    found = true;
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+            }
+            assert!(found, "[{b}] no {expected:?} after {update}: {:?}", &fake.texts_to("940")[before..]);
+        }
+        assert!(
+            !fake.texts_to("940").iter().any(|t| t.contains("Головне меню") || t.contains("Оберіть")),
+            "[{b}] all in English"
+        );
+    }
+}
