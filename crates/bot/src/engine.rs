@@ -100,7 +100,7 @@ impl Engine {
             (_, Some(id)) => users::by_id(&state.db, community, id).await?,
             (_, None) => None,
         };
-        let site = tenant.absolute_url(state, "").await;
+        let site = site_of(state, tenant).await;
         let outcome = self.route(state, tenant, &chat, linked.as_ref(), &site, &incoming).await?;
         let mut said = vec![Said::Resident { inbound: incoming.inbound.clone() }];
         said.extend(outcome.replies.iter().cloned().map(|reply| Said::Bot { reply }));
@@ -589,6 +589,24 @@ impl Engine {
             MenuAction::Official => Button::data(label, encode(OWN, "official")),
         })
     }
+}
+
+/// Each community's public address as this node last worked it out.
+pub type SiteCache = hromada_web::cache::TtlMap<hromada_kernel::CommunityId, String>;
+
+/// The community's public address, for links out of the chat; cached until its hosts change.
+async fn site_of(state: &AppState, tenant: &Tenant) -> String {
+    let cache = state.extension::<SiteCache>();
+    let generation = hromada_db::core::changes::generation();
+    let key = tenant.community.id;
+    if let Some(hit) = cache.and_then(|c| c.get(&key, generation)) {
+        return hit;
+    }
+    let site = tenant.absolute_url(state, "").await;
+    if let Some(c) = cache {
+        c.put(key, site.clone(), generation, hromada_db::core::changes::generation());
+    }
+    site
 }
 
 /// A flow's buttons carry its key, so that a press finds its way back.

@@ -141,6 +141,8 @@ impl Module for Bot {
     fn start(&self, builder: &mut AppStateBuilder) {
         builder.extension(self.engine.clone());
         builder.extension(menu::MenuCache::new(builder.config.cache_ttl));
+        builder.extension(store::HookCache::new(builder.config.cache_ttl));
+        builder.extension(engine::SiteCache::new(builder.config.cache_ttl));
         let (writer, task) = hromada_db::GroupCommit::spawn(
             builder.db.clone(),
             store::TurnWriter,

@@ -79,8 +79,28 @@ macro_rules! select_channels {
     };
 }
 
+/// Changes to the channels, for this node's cache of webhook paths.
+static CHANNELS: hromada_db::core::changes::ChangeCounter = hromada_db::core::changes::ChangeCounter::new();
+
+/// Webhook paths as this node last read them.
+pub type HookCache = hromada_web::cache::TtlMap<String, Option<ChannelConfig>>;
+
+/// The channel of a webhook path, from this node's cache while nothing changed here.
+pub async fn channel_by_hook_cached(db: &Db, cache: Option<&HookCache>, hook: &str) -> DbResult<Option<ChannelConfig>> {
+    if let Some(hit) = cache.and_then(|c| c.get(&hook.to_owned(), CHANNELS.current())) {
+        return Ok(hit);
+    }
+    let generation = CHANNELS.current();
+    let found = channel_by_hook(db, hook).await?;
+    if let Some(c) = cache {
+        c.put(hook.to_owned(), found.clone(), generation, CHANNELS.current());
+    }
+    Ok(found)
+}
+
 /// Sets up (or replaces) a community's bot on a channel.
 pub async fn save_channel(db: &Db, c: &ChannelConfig) -> DbResult<()> {
+    CHANNELS.bump();
     execute!(
         db,
         sqlx::query(

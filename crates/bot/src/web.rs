@@ -39,7 +39,7 @@ async fn hooked(
     hook: &str,
     channel: Channel,
 ) -> Result<store::ChannelConfig, StatusCode> {
-    match store::channel_by_hook(&state.db, hook).await {
+    match store::channel_by_hook_cached(&state.db, state.extension::<store::HookCache>(), hook).await {
         Ok(Some(c)) if c.community_id == tenant.community.id && c.channel == channel.code() && c.enabled => Ok(c),
         Ok(_) => Err(StatusCode::NOT_FOUND),
         Err(e) => {
