@@ -81,13 +81,19 @@ impl Engine {
         let community = tenant.community.id;
         let now = state.now();
         // A cheap look for a channel's retry; the writer decides for updates that race.
-        if let Some(update) = &incoming.update_id
-            && store::seen(&state.db, community, incoming.channel, update).await?
-        {
+        let (chat, seen) = store::chat_and_seen(
+            &state.db,
+            community,
+            incoming.channel,
+            &incoming.external_id,
+            incoming.update_id.as_deref(),
+        )
+        .await?;
+        if seen {
             return Ok(Handled::Duplicate);
         }
         let lang = incoming.lang.unwrap_or_default();
-        let chat = match store::chat_by_external(&state.db, community, incoming.channel, &incoming.external_id).await? {
+        let chat = match chat {
             Some(chat) => chat,
             // A first message: the chat's row exists before anything refers to it.
             None => {

@@ -212,6 +212,41 @@ pub async fn chat_by_external(
     Ok(fetch_optional!(db, sqlx::query_as::<_, Chat>(sql).bind(community).bind(channel.code()).bind(external_id))?)
 }
 
+/// The chat on a channel and whether it handled this update already, in one round trip. An
+/// update is recorded with its chat's turn, so a chat that does not exist has seen none.
+pub async fn chat_and_seen(
+    db: &Db,
+    community: CommunityId,
+    channel: Channel,
+    external_id: &str,
+    update_id: Option<&str>,
+) -> DbResult<(Option<Chat>, bool)> {
+    #[derive(FromRow)]
+    struct Row {
+        #[sqlx(flatten)]
+        chat: Chat,
+        seen: i64,
+    }
+    let sql = concat!(
+        "SELECT ",
+        chat_columns!(),
+        ", (SELECT COUNT(*) FROM bot_updates u WHERE u.community_id = $1 AND u.channel = $2 AND u.update_id = $4) AS seen
+         FROM bot_chats WHERE community_id = $1 AND channel = $2 AND external_id = $3"
+    );
+    let row = fetch_optional!(
+        db,
+        sqlx::query_as::<_, Row>(sql)
+            .bind(community)
+            .bind(channel.code())
+            .bind(external_id)
+            .bind(update_id.unwrap_or(""))
+    )?;
+    Ok(match row {
+        Some(r) => (Some(r.chat), update_id.is_some() && r.seen > 0),
+        None => (None, false),
+    })
+}
+
 /// The messenger chats linked to an account, for notices about the resident's own matters.
 pub async fn chats_of(db: &Db, community: CommunityId, user: UserId) -> DbResult<Vec<Chat>> {
     let sql = concat!(
@@ -510,20 +545,6 @@ fn values_sql(head: &str, rows: usize, per_row: usize, tail: &str) -> String {
     }
     sql.push_str(tail);
     sql
-}
-
-/// Whether an update was handled already (a cheap look before the work; the writer decides).
-pub async fn seen(db: &Db, community: CommunityId, channel: Channel, update_id: &str) -> DbResult<bool> {
-    Ok(fetch_optional!(
-        db,
-        sqlx::query_scalar::<_, i64>(
-            "SELECT 1 FROM bot_updates WHERE community_id = $1 AND channel = $2 AND update_id = $3"
-        )
-        .bind(community)
-        .bind(channel.code())
-        .bind(update_id)
-    )?
-    .is_some())
 }
 
 /// Adds a message to a messenger chat's conversation and queues it for delivery (a notice, an
