@@ -10,25 +10,6 @@ use sqlx::FromRow;
 use sqlx::types::Json;
 use uuid::Uuid;
 
-/// Queues a reply for delivery, inside the caller's transaction (expanded once per backend).
-macro_rules! enqueue {
-    ($tx:ident, $chat:expr, $reply:expr, $at:expr) => {
-        sqlx::query(
-            "INSERT INTO bot_outbox (community_id, id, chat_id, channel, external_id, body, due_at, lease_until, attempts)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0)",
-        )
-        .bind($chat.community_id)
-        .bind(hromada_kernel::new_id())
-        .bind($chat.id)
-        .bind(&$chat.channel)
-        .bind(&$chat.external_id)
-        .bind(Json($reply))
-        .bind($at)
-        .execute(&mut *$tx)
-        .await?
-    };
-}
-
 /// Where a chat happens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -571,7 +552,20 @@ pub async fn send_to(db: &Db, chat: &Chat, said: Said, at: DateTime<Utc>) -> DbR
         if let (true, Said::Bot { reply } | Said::Official { reply, .. }) =
             (Channel::parse(&chat.channel).is_some_and(Channel::pushes), &said)
         {
-            enqueue!(tx, chat, reply, at);
+            sqlx::query(
+                "INSERT INTO bot_outbox (community_id, id, chat_id, channel, external_id, body, due_at, lease_until,
+                                         attempts)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7, 0)",
+            )
+            .bind(chat.community_id)
+            .bind(hromada_kernel::new_id())
+            .bind(chat.id)
+            .bind(&chat.channel)
+            .bind(&chat.external_id)
+            .bind(Json(reply))
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
         }
     });
     Ok(())

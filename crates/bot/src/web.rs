@@ -328,8 +328,8 @@ async fn chat_page(
         }
     }
     let chat = chat.ok_or(AppError::NotFound)?;
-    let total = store::chat(&state.db, tenant.community.id, chat.id).await?.map(|c| c.messages).unwrap_or(0);
-    let messages = store::transcript(&state.db, tenant.community.id, chat.id, (total - SHOWN).max(0), SHOWN).await?;
+    let messages =
+        store::transcript(&state.db, tenant.community.id, chat.id, (chat.messages - SHOWN).max(0), SHOWN).await?;
     let shown = show(&page, &messages);
     let last_asks = shown.last().and_then(|m| m.ask);
     let mut response = page.render(
@@ -429,6 +429,18 @@ fn label_of(shown: &[Shown], data: &str) -> Option<String> {
         .map(|b| b.label.clone())
 }
 
+/// A message from the web chat. The page's `turn` token makes a double-clicked form one update.
+fn web_incoming(external_id: String, page: &Page, turn: &str, inbound: Inbound) -> Incoming {
+    let turn: String = turn.trim().chars().take(64).collect();
+    Incoming {
+        channel: Channel::Web,
+        external_id,
+        update_id: (!turn.is_empty()).then(|| format!("web-{turn}")),
+        lang: Some(page.lang),
+        inbound,
+    }
+}
+
 #[derive(Debug, Deserialize, Default)]
 struct ChatForm {
     #[serde(default)]
@@ -478,14 +490,7 @@ async fn chat_send(
         }
         Inbound::Text { text: text.chars().take(4000).collect() }
     };
-    let turn = form.turn.trim();
-    let incoming = Incoming {
-        channel: Channel::Web,
-        external_id: external,
-        update_id: (!turn.is_empty()).then(|| format!("web-{}", &turn[..turn.len().min(64)])),
-        lang: Some(page.lang),
-        inbound,
-    };
+    let incoming = web_incoming(external, &page, &form.turn, inbound);
     engine.handle(&state, &tenant, incoming, page.viewer.user.as_ref()).await?;
     Ok(Redirect::to(&back).into_response())
 }
@@ -520,14 +525,7 @@ async fn chat_photo(
         Ok(id) => id,
         Err(why) => return Ok(page.redirect_with(&back, hromada_web::Flash::error(why.key()))),
     };
-    let turn = form.turn.trim();
-    let incoming = Incoming {
-        channel: Channel::Web,
-        external_id: external,
-        update_id: (!turn.is_empty()).then(|| format!("web-{}", &turn[..turn.len().min(64)])),
-        lang: Some(page.lang),
-        inbound: Inbound::Photo { upload: id },
-    };
+    let incoming = web_incoming(external, &page, &form.turn, Inbound::Photo { upload: id });
     engine.handle(&state, &tenant, incoming, page.viewer.user.as_ref()).await?;
     Ok(Redirect::to(&back).into_response())
 }

@@ -23,6 +23,15 @@ impl LocalizedText {
     }
 }
 
+/// The first `chars` characters of a text, with "…" when it was longer.
+pub fn excerpt(text: &str, chars: usize) -> String {
+    let mut out: String = text.chars().take(chars).collect();
+    if text.chars().nth(chars).is_some() {
+        out.push('…');
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +43,11 @@ mod tests {
         let t = LocalizedText::new("Громада", Some("Community".into()));
         assert_eq!(t.get(Lang::En), "Community");
         assert_eq!(LocalizedText::new("Громада", Some("  ".into())).en, None);
+    }
+
+    #[test]
+    fn excerpts_end_with_an_ellipsis_only_when_cut() {
+        assert_eq!(excerpt("Громада", 7), "Громада");
+        assert_eq!(excerpt("Громада", 3), "Гро…");
     }
 }

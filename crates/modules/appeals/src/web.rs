@@ -45,16 +45,8 @@ pub fn summary(page: &Page, a: &Appeal) -> Value {
         status_label => page.t(&format!("appeal-status-{}", status.code())),
         received => a.received_on.format("%d.%m.%Y").to_string(),
         due => status.open().then(|| a.answer_due.format("%d.%m.%Y").to_string()),
-        essence => excerpt(&a.essence, 160),
+        essence => hromada_kernel::text::excerpt(&a.essence, 160),
     }
-}
-
-fn excerpt(text: &str, chars: usize) -> String {
-    let mut out: String = text.chars().take(chars).collect();
-    if text.chars().count() > chars {
-        out.push('…');
-    }
-    out
 }
 
 async fn index(State(state): State<AppState>, page: Page, tenant: Tenant) -> AppResult<Response> {

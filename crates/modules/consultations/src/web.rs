@@ -329,11 +329,7 @@ fn bars(page: &Page, labels: &[(String, String)], counts: &[(String, u64)], answ
 
 /// A label short enough for the chart; the table beside it has the whole.
 fn short(label: &str) -> String {
-    let mut out: String = label.chars().take(22).collect();
-    if label.chars().count() > 22 {
-        out.push('…');
-    }
-    out
+    hromada_kernel::text::excerpt(label, 22)
 }
 
 /// Free-text answers a results page lists per question; all of them are in the JSON export.

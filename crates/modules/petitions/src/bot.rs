@@ -4,6 +4,7 @@
 use crate::store::{self, SignOutcome};
 use crate::web::{Signing, refusal_key, sign_as};
 use futures::future::BoxFuture;
+use hromada_kernel::text::excerpt;
 use hromada_web::chat::{Button, ChatFlow, Entry, Reply, Step, Turn, split_data};
 use hromada_web::security::ClientIp;
 use hromada_web::{AppError, AppResult};
@@ -64,7 +65,8 @@ async fn list(turn: &Turn<'_>, page: i64) -> AppResult<Step> {
     let mut reply = Reply::default();
     for p in rows.iter().take(PER_PAGE as usize) {
         text.push_str(&format!("\n\n№{} {}\n{} / {}", p.number, p.title, p.signature_count, p.threshold));
-        reply = reply.button(Button::data(format!("№{} {}", p.number, short(&p.title)), format!("p:{}", p.number)));
+        reply =
+            reply.button(Button::data(format!("№{} {}", p.number, excerpt(&p.title, 40)), format!("p:{}", p.number)));
     }
     reply.text = text;
     if rows.len() as i64 > PER_PAGE {
@@ -86,11 +88,7 @@ async fn show(turn: &Turn<'_>, number: i64) -> AppResult<Step> {
             turn.t_args("petition-bot-ends", &[("date", ends.format("%d.%m.%Y").to_string())])
         ));
     }
-    let body: String = p.body.chars().take(TEXT_SHOWN).collect();
-    text.push_str(&format!("\n\n{body}"));
-    if p.body.chars().count() > TEXT_SHOWN {
-        text.push('…');
-    }
+    text.push_str(&format!("\n\n{}", excerpt(&p.body, TEXT_SHOWN)));
     let mut reply = Reply::text(text);
     if p.status() == crate::domain::Status::Collecting {
         reply = reply.button(Button::data(turn.t("petition-bot-sign"), format!("sign:{number}")));
@@ -123,13 +121,4 @@ async fn sign(turn: &Turn<'_>, number: i64) -> AppResult<Step> {
         }
     };
     Ok(Step::done(vec![reply]))
-}
-
-/// A title short enough for a button.
-fn short(title: &str) -> String {
-    let mut out: String = title.chars().take(40).collect();
-    if title.chars().count() > 40 {
-        out.push('…');
-    }
-    out
 }
