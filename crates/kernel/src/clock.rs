@@ -44,6 +44,23 @@ pub fn kyiv_time(t: DateTime<Utc>) -> chrono::NaiveDateTime {
     (t + chrono::Duration::hours(offset)).naive_utc()
 }
 
+/// The moment a time on Kyiv's clocks names, e.g. what an official typed in a
+/// `datetime-local` field. In the autumn hour that repeats, the earlier one is taken.
+pub fn from_kyiv_time(local: chrono::NaiveDateTime) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let summer = Utc.from_utc_datetime(&(local - chrono::Duration::hours(3)));
+    if is_summer_time(summer) { summer } else { Utc.from_utc_datetime(&(local - chrono::Duration::hours(2))) }
+}
+
+/// `YYYY-MM-DDTHH:MM` (a `datetime-local` field's value) on Kyiv's clocks.
+pub fn parse_kyiv_input(raw: &str) -> Option<DateTime<Utc>> {
+    let raw = raw.trim();
+    chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M")
+        .or_else(|_| chrono::NaiveDateTime::parse_from_str(raw, "%Y-%m-%dT%H:%M:%S"))
+        .ok()
+        .map(from_kyiv_time)
+}
+
 /// EU summer time: from the last Sunday of March 01:00 UTC to the last Sunday of October 01:00 UTC.
 fn is_summer_time(t: DateTime<Utc>) -> bool {
     use chrono::{Datelike, NaiveDate, TimeZone, Weekday};
@@ -72,5 +89,16 @@ mod kyiv_tests {
         assert_eq!(kyiv_time(before).to_string(), "2026-03-29 02:59:00");
         let after = "2026-03-29T01:00:00Z".parse::<DateTime<Utc>>().unwrap();
         assert_eq!(kyiv_time(after).to_string(), "2026-03-29 04:00:00");
+    }
+
+    #[test]
+    fn a_typed_kyiv_time_names_the_same_moment_back() {
+        for utc in ["2026-11-29T10:00:00Z", "2026-07-01T10:00:00Z", "2026-03-29T01:00:00Z"] {
+            let t = utc.parse::<DateTime<Utc>>().unwrap();
+            assert_eq!(from_kyiv_time(kyiv_time(t)), t, "{utc}");
+        }
+        let t = parse_kyiv_input("2026-12-01T09:30").unwrap();
+        assert_eq!(t.to_rfc3339(), "2026-12-01T07:30:00+00:00");
+        assert_eq!(parse_kyiv_input("01.12.2026 09:30"), None);
     }
 }

@@ -24,6 +24,20 @@ pub enum DomainEvent {
     /// reached): the message `{key}-body` with these values. Other channels the residents
     /// linked (the chatbot) may tell them too.
     AccountsNotified { community: CommunityId, accounts: Vec<UserId>, key: String, values: Vec<(String, String)> },
+    /// A news item went out on the site (at once, or at its scheduled time): subscribers of the
+    /// settlements it is for may be told in their messengers. Published once per item.
+    NewsPublished {
+        community: CommunityId,
+        news: Uuid,
+        title: String,
+        summary: String,
+        /// The item's absolute address.
+        url: String,
+        /// An absolute address of its cover picture.
+        image: Option<String>,
+        /// Empty for the whole community.
+        settlements: Vec<Uuid>,
+    },
 }
 
 impl DomainEvent {
@@ -32,6 +46,7 @@ impl DomainEvent {
         match self {
             DomainEvent::PetitionPassedAsAppeal { .. } => "petition.passed_as_appeal",
             DomainEvent::AccountsNotified { .. } => "accounts.notified",
+            DomainEvent::NewsPublished { .. } => "news.published",
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod calendar;
 pub mod clock;
+pub mod colour;
 pub mod eligibility;
 pub mod events;
 pub mod identity;
@@ -13,6 +14,7 @@ pub mod text;
 
 pub use calendar::WorkingCalendar;
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use colour::Colour;
 pub use eligibility::{Eligibility, Ineligible, Person};
 pub use events::DomainEvent;
 pub use identity::{IdentityLevel, normalize_tax_number};

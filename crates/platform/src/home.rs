@@ -1,4 +1,5 @@
-//! The community's home page until the site constructor takes it over.
+//! The community's home page: the one the site constructor's editors built, or, until they
+//! publish one, a plain page of the community's sections and the modules' home blocks.
 
 use axum::extract::State;
 use axum::response::Response;
@@ -6,6 +7,11 @@ use hromada_db::core::settlements;
 use hromada_web::{AppResult, AppState, Page, Tenant, Value, context};
 
 pub async fn home(State(state): State<AppState>, page: Page, tenant: Tenant) -> AppResult<Response> {
+    for module in &state.modules {
+        if let Some(response) = module.home_page(&page).await? {
+            return Ok(response);
+        }
+    }
     let list = settlements::list(&state.db, tenant.community.id).await?;
     let names: Vec<String> = list.iter().map(|s| s.name(page.lang).to_owned()).collect();
     let sections: Vec<_> =

@@ -4,6 +4,8 @@
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
+/// Clones share the cookie jar: one signed-in person sending several requests at once.
+#[derive(Clone)]
 pub struct Browser {
     client: reqwest::Client,
     base: String,
@@ -31,6 +33,11 @@ impl Reply {
     }
 
     /// The text of the page with tags removed and entities decoded, for asserting on wording.
+    /// The body with character references decoded, for checking markup and links.
+    pub fn html(&self) -> String {
+        decode_entities(&self.body)
+    }
+
     pub fn text(&self) -> String {
         let mut out = String::new();
         let mut in_tag = false;

@@ -51,6 +51,38 @@ pub struct GatedAction {
     pub default_level: IdentityLevel,
 }
 
+/// A block a module offers to the site's pages: the latest petitions, a quick poll, a survey,
+/// the officials directory, a call to write an appeal.
+#[derive(Debug, Clone, Copy)]
+pub struct Widget {
+    /// `module.widget`, e.g. `consultations.survey`; what a page's block stores.
+    pub key: &'static str,
+    /// Translation key of its name in the page editor.
+    pub label: &'static str,
+    /// Whether the editor picks one item for it (which survey); the module lists them through
+    /// [`Module::widget_choices`].
+    pub takes_choice: bool,
+}
+
+/// A public address for `sitemap.xml`.
+#[derive(Debug, Clone)]
+pub struct SitemapEntry {
+    /// Path inside the community, e.g. `/petitions/12`.
+    pub path: String,
+    pub modified: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+/// A public item of a module that the site search found.
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    /// Translation key of what it is ("Petition").
+    pub kind: &'static str,
+    pub title: String,
+    /// Path inside the community.
+    pub path: String,
+    pub excerpt: String,
+}
+
 /// What demo seeding gets to work with.
 pub struct SeedContext<'a> {
     pub db: &'a Db,
@@ -127,6 +159,58 @@ pub trait Module: Send + Sync + 'static {
     /// with its own template ([`crate::Page::fragment`]); `None` when it has nothing to show.
     fn home_block<'a>(&'a self, _page: &'a crate::Page) -> BoxFuture<'a, crate::AppResult<Option<String>>> {
         Box::pin(async { Ok(None) })
+    }
+
+    /// Blocks the module offers to the site's pages.
+    fn widgets(&self) -> Vec<Widget> {
+        vec![]
+    }
+
+    /// The items an editor may pick for a widget that takes one: `(value, label)`.
+    fn widget_choices<'a>(
+        &'a self,
+        _page: &'a crate::Page,
+        _widget: &'a str,
+    ) -> BoxFuture<'a, crate::AppResult<Vec<(String, String)>>> {
+        Box::pin(async { Ok(vec![]) })
+    }
+
+    /// One of the module's widgets as HTML, for a site page; `None` when there is nothing to
+    /// show (the survey closed, say) or the widget is not this module's.
+    fn render_widget<'a>(
+        &'a self,
+        _page: &'a crate::Page,
+        _widget: &'a str,
+        _choice: &'a str,
+    ) -> BoxFuture<'a, crate::AppResult<Option<String>>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// The community's whole home page, when this module builds it (the site constructor).
+    fn home_page<'a>(
+        &'a self,
+        _page: &'a crate::Page,
+    ) -> BoxFuture<'a, crate::AppResult<Option<axum::response::Response>>> {
+        Box::pin(async { Ok(None) })
+    }
+
+    /// The module's public items that have every word of a site search query, best first.
+    fn search<'a>(
+        &'a self,
+        _page: &'a crate::Page,
+        _query: &'a str,
+        _limit: i64,
+    ) -> BoxFuture<'a, crate::AppResult<Vec<SearchHit>>> {
+        Box::pin(async { Ok(vec![]) })
+    }
+
+    /// The module's public addresses for `sitemap.xml`.
+    fn sitemap<'a>(
+        &'a self,
+        _db: &'a Db,
+        _community: &'a Community,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<SitemapEntry>>> {
+        Box::pin(async { Ok(vec![]) })
     }
 
     /// The module's tasks in the community's chatbot.

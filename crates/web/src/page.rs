@@ -112,7 +112,10 @@ impl Page {
 
     /// The layout's context; page templates extend `layout.html` and read these.
     pub fn context(&self) -> Value {
-        let nav: Vec<Value> = if self.tenant.is_some() {
+        let frame = self.tenant.as_ref().map(|t| crate::site::SiteFrame::of(&t.community)).unwrap_or_default();
+        let nav: Vec<Value> = if self.tenant.is_some() && !frame.menu.is_empty() {
+            frame.menu.iter().map(|item| self.menu_item(item)).collect()
+        } else if self.tenant.is_some() {
             self.state
                 .nav
                 .iter()
@@ -165,7 +168,17 @@ impl Page {
             dev_mail => self.state.config.demo || !self.state.config.smtp_configured,
             year => chrono::Datelike::year(&self.state.now()),
             page_scripts => if self.tenant.is_some() { self.state.page_scripts.clone() } else { vec![] },
+            theme_css => frame.theme.as_ref().map(|t| format!("{}?v={}", self.url("/theme.css"), t.version)),
+            layout => frame.theme.as_ref().map(|t| t.layout.clone()).unwrap_or_else(|| "classic".into()),
+            footer_text => frame.footer(self.lang),
         }
+    }
+
+    fn menu_item(&self, item: &crate::site::MenuItem) -> Value {
+        let href = if item.is_external() { item.href.clone() } else { self.url(&item.href) };
+        let current = !item.is_external() && (self.path == href || (item.href != "/" && self.path.starts_with(&href)));
+        let children: Vec<Value> = item.children.iter().map(|c| self.menu_item(c)).collect();
+        context! { label => item.label(self.lang), href => href, current => current, children => children }
     }
 
     /// Renders a template with the layout's context and `extra` merged in.

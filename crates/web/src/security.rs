@@ -10,7 +10,10 @@ use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 const CSP: &str = "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; \
-    font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+    font-src 'self'; connect-src 'self'; frame-src https://www.youtube-nocookie.com https://player.vimeo.com; \
+    frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+/// The only sites a page may frame: the video players the site's video block embeds.
+pub const FRAME_SOURCES: [&str; 2] = ["https://www.youtube-nocookie.com/", "https://player.vimeo.com/"];
 /// Swagger UI sets inline styles.
 const CSP_DOCS: &str = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
     script-src 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";

@@ -42,3 +42,5 @@ error-identity-phone = The community requires a verified phone number for this a
 error-identity-eid-title = Please verify your identity
 error-identity-eid = The community requires a verified identity for this action: sign in with ID.GOV.UA from your profile, or visit the CNAP.
 error-request-id = Request number for support:
+nav-search = Search the site
+nav-search-button = Search

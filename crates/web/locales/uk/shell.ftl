@@ -42,3 +42,5 @@ error-identity-phone = Для цієї дії громада вимагає пі
 error-identity-eid-title = Потрібно підтвердити особу
 error-identity-eid = Для цієї дії громада вимагає підтвердженої особи: увійдіть через ID.GOV.UA у профілі або зверніться до ЦНАП.
 error-request-id = Номер запиту для служби підтримки:
+nav-search = Пошук на сайті
+nav-search-button = Шукати
