@@ -30,7 +30,7 @@ impl Module for About {
     }
 
     fn templates(&self) -> TemplateSources {
-        hromada_web::module_templates!("about", "index.html", "admin.html")
+        hromada_web::module_templates!("about", "index.html", "admin.html", "contacts_block.html")
     }
 
     fn locales(&self) -> Locales {
@@ -47,6 +47,30 @@ impl Module for About {
 
     fn api_routes(&self) -> utoipa_axum::router::OpenApiRouter<AppState> {
         api::routes()
+    }
+
+    fn widgets(&self) -> Vec<hromada_web::Widget> {
+        vec![hromada_web::Widget { key: "about.contacts", label: "about-widget", takes_choice: false }]
+    }
+
+    fn render_widget<'a>(
+        &'a self,
+        page: &'a hromada_web::Page,
+        widget: &'a str,
+        _choice: &'a str,
+    ) -> futures::future::BoxFuture<'a, hromada_web::AppResult<Option<String>>> {
+        Box::pin(async move {
+            if widget != "about.contacts" {
+                return Ok(None);
+            }
+            let Some(tenant) = &page.tenant else { return Ok(None) };
+            let contacts: Vec<_> = store::list(&page.state.db, tenant.community.id)
+                .await?
+                .iter()
+                .map(|c| hromada_web::context! { name => &c.name, role => c.role(page.lang), phone => &c.phone, email => &c.email, hours => &c.reception_hours })
+                .collect();
+            Ok(Some(page.fragment("about/contacts_block.html", hromada_web::context! { contacts => contacts })?))
+        })
     }
 
     fn nav(&self) -> Vec<NavItem> {

@@ -117,6 +117,7 @@ impl Module for Appeals {
         hromada_web::module_templates!(
             "appeals",
             "index.html",
+            "cta_block.html",
             "new.html",
             "show.html",
             "dashboard.html",
@@ -139,6 +140,24 @@ impl Module for Appeals {
 
     fn admin_routes(&self) -> axum::Router<AppState> {
         admin::routes()
+    }
+
+    fn widgets(&self) -> Vec<hromada_web::Widget> {
+        vec![hromada_web::Widget { key: "appeals.write", label: "appeal-widget", takes_choice: false }]
+    }
+
+    fn render_widget<'a>(
+        &'a self,
+        page: &'a hromada_web::Page,
+        widget: &'a str,
+        _choice: &'a str,
+    ) -> futures::future::BoxFuture<'a, hromada_web::AppResult<Option<String>>> {
+        Box::pin(async move {
+            if widget != "appeals.write" {
+                return Ok(None);
+            }
+            Ok(Some(page.fragment("appeals/cta_block.html", hromada_web::context! {})?))
+        })
     }
 
     fn nav(&self) -> Vec<NavItem> {

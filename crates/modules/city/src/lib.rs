@@ -105,6 +105,7 @@ impl Module for City {
         hromada_web::module_templates!(
             "city",
             "list.html",
+            "cta_block.html",
             "new.html",
             "show.html",
             "admin.html",
@@ -127,6 +128,24 @@ impl Module for City {
 
     fn admin_routes(&self) -> axum::Router<hromada_web::AppState> {
         admin::routes()
+    }
+
+    fn widgets(&self) -> Vec<hromada_web::Widget> {
+        vec![hromada_web::Widget { key: "city.report", label: "city-widget", takes_choice: false }]
+    }
+
+    fn render_widget<'a>(
+        &'a self,
+        page: &'a hromada_web::Page,
+        widget: &'a str,
+        _choice: &'a str,
+    ) -> futures::future::BoxFuture<'a, hromada_web::AppResult<Option<String>>> {
+        Box::pin(async move {
+            if widget != "city.report" {
+                return Ok(None);
+            }
+            Ok(Some(page.fragment("city/cta_block.html", hromada_web::context! {})?))
+        })
     }
 
     fn nav(&self) -> Vec<NavItem> {

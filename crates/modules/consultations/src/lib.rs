@@ -13,6 +13,7 @@ pub mod drafts;
 mod drafts_web;
 pub mod store;
 mod web;
+mod widgets;
 
 use futures::future::BoxFuture;
 use hromada_db::core::communities::Community;
@@ -53,6 +54,7 @@ impl Module for Consultations {
             "question.html",
             "results.html",
             "poll_block.html",
+            "survey_block.html",
             "admin.html",
             "builder.html",
             "question_form.html",
@@ -117,6 +119,36 @@ impl Module for Consultations {
 
     fn home_block<'a>(&'a self, page: &'a Page) -> BoxFuture<'a, AppResult<Option<String>>> {
         Box::pin(web::home_poll(page))
+    }
+
+    fn widgets(&self) -> Vec<hromada_web::Widget> {
+        widgets::list()
+    }
+
+    fn widget_choices<'a>(
+        &'a self,
+        page: &'a Page,
+        _widget: &'a str,
+    ) -> BoxFuture<'a, AppResult<Vec<(String, String)>>> {
+        Box::pin(widgets::choices(page))
+    }
+
+    fn render_widget<'a>(
+        &'a self,
+        page: &'a Page,
+        widget: &'a str,
+        choice: &'a str,
+    ) -> BoxFuture<'a, AppResult<Option<String>>> {
+        Box::pin(widgets::render(page, widget, choice))
+    }
+
+    fn search<'a>(
+        &'a self,
+        page: &'a Page,
+        query: &'a str,
+        limit: i64,
+    ) -> BoxFuture<'a, AppResult<Vec<hromada_web::SearchHit>>> {
+        Box::pin(widgets::search(page, query, limit))
     }
 }
 

@@ -129,7 +129,7 @@ fn question_view(
     }
 }
 
-fn sections_view(
+pub(crate) fn sections_view(
     page: &Page,
     s: &StoredSurvey,
     given: &BTreeMap<String, RawAnswer>,

@@ -13,6 +13,7 @@ pub mod notify;
 mod open_data;
 pub mod store;
 mod web;
+mod widgets;
 
 use domain::{Action, Rules};
 use futures::future::BoxFuture;
@@ -90,6 +91,7 @@ impl Module for Petitions {
         hromada_web::module_templates!(
             "petitions",
             "list.html",
+            "latest_block.html",
             "new.html",
             "show.html",
             "signed.html",
@@ -117,6 +119,36 @@ impl Module for Petitions {
 
     fn api_routes(&self) -> utoipa_axum::router::OpenApiRouter<hromada_web::AppState> {
         api::routes()
+    }
+
+    fn widgets(&self) -> Vec<hromada_web::Widget> {
+        widgets::list()
+    }
+
+    fn render_widget<'a>(
+        &'a self,
+        page: &'a hromada_web::Page,
+        widget: &'a str,
+        _choice: &'a str,
+    ) -> BoxFuture<'a, hromada_web::AppResult<Option<String>>> {
+        Box::pin(widgets::render(page, widget))
+    }
+
+    fn search<'a>(
+        &'a self,
+        page: &'a hromada_web::Page,
+        query: &'a str,
+        limit: i64,
+    ) -> BoxFuture<'a, hromada_web::AppResult<Vec<hromada_web::SearchHit>>> {
+        Box::pin(widgets::search(page, query, limit))
+    }
+
+    fn sitemap<'a>(
+        &'a self,
+        db: &'a Db,
+        community: &'a Community,
+    ) -> BoxFuture<'a, anyhow::Result<Vec<hromada_web::SitemapEntry>>> {
+        Box::pin(widgets::sitemap(db, community.id))
     }
 
     fn nav(&self) -> Vec<NavItem> {

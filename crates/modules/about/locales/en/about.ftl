@@ -19,3 +19,5 @@ about-stat-contacts = { $count ->
     [one] contact on the "About" page
    *[other] contacts on the "About" page
 }
+about-widget = Officials' contacts
+about-widget-more = All contacts

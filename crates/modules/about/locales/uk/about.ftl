@@ -20,3 +20,5 @@ about-stat-contacts = { $count ->
     [few] контакти на сторінці «Про громаду»
    *[many] контактів на сторінці «Про громаду»
 }
+about-widget = Контакти посадовців
+about-widget-more = Усі контакти

@@ -229,3 +229,7 @@ appeal-bot-use-buttons = Please use the buttons, or send what the bot asks for.
 appeal-bot-place-label = Place
 appeal-bot-registered = The appeal is registered as No. { $number }. The answer is due by { $date }. Follow it under “My appeals”.
 appeal-bot-open = Open the appeal
+appeal-widget = Call to write an appeal
+appeal-cta-title = Write to the council
+appeal-cta-text = A proposal, a statement or a complaint: answered within the deadlines of the Law "On citizens' appeals".
+appeal-cta-button = Write an appeal
