@@ -31,6 +31,7 @@ pub fn modules() -> Vec<Arc<dyn Module>> {
         Arc::new(hromada_appeals::Appeals),
         Arc::new(hromada_consultations::Consultations),
         Arc::new(hromada_city::City),
+        Arc::new(hromada_cms::Cms),
     ];
     // The chatbot meets the modules only through the chat flows their manifests give.
     let flows = list.iter().flat_map(|m| m.chat_flows()).collect();
@@ -134,6 +135,20 @@ pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<
                 // What residents are told by mail reaches their linked messenger chats too.
                 hromada_kernel::DomainEvent::AccountsNotified { community, accounts, key, values } => {
                     hromada_bot::notify::linked_chats(&state, *community, accounts, key, values).await.map(|_| ())
+                }
+                // News from the site reach the chatbot's subscribers of the settlements it is for.
+                hromada_kernel::DomainEvent::NewsPublished {
+                    community,
+                    title,
+                    summary,
+                    url,
+                    image,
+                    settlements,
+                    ..
+                } => {
+                    hromada_bot::broadcast::news(&state, *community, title, summary, url, image.as_deref(), settlements)
+                        .await
+                        .map(|_| ())
                 }
             }
         })

@@ -158,7 +158,7 @@ async fn measure(args: &BotArgs, url: &str) -> anyhow::Result<()> {
     subscribe_many(&db, community.id, args.subscribers, clock.now()).await?;
     let reply = Reply::text("Повітряна тривога! Пройдіть до укриття.");
     let t = Instant::now();
-    let b = broadcast::queue(&db, community.id, Topic::Alerts, None, &reply, None, clock.now()).await?;
+    let b = broadcast::queue(&db, community.id, Topic::Alerts, &[], &reply, None, clock.now()).await?;
     let queued_in = t.elapsed();
     anyhow::ensure!(b.recipients as usize == args.subscribers, "queued {} of {}", b.recipients, args.subscribers);
     println!(

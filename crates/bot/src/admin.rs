@@ -423,7 +423,8 @@ async fn send_broadcast(
         format!("{} / Unsubscribe", page.t("bot-unsubscribe")),
         crate::engine::encode(crate::engine::OWN, "subs"),
     ));
-    let sent = broadcast::queue(&state.db, c, topic, settlement, &reply, Some(user.id), state.now()).await?;
+    let targets: Vec<Uuid> = settlement.into_iter().collect();
+    let sent = broadcast::queue(&state.db, c, topic, &targets, &reply, Some(user.id), state.now()).await?;
     if let Some(d) = state.extension::<Delivery>() {
         d.wake();
     }

@@ -109,6 +109,8 @@ struct Recipient {
     id: Uuid,
     channel: String,
     external_id: String,
+    /// The settlement the chat follows; `None` for the whole community.
+    settlement_id: Option<Uuid>,
 }
 
 /// Rows per insert: four parameters a row keeps a statement well under SQLite's 32,766.
@@ -121,29 +123,36 @@ pub async fn queue(
     db: &Db,
     community: CommunityId,
     topic: Topic,
-    settlement: Option<Uuid>,
+    settlements: &[Uuid],
     reply: &Reply,
     by: Option<UserId>,
     now: DateTime<Utc>,
 ) -> DbResult<Broadcast> {
     let id = hromada_kernel::new_id();
+    // Every subscribed chat, then those of other settlements left out here: the list of
+    // settlements varies, the statement does not.
     let select = match topic {
         Topic::News => concat!(
-            "SELECT c.id, c.channel, c.external_id FROM bot_subscriptions s JOIN bot_chats c ",
+            "SELECT c.id, c.channel, c.external_id, s.settlement_id FROM bot_subscriptions s JOIN bot_chats c ",
             "ON c.community_id = s.community_id AND c.id = s.chat_id ",
-            "WHERE s.community_id = $1 AND s.news AND c.active AND c.channel <> 'web' ",
-            "AND (CAST($2 AS TEXT) IS NULL OR s.settlement_id IS NULL OR s.settlement_id = $2) ORDER BY c.id"
+            "WHERE s.community_id = $1 AND s.news AND c.active AND c.channel <> 'web' ORDER BY c.id"
         ),
         Topic::Alerts => concat!(
-            "SELECT c.id, c.channel, c.external_id FROM bot_subscriptions s JOIN bot_chats c ",
+            "SELECT c.id, c.channel, c.external_id, s.settlement_id FROM bot_subscriptions s JOIN bot_chats c ",
             "ON c.community_id = s.community_id AND c.id = s.chat_id ",
-            "WHERE s.community_id = $1 AND s.alerts AND c.active AND c.channel <> 'web' ",
-            "AND (CAST($2 AS TEXT) IS NULL OR s.settlement_id IS NULL OR s.settlement_id = $2) ORDER BY c.id"
+            "WHERE s.community_id = $1 AND s.alerts AND c.active AND c.channel <> 'web' ORDER BY c.id"
         ),
+    };
+    let settlement = match settlements {
+        [one] => Some(*one),
+        _ => None,
     };
     let body = Json(reply);
     let recipients = write_tx!(db, tx => {
-        let chats: Vec<Recipient> = sqlx::query_as(select).bind(community).bind(settlement).fetch_all(&mut *tx).await?;
+        let mut chats: Vec<Recipient> = sqlx::query_as(select).bind(community).fetch_all(&mut *tx).await?;
+        if !settlements.is_empty() {
+            chats.retain(|c| c.settlement_id.is_none_or(|s| settlements.contains(&s)));
+        }
         for chunk in chats.chunks(ROWS_PER_INSERT) {
             let sql = outbox_insert(chunk.len());
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(community).bind(body).bind(now).bind(id);
@@ -177,6 +186,38 @@ pub async fn queue(
         created_at: now,
         recipients,
     })
+}
+
+/// A news item of the site for the subscribers of the settlements it is for (all of them when
+/// the list is empty): its title, summary, picture and a button to read it.
+pub async fn news(
+    state: &hromada_web::AppState,
+    community: CommunityId,
+    title: &str,
+    summary: &str,
+    url: &str,
+    image: Option<&str>,
+    settlements: &[Uuid],
+) -> anyhow::Result<Broadcast> {
+    let lang = hromada_kernel::Lang::Uk;
+    let mut text = format!("📰 {title}");
+    if !summary.trim().is_empty() {
+        text.push_str("\n\n");
+        text.push_str(summary.trim());
+    }
+    let mut reply = Reply::text(text);
+    reply.image = image.map(str::to_owned);
+    reply = reply.button(hromada_web::chat::Button::link(state.i18n.t(lang, "bot-news-read"), url)).button(
+        hromada_web::chat::Button::data(
+            format!("{} / Unsubscribe", state.i18n.t(lang, "bot-unsubscribe")),
+            crate::engine::encode(crate::engine::OWN, "subs"),
+        ),
+    );
+    let sent = queue(&state.db, community, Topic::News, settlements, &reply, None, state.now()).await?;
+    if let Some(d) = state.extension::<crate::delivery::Delivery>() {
+        d.wake();
+    }
+    Ok(sent)
 }
 
 /// A multi-row insert into the outbox: four parameters shared by every row (community, body,

@@ -8,6 +8,7 @@ mod bot;
 mod bot_viber;
 mod city;
 mod cli;
+mod cms;
 mod consultations;
 mod demo;
 mod identity;

@@ -147,3 +147,4 @@ bot-register-name-invalid = At least a surname and a given name are needed.
 bot-register-contact = Share your phone number with the button below: the messenger confirms it is yours.
 bot-registered = The account is made: { $name }, phone { $phone } verified. This chat is linked to it.
 bot-register-found = The number { $phone } is already verified on the account of { $name }; this chat is linked to it.
+bot-news-read = Read on the site
