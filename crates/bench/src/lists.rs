@@ -255,7 +255,7 @@ async fn measure(args: &ListsArgs, url: &str) -> anyhow::Result<Vec<String>> {
     Ok(violations)
 }
 
-fn ms(d: Duration) -> f64 {
+pub(crate) fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
@@ -381,25 +381,25 @@ fn json_numbers(body: &str) -> anyhow::Result<Vec<i64>> {
     items.iter().map(|p| p["number"].as_i64().context("an item without a number")).collect()
 }
 
-struct Load {
-    latencies: Vec<Duration>,
-    failures: usize,
-    elapsed: Duration,
+pub(crate) struct Load {
+    pub(crate) latencies: Vec<Duration>,
+    pub(crate) failures: usize,
+    pub(crate) elapsed: Duration,
 }
 
 impl Load {
-    fn count(&self) -> usize {
+    pub(crate) fn count(&self) -> usize {
         self.latencies.len() + self.failures
     }
 
-    fn percentile(&self, p: f64) -> Duration {
+    pub(crate) fn percentile(&self, p: f64) -> Duration {
         let i = ((self.latencies.len() as f64 * p) as usize).min(self.latencies.len().saturating_sub(1));
         self.latencies.get(i).copied().unwrap_or_default()
     }
 }
 
 /// GETs `url` from `concurrency` connections for `duration`, reading every body in full.
-async fn load(http: &reqwest::Client, url: &str, concurrency: usize, duration: Duration) -> Load {
+pub(crate) async fn load(http: &reqwest::Client, url: &str, concurrency: usize, duration: Duration) -> Load {
     let started = Instant::now();
     let deadline = started + duration;
     let mut workers = vec![];

@@ -11,10 +11,14 @@
 //!
 //! `hromada-bench bot`: webhook updates per second, queueing a broadcast, and the delivery rate
 //! (see `bot.rs`).
+//!
+//! `hromada-bench site`: the weight of the demo community's home page and its requests per
+//! second against a static asset (see `site.rs`).
 
 mod bot;
 mod crash;
 mod lists;
+mod site;
 mod surveys;
 
 use clap::{Parser, Subcommand};
@@ -55,6 +59,9 @@ enum Command {
     /// Webhook updates per second with each turn persisted, the time to queue a broadcast to
     /// 100,000 subscribers, and the delivery rate held.
     Bot(bot::BotArgs),
+    /// The demo home page built from blocks: its HTML and CSS weight, and requests per second
+    /// against a static asset in the same run.
+    Site(site::SiteArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -78,6 +85,7 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Lists(args)) => lists::run(args).await,
         Some(Command::Surveys(args)) => surveys::run(args).await,
         Some(Command::Bot(args)) => bot::run(args).await,
+        Some(Command::Site(args)) => site::run(args).await,
         None => rate(cli.rate).await,
     }
 }
@@ -285,11 +293,22 @@ pub(crate) async fn serve_in_process(
     clock: std::sync::Arc<dyn hromada_kernel::Clock>,
     modules: Vec<std::sync::Arc<dyn hromada_web::Module>>,
 ) -> anyhow::Result<(SocketAddr, hromada_app::App)> {
+    serve_in_process_with(db, clock, modules, |_| {}).await
+}
+
+/// Like [`serve_in_process`], with the settings changed first.
+pub(crate) async fn serve_in_process_with(
+    db: &Db,
+    clock: std::sync::Arc<dyn hromada_kernel::Clock>,
+    modules: Vec<std::sync::Arc<dyn hromada_web::Module>>,
+    settings: impl FnOnce(&mut hromada_web::WebConfig),
+) -> anyhow::Result<(SocketAddr, hromada_app::App)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let mut config = hromada_web::WebConfig::for_tests(b"benchmark installation secret, 32 bytes or more");
     config.demo = false;
     config.public_url = format!("http://{addr}");
+    settings(&mut config);
     let app = hromada_app::build(db.clone(), config, clock.clone(), modules)?;
     let router = app.router.clone();
     tokio::spawn(async move {

@@ -134,7 +134,9 @@ impl Page {
                 id => c.id.to_string(),
                 slug => &c.slug,
                 name => c.name(self.lang),
-                coat_of_arms => c.coat_of_arms.clone(),
+                // `/media/…` is the community's own file, under its prefix; anything else is
+                // an address of the installation.
+                coat_of_arms => c.coat_of_arms.as_deref().map(|a| if a.starts_with("/media/") { self.url(a) } else { a.to_owned() }),
                 contacts => Value::from(Serde(&c.contacts.0)),
             }
         });

@@ -127,6 +127,14 @@ async fn an_editor_builds_a_page_from_every_block_and_publishes_it() {
         // The English reader gets the English text where there is one.
         let en = visitor.get_with("/c/site/pages/pro-hromadu", &[("accept-language", "en")]).await.text();
         assert!(en.contains("The community has 12 villages."), "[{bk}]");
+        // A visitor's copy is kept a few seconds, but a new publication shows at once.
+        let edit = format!("{editor}/blocks/1?kind=text");
+        let version = version_on(&b.get(&editor).await.html());
+        let fields = [("uk", "Громада має 14 сіл."), ("version", version.as_str())];
+        assert_eq!(b.submit(&edit, &edit, &fields).await.status, 303, "[{bk}]");
+        assert!(visitor.get("/c/site/pages/pro-hromadu").await.text().contains("12 сіл"), "[{bk}] a draft is not out");
+        publish_now(&app, &b, &editor).await;
+        assert!(visitor.get("/c/site/pages/pro-hromadu").await.text().contains("14 сіл"), "[{bk}]");
         // The site search finds the page by the beginnings of its words, whatever their case.
         let found = visitor.get("/c/site/search?q=УКРИТ%20цілодоб").await.html();
         assert!(found.contains("href=\"/c/site/pages/pro-hromadu\""), "[{bk}] {found}");
@@ -402,6 +410,22 @@ async fn a_theme_is_checked_for_contrast_and_the_menu_has_two_levels() {
         assert!(page.contains("href=\"https://diia.gov.ua\""), "[{bk}]");
         let orphan = [("label_uk_0", "Підпункт"), ("href_0", "/news"), ("level_0", "2")];
         assert_eq!(b.submit(site, &format!("{site}/menu"), &orphan).await.status, 422, "[{bk}]");
+
+        // The coat of arms: an image only, then shown in the header from the community's media.
+        let arms = format!("{site}/arms");
+        let text = b.submit_files(site, &arms, &[], &[("arms", "gerb.txt", b"not an image".to_vec())]).await;
+        assert_eq!(text.status, 422, "[{bk}]");
+        let png = crate::bot::png();
+        assert_eq!(b.submit_files(site, &arms, &[], &[("arms", "gerb.png", png)]).await.status, 303, "[{bk}]");
+        let header = visitor.get("/c/look/news").await.html();
+        let src = header
+            .split("class=\"brand\"")
+            .nth(1)
+            .and_then(|h| h.split("src=\"").nth(1))
+            .and_then(|h| h.split('"').next());
+        let src = src.unwrap_or_else(|| panic!("[{bk}] no coat of arms: {header}")).to_owned();
+        assert!(src.starts_with("/c/look/media/"), "[{bk}] {src}");
+        assert_eq!(visitor.get(&src).await.status, 200, "[{bk}]");
     }
 }
 
@@ -423,5 +447,36 @@ async fn a_resident_cannot_edit_and_one_community_never_sees_anothers_pages() {
         assert_eq!(resident.get("/c/two/admin/cms").await.status, 403, "[{bk}]");
         let robots = app.browser().get("/c/one/robots.txt").await.html();
         assert!(robots.contains("Disallow: /c/one/admin") && robots.contains("/c/one/sitemap.xml"), "[{bk}] {robots}");
+    }
+}
+
+#[tokio::test]
+async fn the_officials_block_shows_each_officials_photo_position_and_hours() {
+    for app in spawn_apps().await {
+        let bk = app.backend;
+        let (_, b) = editor(&app, "people").await;
+        let about = "/c/people/admin/about";
+        let fields = [
+            ("name", "Ганна Степанівна Коваль"),
+            ("role_uk", "Староста Заріччя"),
+            ("reception_hours", "Вт, 9:00–12:00"),
+            ("phone", "+380 64 522 00 07"),
+        ];
+        let added = b.submit_files(about, about, &fields, &[("photo", "koval.png", crate::bot::png())]).await;
+        assert_eq!(added.status, 303, "[{bk}] {}", added.text());
+        let editor = create_page(&app, &b, "people", "Посадовці", "posadovtsi", false).await;
+        add_block(&app, &b, &editor, "widget:about.contacts", &[("choice", "")]).await;
+        publish_now(&app, &b, &editor).await;
+        let page = app.browser().get("/c/people/pages/posadovtsi").await.html();
+        for needle in [
+            "Ганна Степанівна Коваль",
+            "Староста Заріччя",
+            "Вт, 9:00–12:00",
+            "class=\"portrait\" src=\"/c/people/media/",
+        ] {
+            assert!(page.contains(needle), "[{bk}] {needle}: {page}");
+        }
+        let photo = page.split("class=\"portrait\" src=\"").nth(1).unwrap().split('"').next().unwrap().to_owned();
+        assert_eq!(app.browser().get(&photo).await.status, 200, "[{bk}] the portrait is public");
     }
 }

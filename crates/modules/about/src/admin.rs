@@ -7,6 +7,7 @@ use axum::{Form, Router};
 use hromada_db::core::audit::Actor;
 use hromada_db::core::communities;
 use hromada_kernel::Permission;
+use hromada_media::{Accept, Limits, NewFile, Upload};
 use hromada_web::auth::Viewer;
 use hromada_web::forms::FieldErrors;
 use hromada_web::{AppError, AppResult, AppState, Flash, Page, Serde, Tenant, context};
@@ -80,10 +81,12 @@ async fn add_contact(
     page: Page,
     viewer: Viewer,
     tenant: Tenant,
-    Form(form): Form<ContactForm>,
+    mut upload: Upload,
 ) -> AppResult<Response> {
-    viewer.require(Permission::EditContent)?;
-    let mut errors = FieldErrors::new();
+    let user = viewer.require(Permission::EditContent)?.clone();
+    let form: ContactForm = upload.form()?;
+    let photos = upload.process("photo", Accept::Images, &Limits::default()).await;
+    let mut errors = std::mem::take(&mut upload.errors);
     if !(2..=200).contains(&form.name.trim().chars().count()) {
         errors.add("name", "invalid-full_name");
     }
@@ -103,8 +106,23 @@ async fn add_contact(
         phone: optional(&form.phone),
         email: optional(&form.email),
         reception_hours: optional(&form.reception_hours),
+        photo: None,
     };
-    let id = store::create(&state.db, tenant.community.id, &new).await?;
+    let id = hromada_kernel::new_id();
+    let mut new = new;
+    if let Some(photo) = photos.first() {
+        let object = id.to_string();
+        let file = NewFile {
+            owner: crate::KEY,
+            object_id: Some(&object),
+            purpose: "photo",
+            public: true,
+            created_by: Some(user.id),
+        };
+        new.photo =
+            Some(hromada_media::store::save(&state.db, tenant.community.id, photo, &file, state.now()).await?.id);
+    }
+    store::create_with_id(&state.db, tenant.community.id, id, &new).await?;
     state
         .audit(Some(tenant.community.id), &actor(&viewer), "about.contact_add", "about_contact", id, &new.name)
         .await?;

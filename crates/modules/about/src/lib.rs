@@ -26,7 +26,7 @@ impl Module for About {
     }
 
     fn migrations(&self) -> Vec<Migration> {
-        vec![migration!(KEY, 1, "0001_about")]
+        vec![migration!(KEY, 1, "0001_about"), migration!(KEY, 2, "0002_photo")]
     }
 
     fn templates(&self) -> TemplateSources {
@@ -67,7 +67,7 @@ impl Module for About {
             let contacts: Vec<_> = store::list(&page.state.db, tenant.community.id)
                 .await?
                 .iter()
-                .map(|c| hromada_web::context! { name => &c.name, role => c.role(page.lang), phone => &c.phone, email => &c.email, hours => &c.reception_hours })
+                .map(|c| web::contact_view(page, c))
                 .collect();
             Ok(Some(page.fragment("about/contacts_block.html", hromada_web::context! { contacts => contacts })?))
         })
@@ -134,6 +134,7 @@ impl Module for About {
                     phone: Some((*phone).into()),
                     email: None,
                     reception_hours: Some((*hours).into()).filter(|h: &String| !h.is_empty()),
+                    photo: None,
                 };
                 store::create(ctx.db, id, &contact).await?;
             }

@@ -17,6 +17,7 @@ pub struct Contact {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub reception_hours: Option<String>,
+    pub photo: Option<Uuid>,
 }
 
 impl Contact {
@@ -36,13 +37,15 @@ pub struct NewContact {
     pub phone: Option<String>,
     pub email: Option<String>,
     pub reception_hours: Option<String>,
+    /// A portrait from the shared uploads.
+    pub photo: Option<Uuid>,
 }
 
 pub async fn list(db: &Db, community: CommunityId) -> DbResult<Vec<Contact>> {
     Ok(fetch_all!(
         db,
         sqlx::query_as::<_, Contact>(
-            "SELECT community_id, id, position, name, role_uk, role_en, phone, email, reception_hours
+            "SELECT community_id, id, position, name, role_uk, role_en, phone, email, reception_hours, photo
          FROM about_contacts WHERE community_id = $1 ORDER BY position"
         )
         .bind(community)
@@ -50,15 +53,19 @@ pub async fn list(db: &Db, community: CommunityId) -> DbResult<Vec<Contact>> {
 }
 
 pub async fn create(db: &Db, community: CommunityId, c: &NewContact) -> DbResult<Uuid> {
-    let id = hromada_kernel::new_id();
+    create_with_id(db, community, hromada_kernel::new_id(), c).await
+}
+
+/// Like [`create`], with the id chosen first (its photo is stored under it).
+pub async fn create_with_id(db: &Db, community: CommunityId, id: Uuid, c: &NewContact) -> DbResult<Uuid> {
     write_tx!(db, tx => {
         sqlx::query(LOCK_COMMUNITY).bind(community).execute(&mut *tx).await?;
         sqlx::query(
-            "INSERT INTO about_contacts (community_id, id, position, name, role_uk, role_en, phone, email, reception_hours)
+            "INSERT INTO about_contacts (community_id, id, position, name, role_uk, role_en, phone, email, reception_hours, photo)
              VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM about_contacts WHERE community_id = $1),
-                     $3, $4, $5, $6, $7, $8)")
+                     $3, $4, $5, $6, $7, $8, $9)")
             .bind(community).bind(id).bind(&c.name).bind(&c.role_uk).bind(&c.role_en).bind(&c.phone).bind(&c.email)
-            .bind(&c.reception_hours)
+            .bind(&c.reception_hours).bind(c.photo)
             .execute(&mut *tx).await?;
     });
     Ok(id)

@@ -12,15 +12,7 @@ pub fn routes() -> Router<AppState> {
 
 async fn about(State(state): State<AppState>, page: Page, tenant: Tenant) -> AppResult<Response> {
     let community = tenant.community.id;
-    let contacts: Vec<_> = store::list(&state.db, community)
-        .await?
-        .iter()
-        .map(|c| {
-            context! {
-                name => &c.name, role => c.role(page.lang), phone => &c.phone, email => &c.email, hours => &c.reception_hours,
-            }
-        })
-        .collect();
+    let contacts: Vec<_> = store::list(&state.db, community).await?.iter().map(|c| contact_view(&page, c)).collect();
     let places: Vec<_> = settlements::list(&state.db, community)
         .await?
         .iter()
@@ -43,4 +35,12 @@ async fn about(State(state): State<AppState>, page: Page, tenant: Tenant) -> App
         "about/index.html",
         context! { contacts => contacts, settlements => places, departments => units, intro => hromada_web::Value::from_safe_string(intro) },
     )
+}
+
+/// A contact for a template: name, role in the reader's language, phone, e-mail, hours, photo.
+pub fn contact_view(page: &Page, c: &store::Contact) -> hromada_web::Value {
+    context! {
+        name => &c.name, role => c.role(page.lang), phone => &c.phone, email => &c.email, hours => &c.reception_hours,
+        photo => c.photo.map(|p| page.url(&hromada_media::path(p, hromada_media::Variant::Thumb))),
+    }
 }

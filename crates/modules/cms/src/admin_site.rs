@@ -22,6 +22,7 @@ pub fn routes() -> Router<AppState> {
         .route("/site/theme", post(save_theme))
         .route("/site/menu", post(save_menu))
         .route("/site/footer", post(save_footer))
+        .route("/site/arms", post(save_arms))
 }
 
 /// Menu rows shown: the ones there are and three empty ones.
@@ -57,19 +58,10 @@ fn rows_of(menu: &[MenuItem]) -> Vec<MenuRow> {
     rows
 }
 
-async fn site(State(_state): State<AppState>, page: Page, viewer: Viewer, tenant: Tenant) -> AppResult<Response> {
+async fn site(page: Page, viewer: Viewer, tenant: Tenant) -> AppResult<Response> {
     viewer.require(Permission::EditContent)?;
     let frame = SiteFrame::of(&tenant.community);
-    let theme = frame.theme.clone().unwrap_or_else(|| {
-        let (brand, brand_dark, accent) = Theme::DEFAULT;
-        Theme {
-            brand: brand.into(),
-            brand_dark: brand_dark.into(),
-            accent: accent.into(),
-            layout: "classic".into(),
-            version: 0,
-        }
-    });
+    let theme = frame.theme.clone().unwrap_or_else(default_theme);
     render(&page, &frame, &theme, rows_of(&frame.menu), &FieldErrors::new(), StatusCode::OK)
 }
 
@@ -185,10 +177,7 @@ async fn save_menu(
         }
     }
     if !errors.is_empty() {
-        let theme = frame.theme.clone().unwrap_or_else(|| {
-            let (b, d, a) = Theme::DEFAULT;
-            Theme { brand: b.into(), brand_dark: d.into(), accent: a.into(), layout: "classic".into(), version: 0 }
-        });
+        let theme = frame.theme.clone().unwrap_or_else(default_theme);
         return render(&page, &frame, &theme, rows, &errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
     frame.menu = menu;
@@ -211,4 +200,54 @@ async fn save_footer(
     store_frame(&state, &tenant, &frame).await?;
     state.audit(Some(tenant.community.id), &actor(&viewer), "cms.footer", "community", tenant.community.id, "").await?;
     Ok(page.redirect_with(&tenant.url("/admin/cms/site"), Flash::success("flash-saved")))
+}
+
+/// The coat of arms or logo in the header: an uploaded image, re-encoded, served from the
+/// community's own media.
+async fn save_arms(
+    State(state): State<AppState>,
+    page: Page,
+    viewer: Viewer,
+    tenant: Tenant,
+    mut upload: Upload,
+) -> AppResult<Response> {
+    let user = viewer.require(Permission::EditContent)?;
+    if upload.files("arms").next().is_none() {
+        upload.refuse("arms", "cms-invalid-file");
+    }
+    let images = if upload.errors.is_empty() {
+        upload.process("arms", hromada_media::Accept::Images, &hromada_media::Limits::default()).await
+    } else {
+        vec![]
+    };
+    let Some(image) = images.first().filter(|_| upload.errors.is_empty()) else {
+        let frame = SiteFrame::of(&tenant.community);
+        let theme = frame.theme.clone().unwrap_or_else(default_theme);
+        return render(&page, &frame, &theme, rows_of(&frame.menu), &upload.errors, StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let new = hromada_media::NewFile {
+        owner: crate::KEY,
+        object_id: Some("branding"),
+        purpose: "arms",
+        public: true,
+        created_by: Some(user.id),
+    };
+    let saved = hromada_media::store::save(&state.db, tenant.community.id, image, &new, state.now()).await?;
+    let c = &tenant.community;
+    // A `/media/…` path is the community's own: the layout puts the community's prefix before it.
+    let path = hromada_media::path(saved.id, hromada_media::Variant::Thumb);
+    communities::update_details(&state.db, c.id, &c.name_uk, c.name_en.as_deref(), Some(&path), &c.contacts.0).await?;
+    state.audit(Some(c.id), &actor(&viewer), "cms.arms", "community", c.id, &saved.file_name).await?;
+    Ok(page.redirect_with(&tenant.url("/admin/cms/site"), Flash::success("flash-saved")))
+}
+
+fn default_theme() -> Theme {
+    let (brand, brand_dark, accent) = Theme::DEFAULT;
+    Theme {
+        brand: brand.into(),
+        brand_dark: brand_dark.into(),
+        accent: accent.into(),
+        layout: "classic".into(),
+        version: 0,
+    }
 }

@@ -103,6 +103,7 @@ impl Module for Cms {
     }
 
     fn start(&self, builder: &mut hromada_web::state::AppStateBuilder) {
+        builder.extension(web::RenderedPages::new(builder.config.cache_ttl));
         // Scheduled pages go live and scheduled news reach the chatbot's subscribers.
         builder.jobs.push(hromada_web::state::Job {
             name: "cms.scheduled",

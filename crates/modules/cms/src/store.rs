@@ -11,6 +11,18 @@ use sqlx::FromRow;
 use sqlx::types::Json;
 use uuid::Uuid;
 
+/// Counts this node's changes to what residents see of the site, so that cached pages are
+/// dropped at once here (other nodes let theirs expire).
+static SITE_CHANGES: hromada_db::core::changes::ChangeCounter = hromada_db::core::changes::ChangeCounter::new();
+
+pub fn generation() -> u64 {
+    SITE_CHANGES.current()
+}
+
+fn site_changed() {
+    SITE_CHANGES.bump();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Site search
 
@@ -260,6 +272,7 @@ pub async fn create_page(
         .execute(&mut *tx).await?;
         insert_revision!(tx, community, id, 1_i64, content, "edit", author, now);
     });
+    site_changed();
     Ok(id)
 }
 
@@ -335,6 +348,7 @@ pub async fn save_draft(
         }
         n == 1
     });
+    site_changed();
     if changed { Ok(next) } else { Err(stale_or_missing(db, community, id).await) }
 }
 
@@ -361,6 +375,7 @@ pub async fn set_slug(
             .bind(community).bind(id).bind(&path).execute(&mut *tx).await?;
         n
     });
+    site_changed();
     if n == 1 { Ok(()) } else { Err(PageError::NotFound) }
 }
 
@@ -414,15 +429,15 @@ pub async fn publish(
                     (None, None) => {}
                 }
                 let action = if at.is_some_and(|at| at > now) { "schedule" } else { "publish" };
-                let last: (i64,) = sqlx::query_as(
-                    "SELECT MAX(version) FROM cms_page_revisions WHERE community_id = $1 AND page_id = $2",
-                )
-                .bind(community).bind(id).fetch_one(&mut *tx).await?;
-                insert_revision!(tx, community, id, last.0 + 1, &content, action, author, now);
+                // A publication is a version of its own: forms opened before it are stale.
+                sqlx::query("UPDATE cms_pages SET draft_version = $3 WHERE community_id = $1 AND id = $2")
+                    .bind(community).bind(id).bind(version + 1).execute(&mut *tx).await?;
+                insert_revision!(tx, community, id, version + 1, &content, action, author, now);
                 true
             }
         }
     });
+    site_changed();
     if done { Ok(()) } else { Err(stale_or_missing(db, community, id).await) }
 }
 
@@ -436,6 +451,7 @@ pub async fn unpublish(db: &Db, community: CommunityId, id: Uuid, now: DateTime<
         )
         .bind(community).bind(id).bind(now).execute(&mut *tx).await?.rows_affected()
     });
+    site_changed();
     Ok(n == 1)
 }
 
@@ -461,6 +477,9 @@ pub async fn fold_scheduled(db: &Db, now: DateTime<Utc>) -> DbResult<u64> {
         }
         due.len() as u64
     });
+    if folded > 0 {
+        site_changed();
+    }
     Ok(folded)
 }
 
@@ -473,6 +492,7 @@ pub async fn delete_page(db: &Db, community: CommunityId, id: Uuid) -> DbResult<
         }
         n
     });
+    site_changed();
     Ok(n == 1)
 }
 
@@ -637,6 +657,7 @@ pub async fn create_news(
         }
         number
     });
+    site_changed();
     Ok((id, number))
 }
 
@@ -672,6 +693,7 @@ pub async fn update_news(
         }
         n
     });
+    site_changed();
     Ok(n == 1)
 }
 
@@ -761,6 +783,7 @@ pub async fn delete_news(db: &Db, community: CommunityId, id: Uuid) -> DbResult<
         sqlx::query("DELETE FROM cms_news WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).execute(&mut *tx).await?.rows_affected()
     });
+    site_changed();
     Ok(n == 1)
 }
 
@@ -869,6 +892,7 @@ pub async fn create_document(
         index_in!(tx, community, &entry);
         number
     });
+    site_changed();
     Ok((id, number))
 }
 
@@ -943,6 +967,7 @@ pub async fn delete_document(db: &Db, community: CommunityId, id: Uuid) -> DbRes
         sqlx::query("DELETE FROM cms_documents WHERE community_id = $1 AND id = $2")
             .bind(community).bind(id).execute(&mut *tx).await?.rows_affected()
     });
+    site_changed();
     Ok(n == 1)
 }
 

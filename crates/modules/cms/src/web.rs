@@ -7,12 +7,15 @@ use crate::store::{self, DocumentFilter, NewsFilter};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
+use hromada_kernel::{CommunityId, Lang};
 use hromada_media::Variant;
+use hromada_web::cache::TtlMap;
 use hromada_web::site::SiteFrame;
 use hromada_web::{AppError, AppResult, AppState, Page, Tenant, Value, context};
 use serde::Deserialize;
+use std::sync::Arc;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -148,14 +151,66 @@ pub fn document_card(page: &Page, d: &store::Document) -> Value {
     }
 }
 
+fn page_context(page: &Page, content: &PageContent, blocks: Vec<Value>, canonical: String, home: bool) -> Value {
+    let og = context! { title => content.title(page.lang), description => content.summary(page.lang) };
+    context! { title => content.title(page.lang), blocks => blocks, canonical => canonical, og => og, home => home }
+}
+
 /// A page as residents see it; `canonical` is its address, for search engines and previews.
 pub async fn render_page(page: &Page, content: &PageContent, canonical: String, home: bool) -> AppResult<Response> {
     let blocks = render_blocks(page, &content.blocks).await?;
-    let og = context! { title => content.title(page.lang), description => content.summary(page.lang) };
-    page.render(
-        "cms/page.html",
-        context! { title => content.title(page.lang), blocks => blocks, canonical => canonical, og => og, home => home },
-    )
+    page.render("cms/page.html", page_context(page, content, blocks, canonical, home))
+}
+
+/// Pages as anonymous visitors get them, kept a few seconds on this node: the home page is
+/// what every visitor opens first, and it draws from several modules.
+pub struct RenderedPages(TtlMap<(CommunityId, String, Lang), Arc<str>>);
+
+impl RenderedPages {
+    pub fn new(ttl: std::time::Duration) -> Self {
+        Self(TtlMap::new(ttl))
+    }
+}
+
+/// What a cached copy depends on changing here: the site's rows and the community's own.
+fn generation() -> u64 {
+    store::generation().wrapping_add(hromada_db::core::changes::generation())
+}
+
+/// The node's cache, when this visitor may be served from it: signed-in people see their own
+/// name, forms and answers, and a one-time message is theirs too.
+fn cache_for(page: &Page) -> Option<&RenderedPages> {
+    let anonymous = page.viewer.user.is_none() && page.viewer.operator.is_none() && page.flash.is_none();
+    page.state.extension::<RenderedPages>().filter(|_| anonymous)
+}
+
+fn cache_key(page: &Page, path: &str) -> Option<(CommunityId, String, Lang)> {
+    Some((page.tenant.as_ref()?.community.id, path.to_owned(), page.lang))
+}
+
+/// A copy of the page at `path` kept for anonymous visitors, without asking the database.
+fn cached(page: &Page, path: &str) -> Option<Response> {
+    let html = cache_for(page)?.0.get(&cache_key(page, path)?, generation())?;
+    Some(Html(html.to_string()).into_response())
+}
+
+/// A published page, rendered, and kept for the next anonymous visitors.
+async fn serve_page(page: &Page, stored: &store::StoredPage, path: &str) -> AppResult<Response> {
+    let state = &page.state;
+    let tenant = page.tenant.as_ref().ok_or(AppError::NotFound)?;
+    let content = stored.visible(state.now()).ok_or(AppError::NotFound)?;
+    let canonical = tenant.absolute_url(state, path).await;
+    let (Some(cache), Some(key)) = (cache_for(page), cache_key(page, path)) else {
+        return render_page(page, content, canonical, stored.is_home()).await;
+    };
+    let read = generation();
+    let blocks = render_blocks(page, &content.blocks).await?;
+    let html = page.fragment("cms/page.html", page_context(page, content, blocks, canonical, stored.is_home()))?;
+    // A page that holds this visitor's form token is theirs alone.
+    if page.csrf.is_empty() || !html.contains(&page.csrf) {
+        cache.0.put(key, Arc::from(html.as_str()), read, generation());
+    }
+    Ok(Html(html).into_response())
 }
 
 async fn show_page(
@@ -164,24 +219,30 @@ async fn show_page(
     tenant: Tenant,
     Path(slug): Path<String>,
 ) -> AppResult<Response> {
+    let path = format!("/pages/{slug}");
+    if let Some(hit) = cached(&page, &path) {
+        return Ok(hit);
+    }
     let stored = store::page_by_slug(&state.db, tenant.community.id, &slug).await?.ok_or(AppError::NotFound)?;
     if stored.is_home() {
         // One address per page: the home page lives at the site's root.
         return Ok(axum::response::Redirect::permanent(&tenant.url("/")).into_response());
     }
-    let content = stored.visible(state.now()).ok_or(AppError::NotFound)?;
-    let canonical = tenant.absolute_url(&state, &format!("/pages/{slug}")).await;
-    render_page(&page, content, canonical, false).await
+    serve_page(&page, &stored, &path).await
 }
 
 /// The published home page, if the editors made one.
 pub async fn home(page: &Page) -> AppResult<Option<Response>> {
     let Some(tenant) = page.tenant.as_ref() else { return Ok(None) };
+    if let Some(hit) = cached(page, "/") {
+        return Ok(Some(hit));
+    }
     let state = &page.state;
     let Some(stored) = store::home_page(&state.db, tenant.community.id).await? else { return Ok(None) };
-    let Some(content) = stored.visible(state.now()) else { return Ok(None) };
-    let canonical = tenant.absolute_url(state, "/").await;
-    render_page(page, content, canonical, true).await.map(Some)
+    if stored.visible(state.now()).is_none() {
+        return Ok(None);
+    }
+    serve_page(page, &stored, "/").await.map(Some)
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -21,3 +21,5 @@ about-stat-contacts = { $count ->
 }
 about-widget = Officials' contacts
 about-widget-more = All contacts
+about-photo = Photo
+about-photo-hint = Optional. PNG, JPEG or WebP; metadata (the place it was taken, too) is removed.

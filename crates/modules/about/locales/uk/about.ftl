@@ -22,3 +22,5 @@ about-stat-contacts = { $count ->
 }
 about-widget = Контакти посадовців
 about-widget-more = Усі контакти
+about-photo = Фото
+about-photo-hint = Необов’язково. PNG, JPEG або WebP; метадані (зокрема місце зйомки) видаляються.

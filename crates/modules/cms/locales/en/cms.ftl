@@ -237,3 +237,7 @@ cms-search-none = Nothing found. Try other words or their beginnings.
 cms-search-page = Pages
 cms-search-news = News
 cms-search-document = Documents
+cms-arms = Coat of arms or logo
+cms-arms-current = The current coat of arms
+cms-arms-file = Image of the coat of arms
+cms-arms-hint = PNG, JPEG or WebP; the header shows it 48 pixels high.

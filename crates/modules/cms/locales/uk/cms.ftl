@@ -239,3 +239,7 @@ cms-search-none = Нічого не знайдено. Спробуйте інш�
 cms-search-page = Сторінки
 cms-search-news = Новини
 cms-search-document = Документи
+cms-arms = Герб або логотип
+cms-arms-current = Поточний герб
+cms-arms-file = Зображення герба
+cms-arms-hint = PNG, JPEG або WebP; у шапці сайту його буде зменшено до висоти 48 пікселів.
