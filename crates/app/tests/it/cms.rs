@@ -480,3 +480,25 @@ async fn the_officials_block_shows_each_officials_photo_position_and_hours() {
         assert_eq!(app.browser().get(&photo).await.status, 200, "[{bk}] the portrait is public");
     }
 }
+
+#[tokio::test]
+async fn a_community_with_its_own_host_gets_its_site_there() {
+    for app in spawn_apps().await {
+        let bk = app.backend;
+        let (c, b) = editor(&app, "own").await;
+        let editor = create_page(&app, &b, "own", "Головна", "", true).await;
+        add_block(&app, &b, &editor, "text", &[("uk", "Сайт на власному домені")]).await;
+        publish_now(&app, &b, &editor).await;
+        hromada_db::core::communities::set_primary_host(&app.db, c.id, "own.example.test").await.unwrap();
+        let host = [("host", "own.example.test")];
+        let visitor = app.browser();
+        let home = visitor.get_with("/", &host).await;
+        assert_eq!(home.status, 200, "[{bk}]");
+        let html = home.html();
+        assert!(html.contains("Сайт на власному домені"), "[{bk}] {html}");
+        // Links stay on the host, and search engines are told the host's address.
+        assert!(html.contains("href=\"/news\"") && html.contains("<link rel=\"canonical\" href=\"http://own.example.test/\">"), "[{bk}] {html}");
+        let sitemap = visitor.get_with("/sitemap.xml", &host).await.html();
+        assert!(sitemap.contains("<loc>http://own.example.test/</loc>"), "[{bk}] {sitemap}");
+    }
+}
