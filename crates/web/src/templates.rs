@@ -124,6 +124,23 @@ mod tests {
     }
 
     #[test]
+    fn a_theme_folder_overrides_the_templates_it_holds_and_no_others() {
+        let dir = std::env::temp_dir().join(format!("hromada-theme-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("cms")).unwrap();
+        std::fs::write(dir.join("cms/page.html"), "Своя сторінка: {{ title }}").unwrap();
+        let sources = vec![vec![
+            ("cms/page.html".to_owned(), "Вбудована: {{ title }}".to_owned()),
+            ("cms/news.html".to_owned(), "Новина: {{ title }}".to_owned()),
+        ]];
+        let i18n = Arc::new(I18n::new(&[]).unwrap());
+        let templates = Templates::new(&sources, Some(&dir), i18n).unwrap();
+        let ctx = minijinja::context! { title => "Безпека" };
+        assert_eq!(templates.render("cms/page.html", ctx.clone()).unwrap(), "Своя сторінка: Безпека");
+        assert_eq!(templates.render("cms/news.html", ctx).unwrap(), "Новина: Безпека");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
     fn kyiv_time_follows_summer_time() {
         assert_eq!(format_datetime("2026-01-15T10:00:00Z", Lang::Uk), "15.01.2026 12:00");
         assert_eq!(format_datetime("2026-07-15T10:00:00Z", Lang::Uk), "15.07.2026 13:00");

@@ -497,7 +497,11 @@ async fn a_community_with_its_own_host_gets_its_site_there() {
         let html = home.html();
         assert!(html.contains("Сайт на власному домені"), "[{bk}] {html}");
         // Links stay on the host, and search engines are told the host's address.
-        assert!(html.contains("href=\"/news\"") && html.contains("<link rel=\"canonical\" href=\"http://own.example.test/\">"), "[{bk}] {html}");
+        assert!(
+            html.contains("href=\"/news\"")
+                && html.contains("<link rel=\"canonical\" href=\"http://own.example.test/\">"),
+            "[{bk}] {html}"
+        );
         let sitemap = visitor.get_with("/sitemap.xml", &host).await.html();
         assert!(sitemap.contains("<loc>http://own.example.test/</loc>"), "[{bk}] {sitemap}");
     }
