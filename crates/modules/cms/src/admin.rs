@@ -57,6 +57,26 @@ fn page_error(e: PageError) -> AppError {
     }
 }
 
+/// A new draft of a page, made from the version the editor's form was opened on: stored with
+/// its revision (refused if someone changed the page since), then audited.
+#[allow(clippy::too_many_arguments)]
+async fn save_change(
+    state: &AppState,
+    viewer: &Viewer,
+    tenant: &Tenant,
+    id: Uuid,
+    version: i64,
+    content: &PageContent,
+    revision: &str,
+    audit: (&str, &str),
+) -> AppResult<()> {
+    store::save_draft(&state.db, tenant.community.id, id, version, content, revision, &author(viewer), state.now())
+        .await
+        .map_err(page_error)?;
+    state.audit(Some(tenant.community.id), &actor(viewer), audit.0, "cms_page", id, audit.1).await?;
+    Ok(())
+}
+
 fn pages_url(tenant: &Tenant, id: Uuid) -> String {
     tenant.url(&format!("/admin/cms/pages/{id}"))
 }
@@ -331,10 +351,7 @@ async fn save_meta(
         )
         .await;
     }
-    store::save_draft(&state.db, tenant.community.id, id, version, &content, "edit", &author(&viewer), now)
-        .await
-        .map_err(page_error)?;
-    state.audit(Some(tenant.community.id), &actor(&viewer), "cms.page_edit", "cms_page", id, &content.title_uk).await?;
+    save_change(&state, &viewer, &tenant, id, version, &content, "edit", ("cms.page_edit", &content.title_uk)).await?;
     Ok(page.redirect_with(&pages_url(&tenant, id), Flash::success("flash-saved")))
 }
 
@@ -580,11 +597,7 @@ async fn save_block(
     } else {
         content.blocks.push(block);
     }
-    store::save_draft(&state.db, tenant.community.id, id, version, &content, "edit", &author(&viewer), state.now())
-        .await
-        .map_err(page_error)?;
-    state
-        .audit(Some(tenant.community.id), &actor(&viewer), "cms.block_save", "cms_page", id, &index.to_string())
+    save_change(&state, &viewer, &tenant, id, version, &content, "edit", ("cms.block_save", &index.to_string()))
         .await?;
     Ok(page.redirect_with(&pages_url(&tenant, id), Flash::success("flash-saved")))
 }
@@ -610,19 +623,8 @@ async fn move_block(
         return Err(AppError::NotFound);
     }
     content.blocks.swap(index, other);
-    store::save_draft(&state.db, tenant.community.id, id, version, &content, "edit", &author(&viewer), state.now())
-        .await
-        .map_err(page_error)?;
-    state
-        .audit(
-            Some(tenant.community.id),
-            &actor(&viewer),
-            "cms.block_move",
-            "cms_page",
-            id,
-            &format!("{index}→{other}"),
-        )
-        .await?;
+    let summary = format!("{index}→{other}");
+    save_change(&state, &viewer, &tenant, id, version, &content, "edit", ("cms.block_move", &summary)).await?;
     Ok(page.redirect_with(&format!("{}#block-{other}", pages_url(&tenant, id)), Flash::success("cms-block-moved")))
 }
 
@@ -642,11 +644,7 @@ async fn delete_block(
         return Err(AppError::NotFound);
     }
     content.blocks.remove(index);
-    store::save_draft(&state.db, tenant.community.id, id, version, &content, "edit", &author(&viewer), state.now())
-        .await
-        .map_err(page_error)?;
-    state
-        .audit(Some(tenant.community.id), &actor(&viewer), "cms.block_delete", "cms_page", id, &index.to_string())
+    save_change(&state, &viewer, &tenant, id, version, &content, "edit", ("cms.block_delete", &index.to_string()))
         .await?;
     Ok(page.redirect_with(&pages_url(&tenant, id), Flash::success("flash-deleted")))
 }
@@ -711,21 +709,18 @@ async fn restore(
     let stored = load(&state, &tenant, id).await?;
     let from: i64 = form.text("from").parse().map_err(|_| AppError::NotFound)?;
     let content = store::revision(&state.db, tenant.community.id, id, from).await?.ok_or(AppError::NotFound)?;
-    store::save_draft(
-        &state.db,
-        tenant.community.id,
+    let summary = from.to_string();
+    save_change(
+        &state,
+        &viewer,
+        &tenant,
         id,
         stored.draft_version,
         &content,
         "restore",
-        &author(&viewer),
-        state.now(),
+        ("cms.page_restore", &summary),
     )
-    .await
-    .map_err(page_error)?;
-    state
-        .audit(Some(tenant.community.id), &actor(&viewer), "cms.page_restore", "cms_page", id, &from.to_string())
-        .await?;
+    .await?;
     Ok(page.redirect_with(&pages_url(&tenant, id), Flash::success("cms-page-restored")))
 }
 

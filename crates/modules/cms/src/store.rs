@@ -765,15 +765,18 @@ pub async fn public_news(
     Ok(found)
 }
 
-/// Categories of published news, for the filter.
+/// Categories of news, for the filter.
 pub async fn news_categories(db: &Db, community: CommunityId) -> DbResult<Vec<String>> {
-    let rows: Vec<(String,)> = fetch_all!(
+    categories(
         db,
-        sqlx::query_as(
-            "SELECT DISTINCT category FROM cms_news WHERE community_id = $1 AND category <> '' ORDER BY category"
-        )
-        .bind(community)
-    )?;
+        community,
+        "SELECT DISTINCT category FROM cms_news WHERE community_id = $1 AND category <> '' ORDER BY category",
+    )
+    .await
+}
+
+async fn categories(db: &Db, community: CommunityId, sql: &'static str) -> DbResult<Vec<String>> {
+    let rows: Vec<(String,)> = fetch_all!(db, sqlx::query_as(sql).bind(community))?;
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
@@ -951,14 +954,12 @@ pub async fn documents(
 }
 
 pub async fn document_categories(db: &Db, community: CommunityId) -> DbResult<Vec<String>> {
-    let rows: Vec<(String,)> = fetch_all!(
+    categories(
         db,
-        sqlx::query_as(
-            "SELECT DISTINCT category FROM cms_documents WHERE community_id = $1 AND category <> '' ORDER BY category"
-        )
-        .bind(community)
-    )?;
-    Ok(rows.into_iter().map(|r| r.0).collect())
+        community,
+        "SELECT DISTINCT category FROM cms_documents WHERE community_id = $1 AND category <> '' ORDER BY category",
+    )
+    .await
 }
 
 pub async fn delete_document(db: &Db, community: CommunityId, id: Uuid) -> DbResult<bool> {
