@@ -285,11 +285,22 @@ pub(crate) async fn serve_in_process(
     clock: std::sync::Arc<dyn hromada_kernel::Clock>,
     modules: Vec<std::sync::Arc<dyn hromada_web::Module>>,
 ) -> anyhow::Result<(SocketAddr, hromada_app::App)> {
+    serve_in_process_with(db, clock, modules, |_| {}).await
+}
+
+/// [`serve_in_process`] with the configuration adjusted first (no cache, say).
+pub(crate) async fn serve_in_process_with(
+    db: &Db,
+    clock: std::sync::Arc<dyn hromada_kernel::Clock>,
+    modules: Vec<std::sync::Arc<dyn hromada_web::Module>>,
+    adjust: impl FnOnce(&mut hromada_web::WebConfig),
+) -> anyhow::Result<(SocketAddr, hromada_app::App)> {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let mut config = hromada_web::WebConfig::for_tests(b"benchmark installation secret, 32 bytes or more");
     config.demo = false;
     config.public_url = format!("http://{addr}");
+    adjust(&mut config);
     let app = hromada_app::build(db.clone(), config, clock.clone(), modules)?;
     let router = app.router.clone();
     tokio::spawn(async move {
