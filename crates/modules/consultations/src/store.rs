@@ -476,12 +476,23 @@ pub async fn respond(
         if let Some(old) = &before {
             // A text given again unchanged keeps its moderation; another one replaces it.
             let kept: Vec<NewText> = texts_of(definition, &old.answers.0);
-            for gone in kept.iter().filter(|o| !texts.iter().any(|t| t.question == o.question && t.body == o.body)) {
-                sqlx::query(
+            let gone: Vec<&str> = kept
+                .iter()
+                .filter(|o| !texts.iter().any(|t| t.question == o.question && t.body == o.body))
+                .map(|o| o.question)
+                .collect();
+            if !gone.is_empty() {
+                let marks: Vec<String> = (0..gone.len()).map(|i| format!("${}", i + 4)).collect();
+                let sql = format!(
                     "DELETE FROM survey_texts WHERE community_id = $1 AND survey_id = $2 AND response_id = $3
-                       AND question = $4")
-                    .bind(c).bind(s).bind(response_id).bind(gone.question)
-                    .execute(&mut *tx).await?;
+                       AND question IN ({})",
+                    marks.join(", ")
+                );
+                let mut q = sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(c).bind(s).bind(response_id);
+                for question in &gone {
+                    q = q.bind(*question);
+                }
+                q.execute(&mut *tx).await?;
             }
             texts.retain(|t| !kept.iter().any(|o| o.question == t.question && o.body == t.body));
         }

@@ -432,14 +432,27 @@ pub(crate) async fn computed(state: &AppState, s: &StoredSurvey) -> AppResult<st
         return Ok(hit);
     }
     let generation = store::changes();
-    let counts = store::counts(&state.db, s).await?;
-    let with_texts_at_all = s.definition.questions.iter().any(domain::has_texts);
-    let unpublished = if with_texts_at_all { store::unpublished_texts(&state.db, s).await? } else { vec![] };
+    if !s.counted {
+        // Answered before counts were kept: counted once, before the reads below.
+        store::count_afresh(&state.db, s).await?;
+    }
+    let listed: Vec<&str> =
+        s.definition.questions.iter().filter(|q| domain::has_texts(q)).map(|q| q.key.as_str()).collect();
+    // Three reads that do not depend on each other, each on its own connection: the page
+    // waits for the slowest, not for all three in turn.
+    let counted = StoredSurvey { counted: true, ..s.clone() };
+    let (counts, unpublished, mut newest) = futures::try_join!(
+        store::counts(&state.db, &counted),
+        async { if listed.is_empty() { Ok(vec![]) } else { store::unpublished_texts(&state.db, s).await } },
+        store::newest_texts(&state.db, s, &listed, TEXTS_SHOWN),
+    )?;
     let mut questions = Vec::with_capacity(s.definition.questions.len());
     for q in &s.definition.questions {
-        let tally = domain::tally_counted(q, &counts);
+        let mut tally = domain::tally_counted(q, &counts);
         let published_texts = if domain::has_texts(q) {
             let withheld: i64 = unpublished.iter().filter(|(k, _, _)| *k == q.key).map(|(_, _, n)| *n).sum();
+            let mine: Vec<String> = newest.extract_if(.., |t| t.question == q.key).map(|t| t.body).collect();
+            with_texts(&mut tally, mine);
             texts_given(&tally).saturating_sub(withheld.max(0) as u64)
         } else {
             0
@@ -447,21 +460,6 @@ pub(crate) async fn computed(state: &AppState, s: &StoredSurvey) -> AppResult<st
         let choice = matches!(q.kind, QuestionKind::Single { .. } | QuestionKind::Multiple { .. });
         let by = |prefix: &str| if choice { domain::breakdown_counted(q, &counts, prefix) } else { vec![] };
         questions.push(Counted { published_texts, by_settlement: by("s:"), by_age: by("a:"), tally });
-    }
-    let listed: Vec<&str> = s
-        .definition
-        .questions
-        .iter()
-        .zip(&questions)
-        .filter(|(_, c)| c.published_texts > 0)
-        .map(|(q, _)| q.key.as_str())
-        .collect();
-    let mut newest = store::newest_texts(&state.db, s, &listed, TEXTS_SHOWN).await?;
-    for (q, counted) in s.definition.questions.iter().zip(questions.iter_mut()) {
-        let mine: Vec<String> = newest.extract_if(.., |t| t.question == q.key).map(|t| t.body).collect();
-        if !mine.is_empty() {
-            with_texts(&mut counted.tally, mine);
-        }
     }
     let done = std::sync::Arc::new(Computed { respondents: counts.respondents(), questions });
     if let Some(cache) = cache {
