@@ -816,20 +816,34 @@ pub async fn texts_for_moderation(
     limit: i64,
     offset: i64,
 ) -> DbResult<Vec<StoredText>> {
-    Ok(fetch_all!(
-        db,
-        sqlx::query_as::<_, StoredText>(
-            "SELECT id, question, body, status, moderation_note, submitted_on FROM survey_texts
-             WHERE community_id = $1 AND survey_id = $2 AND ($3 = '' OR question = $3) AND ($4 = '' OR status = $4)
-             ORDER BY submitted_on DESC, id DESC LIMIT $5 OFFSET $6"
-        )
-        .bind(survey.community_id)
-        .bind(survey.id)
-        .bind(question)
-        .bind(status.map(TextStatus::code).unwrap_or(""))
-        .bind(limit)
-        .bind(offset)
-    )?)
+    // Only the conditions asked for, so that a status and a question stay in the index's range.
+    let mut sql = String::from(
+        "SELECT id, question, body, status, moderation_note, submitted_on FROM survey_texts
+         WHERE community_id = $1 AND survey_id = $2",
+    );
+    let mut next = 5;
+    if !question.is_empty() {
+        sql.push_str(&format!(" AND question = ${next}"));
+        next += 1;
+    }
+    if status.is_some() {
+        sql.push_str(&format!(" AND status = ${next}"));
+    }
+    sql.push_str(" ORDER BY submitted_on DESC, id DESC LIMIT $3 OFFSET $4");
+    Ok(hromada_db::dispatch!(db, pool => {
+        let mut q = sqlx::query_as::<_, StoredText>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(survey.community_id)
+            .bind(survey.id)
+            .bind(limit)
+            .bind(offset);
+        if !question.is_empty() {
+            q = q.bind(question);
+        }
+        if let Some(status) = status {
+            q = q.bind(status.code());
+        }
+        q.fetch_all(pool).await
+    })?)
 }
 
 /// Texts not shown publicly (waiting or hidden) per question and status; few, unless a
@@ -837,10 +851,14 @@ pub async fn texts_for_moderation(
 pub async fn unpublished_texts(db: &Db, survey: &StoredSurvey) -> DbResult<Vec<(String, String, i64)>> {
     Ok(fetch_all!(
         db,
+        // One arm per status: an equality keeps the status in the index's range even where
+        // the planner has no statistics yet (it left `IN` to a filter over every text).
         sqlx::query_as(
-            "SELECT question, status, COUNT(*) FROM survey_texts
-             WHERE community_id = $1 AND survey_id = $2 AND status IN ('pending', 'hidden')
-             GROUP BY question, status"
+            "SELECT question, 'pending', COUNT(*) FROM survey_texts
+             WHERE community_id = $1 AND survey_id = $2 AND status = 'pending' GROUP BY question
+             UNION ALL
+             SELECT question, 'hidden', COUNT(*) FROM survey_texts
+             WHERE community_id = $1 AND survey_id = $2 AND status = 'hidden' GROUP BY question"
         )
         .bind(survey.community_id)
         .bind(survey.id)
