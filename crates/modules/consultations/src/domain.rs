@@ -544,6 +544,7 @@ pub enum Slot {
 impl Slot {
     pub const ALL: [Slot; 5] = [Slot::Answered, Slot::Option, Slot::Points, Slot::Number, Slot::Date];
 
+    /// Every code but the days' sorts after "d": the results read them as one range.
     pub fn code(self) -> &'static str {
         match self {
             Slot::Answered => "n",
@@ -1041,6 +1042,14 @@ mod tests {
         );
         let rows = breakdown(&s.questions[0], rs.into_iter().filter(|(g, _)| *g != "Хутір"));
         assert_eq!(rows.len(), 1, "three alone would be seen: left out");
+    }
+
+    #[test]
+    fn every_slot_but_the_days_sorts_after_them() {
+        for slot in Slot::ALL {
+            assert_eq!(slot == Slot::Date, slot.code() <= Slot::Date.code(), "{slot:?}");
+            assert_eq!(Slot::parse(slot.code()), Some(slot));
+        }
     }
 
     #[test]

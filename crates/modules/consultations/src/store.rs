@@ -278,7 +278,7 @@ pub enum Outcome {
 const LOCK_COUNTS: &str =
     "INSERT INTO survey_counts (community_id, survey_id, question, respondent_group, slot, value, n)
      VALUES ($1, $2, '', '', 'n', '', 0)
-     ON CONFLICT (community_id, survey_id, question, respondent_group, slot, value) DO UPDATE SET n = survey_counts.n";
+     ON CONFLICT (community_id, survey_id, slot, question, respondent_group, value) DO UPDATE SET n = survey_counts.n";
 
 /// Rows of counts per statement at most: a few kilobytes, so that a statement goes out in one
 /// segment (see the bot's store on Nagle's algorithm).
@@ -302,7 +302,7 @@ fn counts_sql(rows: usize, add: bool) -> String {
     }
     sql.push_str(
         ") AS counted WHERE column1 IS NOT NULL
-         ON CONFLICT (community_id, survey_id, question, respondent_group, slot, value) DO UPDATE SET n = ",
+         ON CONFLICT (community_id, survey_id, slot, question, respondent_group, value) DO UPDATE SET n = ",
     );
     sql.push_str(if add { "survey_counts.n + EXCLUDED.n" } else { "EXCLUDED.n" });
     sql
@@ -617,23 +617,39 @@ pub async fn counts(db: &Db, survey: &StoredSurvey) -> DbResult<Counts> {
     if !survey.counted {
         count_afresh(db, survey).await?;
     }
-    // One round trip: the counts, and the earliest and latest day of each date question
-    // (ISO dates sort as text in the order of the days).
-    let rows: Vec<CountRowOwned> = fetch_all!(
-        db,
-        sqlx::query_as(
-            "SELECT question, respondent_group, slot, value, n FROM survey_counts
-             WHERE community_id = $1 AND survey_id = $2 AND slot <> 'd' AND n <> 0
-             UNION ALL
-             SELECT question, '', 'd', MIN(value), 1 FROM survey_counts
-             WHERE community_id = $1 AND survey_id = $2 AND slot = 'd' AND n > 0 GROUP BY question
-             UNION ALL
-             SELECT question, '', 'd', MAX(value), 1 FROM survey_counts
-             WHERE community_id = $1 AND survey_id = $2 AND slot = 'd' AND n > 0 GROUP BY question"
-        )
-        .bind(survey.community_id)
-        .bind(survey.id)
-    )?;
+    // One round trip: every count but the days (the slots after 'd', one range of the key),
+    // and the earliest and the latest day of each date question, each found at one end of
+    // its range (ISO dates sort as text in the order of the days).
+    let dates: Vec<&str> = survey
+        .definition
+        .questions
+        .iter()
+        .filter(|q| matches!(q.kind, domain::QuestionKind::Date { .. }))
+        .map(|q| q.key.as_str())
+        .collect();
+    let mut sql = String::from(
+        "SELECT question, respondent_group, slot, value, n FROM survey_counts
+         WHERE community_id = $1 AND survey_id = $2 AND slot > 'd' AND n <> 0",
+    );
+    for (i, _) in dates.iter().enumerate() {
+        for (end, order) in [("first", "ASC"), ("last", "DESC")] {
+            sql.push_str(&format!(
+                " UNION ALL SELECT * FROM (SELECT question, respondent_group, slot, value, n FROM survey_counts
+                   WHERE community_id = $1 AND survey_id = $2 AND slot = 'd' AND question = ${} AND respondent_group = ''
+                     AND n > 0 ORDER BY value {order} LIMIT 1) AS {end}{i}",
+                i + 3
+            ));
+        }
+    }
+    let rows: Vec<CountRowOwned> = hromada_db::dispatch!(db, pool => {
+        let mut q = sqlx::query_as::<_, CountRowOwned>(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(survey.community_id)
+            .bind(survey.id);
+        for key in &dates {
+            q = q.bind(*key);
+        }
+        q.fetch_all(pool).await
+    })?;
     Ok(into_counts(rows))
 }
 

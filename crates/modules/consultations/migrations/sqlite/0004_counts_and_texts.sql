@@ -11,6 +11,8 @@ ALTER TABLE surveys ADD COLUMN texts_premoderated BOOLEAN NOT NULL DEFAULT FALSE
 -- ('' everyone, 's:' and a settlement, 'a:' and an age band), of what `slot` says:
 -- 'n' respondents or answers, 'o' an option or a point of a scale, 'p' a ranking's points,
 -- 'x' a number given, 'd' a day given. Changed in the transaction that stores a response.
+-- The slot leads the key: a results page reads the slots after 'd' as one range, and of the
+-- days only the first and the last of each question.
 CREATE TABLE survey_counts (
     community_id BLOB NOT NULL,
     survey_id BLOB NOT NULL,
@@ -19,7 +21,7 @@ CREATE TABLE survey_counts (
     slot TEXT NOT NULL,
     value TEXT NOT NULL,
     n BIGINT NOT NULL,
-    PRIMARY KEY (community_id, survey_id, question, respondent_group, slot, value),
+    PRIMARY KEY (community_id, survey_id, slot, question, respondent_group, value),
     FOREIGN KEY (community_id, survey_id) REFERENCES surveys (community_id, id) ON DELETE CASCADE
 ) WITHOUT ROWID;
 
