@@ -1,7 +1,7 @@
 'use strict';
 // Surveys and polls in the browser: the demo's quick poll on the home page, a survey with a
-// condition answered after one refusal, its results, and the officials' builder. Every page on
-// the way is axed.
+// condition answered after one refusal, its results, the officials' builder and the moderation
+// of a free-text answer. Every page on the way is axed.
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
@@ -94,5 +94,24 @@ describe('surveys and polls', () => {
     await navigating(page, () => page.getByRole('link', { name: 'Громадський транспорт' }).click());
     assert.match(await visibleText(page), /Питання не можна змінювати/);
     await expectNoAxeViolations(page, 'survey builder');
+  });
+
+  it('the administrator hides a free-text answer, which leaves the public results', async () => {
+    const page = people.admin;
+    await open(page, c('/admin/consultations'));
+    await navigating(page, () => page.getByRole('link', { name: 'Громадський транспорт' }).click());
+    await navigating(page, () => page.getByRole('link', { name: 'Модерація текстових відповідей' }).click());
+    await expectNoAxeViolations(page, 'free-text answers');
+    const answer = page.locator('article', { hasText: 'Автобус ходить раз на годину.' });
+    await answer.getByLabel('Причина').fill('Перевірка модерації');
+    await navigating(page, () => answer.getByRole('button', { name: /Приховати/ }).click());
+    assert.match(await visibleText(page), /Збережено/);
+    assert.match(await visibleText(page), /Перевірка модерації/);
+    await expectNoAxeViolations(page, 'free-text answers with a hidden one');
+    const resident = people.resident;
+    await open(resident, c('/surveys'));
+    await navigating(resident, () => resident.getByRole('link', { name: 'Громадський транспорт' }).click());
+    await navigating(resident, () => resident.getByRole('link', { name: 'Результати' }).click());
+    assert.doesNotMatch(await visibleText(resident), /Автобус ходить раз на годину/);
   });
 });

@@ -1,15 +1,18 @@
 //! `hromada-bench surveys`: the results of a large survey. Fills a fresh database with one
-//! closed survey of `--questions` questions of every type and `--responses` responses, serves
-//! the real app in-process and prints the time of the results page over HTTP (p50, p99) and of
-//! the counting alone (the store read plus the tallies). Checks that the page is 200 and shows
-//! every respondent; figures only, no time is asserted.
+//! survey of `--questions` questions of every type and `--responses` responses, stored the way
+//! residents' are (each in its own transaction with its counts and free texts, `--writers` at a
+//! time, a tenth of them then changed), closes it, serves the real app in-process and prints
+//! the time of the results page over HTTP (the first, then p50 and p99 with and without the
+//! node's cache) and of the counting alone (reading the stored counts, and for comparison a
+//! recount from the responses). Checks that the stored counts equal the recount and that the
+//! page is 200 and shows every respondent; figures only, no time is asserted.
 
 use crate::bench_community;
 use crate::crash::{drop_pg_database, fresh_pg_database};
 use chrono::{Duration as Span, Utc};
 use hromada_consultations::domain::{self, Answer, Choice, Question, QuestionKind, Survey};
-use hromada_consultations::store::{self, NewSurvey, SurveyKind};
-use hromada_db::{Db, write_tx};
+use hromada_consultations::store::{self, NewSurvey, Outcome, Respondent, StoredSurvey, SurveyKind};
+use hromada_db::Db;
 use hromada_kernel::{Clock, LocalizedText, SystemClock};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -24,6 +27,9 @@ pub struct SurveysArgs {
     /// Results page requests measured (one after another).
     #[arg(long, default_value_t = 30)]
     requests: usize,
+    /// Responses stored at the same time.
+    #[arg(long, default_value_t = 8)]
+    writers: usize,
     /// `postgres://…` to measure PostgreSQL; a fresh SQLite file otherwise.
     #[arg(long)]
     database_url: Option<String>,
@@ -109,6 +115,66 @@ pub async fn run(args: SurveysArgs) -> anyhow::Result<()> {
     outcome
 }
 
+const PLACES: [&str; 4] = ["Місто", "Село", "Хутір", ""];
+const BANDS: [&str; 4] = ["18-29", "30-44", "45-59", "60-plus"];
+
+/// Stores the responses of `people` (respondent `r` answering as `answers(r + shift)`),
+/// `writers` at a time; gives each store's time.
+async fn store_responses(
+    db: &Db,
+    survey: &StoredSurvey,
+    people: Vec<usize>,
+    shift: usize,
+    writers: usize,
+    expected: Outcome,
+) -> anyhow::Result<Vec<Duration>> {
+    let people = Arc::new(people);
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let mut tasks = vec![];
+    for _ in 0..writers.max(1) {
+        let (db, survey, people, next) = (db.clone(), survey.clone(), people.clone(), next.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut times = vec![];
+            loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(&r) = people.get(i) else { break };
+                let key = format!("u:{r}").into_bytes();
+                let who = Respondent {
+                    key: &key,
+                    settlement: PLACES[(r + shift) % PLACES.len()],
+                    age_band: BANDS[r % BANDS.len()],
+                };
+                let answers = answers(&survey.definition, r + shift);
+                let t = Instant::now();
+                let outcome = store::respond(&db, &survey, &who, &answers, Utc::now()).await?;
+                times.push(t.elapsed());
+                anyhow::ensure!(outcome == expected, "respondent {r}: {outcome:?}, not {expected:?}");
+            }
+            anyhow::Ok(times)
+        }));
+    }
+    let mut times = vec![];
+    for task in tasks {
+        times.extend(task.await??);
+    }
+    times.sort();
+    Ok(times)
+}
+
+/// Requests the page `n` times, one after another; gives the sorted times.
+async fn timed_gets(http: &reqwest::Client, page: &str, n: usize) -> anyhow::Result<Vec<Duration>> {
+    let mut times = vec![];
+    for _ in 0..n {
+        let t = Instant::now();
+        let reply = http.get(page).send().await?;
+        anyhow::ensure!(reply.status() == 200, "results page answered {}", reply.status());
+        reply.bytes().await?;
+        times.push(t.elapsed());
+    }
+    times.sort();
+    Ok(times)
+}
+
 async fn measure(args: &SurveysArgs, url: &str) -> anyhow::Result<()> {
     let backend = if url.starts_with("postgres") { "postgresql" } else { "sqlite" };
     let db = Db::connect(url).await?;
@@ -125,53 +191,66 @@ async fn measure(args: &SurveysArgs, url: &str) -> anyhow::Result<()> {
         definition: definition.clone(),
         opens_at: now - Span::days(30),
         closes_at: now + Span::days(1),
-        editable: false,
+        editable: true,
         anonymous: false,
         results_after_close: false,
         eligibility: hromada_kernel::Eligibility::default(),
+        texts_premoderated: false,
         created_by: None,
     };
     let id = store::create(&db, community, new, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;
-    eprintln!("inserting {} responses of {} questions…", args.responses, args.questions);
+    let open = store::get(&db, community, id).await?.ok_or_else(|| anyhow::anyhow!("the survey is gone"))?;
+    eprintln!("storing {} responses of {} questions, {} at a time…", args.responses, args.questions, args.writers);
     let started = Instant::now();
-    let places = ["Місто", "Село", "Хутір", ""];
-    let bands = ["18-29", "30-44", "45-59", "60-plus"];
-    for chunk in (0..args.responses).collect::<Vec<_>>().chunks(2000) {
-        write_tx!(&db, tx => {
-            for r in chunk {
-                sqlx::query(
-                    "INSERT INTO survey_responses (community_id, survey_id, id, respondent_key, answers, settlement,
-                                                   age_band, submitted_on)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                    .bind(community).bind(id).bind(uuid::Uuid::now_v7()).bind(format!("u:{r}").into_bytes())
-                    .bind(sqlx::types::Json(answers(&definition, *r))).bind(places[r % places.len()])
-                    .bind(bands[r % bands.len()]).bind(now.date_naive().to_string())
-                    .execute(&mut *tx).await?;
-            }
-        });
-    }
+    let stored = store_responses(&db, &open, (0..args.responses).collect(), 0, args.writers, Outcome::Recorded).await?;
     let insert_time = started.elapsed();
+    let changed: Vec<usize> = (0..args.responses).step_by(10).collect();
+    let replaced = store_responses(&db, &open, changed, 1, args.writers, Outcome::Replaced).await?;
     // Closed: its results are public.
     store::close(&db, community, id, Utc::now()).await?;
     let survey = store::get(&db, community, id).await?.ok_or_else(|| anyhow::anyhow!("the survey is gone"))?;
 
-    // The counting alone: read every response and tally every question.
-    let mut counting = vec![];
-    for _ in 0..args.requests.clamp(3, 10) {
-        let t = Instant::now();
-        let rows = store::responses(&db, &survey).await?;
-        let read = t.elapsed();
-        let all: Vec<&BTreeMap<String, Answer>> = rows.iter().map(|r| &r.answers.0).collect();
+    // The counting alone: the stored counts read and every question tallied, as the page does…
+    let tally_all = |counts: &domain::Counts| {
         for q in &survey.definition.questions {
-            std::hint::black_box(domain::tally(q, all.iter().copied()));
+            std::hint::black_box(domain::tally_counted(q, counts));
+            if matches!(q.kind, QuestionKind::Single { .. } | QuestionKind::Multiple { .. }) {
+                std::hint::black_box(domain::breakdown_counted(q, counts, "s:"));
+                std::hint::black_box(domain::breakdown_counted(q, counts, "a:"));
+            }
         }
-        counting.push((read, t.elapsed()));
+    };
+    let mut counting = vec![];
+    for _ in 0..args.requests.clamp(3, 30) {
+        let t = Instant::now();
+        let counts = store::counts(&db, &survey).await?;
+        tally_all(&counts);
+        counting.push(t.elapsed());
     }
     counting.sort();
+    // … and, for comparison and as a check, every response read and counted afresh.
+    let mut recounting = vec![];
+    let mut recounted = domain::Counts::default();
+    for _ in 0..3 {
+        let t = Instant::now();
+        recounted = store::recount(&db, &survey).await?;
+        tally_all(&recounted);
+        recounting.push(t.elapsed());
+    }
+    recounting.sort();
+    anyhow::ensure!(store::stored_counts(&db, &survey).await? == recounted, "the stored counts differ from a recount");
 
-    let (addr, _app) = crate::serve_in_process(&db, clock.clone(), modules).await?;
-    let page = format!("http://{addr}/c/{slug}/surveys/{id}/results");
     let http = reqwest::Client::new();
+    let (addr, _app) = crate::serve_in_process(&db, clock.clone(), modules.clone()).await?;
+    let page = format!("http://{addr}/c/{slug}/surveys/{id}/results");
+    // The node's first request pays for what a process does once (templates, the community's
+    // lookup, connections); the list of surveys takes it, so that the next figure is the
+    // results page's own.
+    let warm = Instant::now();
+    let list = http.get(format!("http://{addr}/c/{slug}/surveys")).send().await?;
+    anyhow::ensure!(list.status() == 200, "the list of surveys answered {}", list.status());
+    list.bytes().await?;
+    let warm = warm.elapsed();
     let cold = Instant::now();
     let first = http.get(&page).send().await?;
     anyhow::ensure!(first.status() == 200, "results page answered {}", first.status());
@@ -182,31 +261,45 @@ async fn measure(args: &SurveysArgs, url: &str) -> anyhow::Result<()> {
         "the page does not show {} respondents",
         args.responses
     );
-    let mut times = vec![];
-    for _ in 0..args.requests {
-        let t = Instant::now();
-        let reply = http.get(&page).send().await?;
-        anyhow::ensure!(reply.status() == 200, "results page answered {}", reply.status());
-        reply.bytes().await?;
-        times.push(t.elapsed());
-    }
-    times.sort();
+    let cached = timed_gets(&http, &page, args.requests).await?;
+    // Another node of the app without the cache: every request reads the counts.
+    let (addr, _uncached_app) =
+        crate::serve_in_process_with(&db, clock.clone(), modules, |c| c.cache_ttl = Duration::ZERO).await?;
+    let uncached_page = format!("http://{addr}/c/{slug}/surveys/{id}/results");
+    let uncached = timed_gets(&http, &uncached_page, args.requests).await?;
+
     let at = |xs: &[Duration], q: f64| xs[((xs.len() as f64 * q) as usize).min(xs.len() - 1)];
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    let mid = counting[counting.len() / 2];
     println!("survey results on {backend}: {} responses × {} questions", args.responses, args.questions);
-    println!("  inserting the responses: {:.1} s", insert_time.as_secs_f64());
-    println!("  results page over HTTP, first (counting): {:.1} ms", ms(cold));
     println!(
-        "  results page over HTTP, then (counted results kept on the node): p50 {:.1} ms, p99 {:.1} ms, {} KiB",
-        ms(at(&times, 0.5)),
-        ms(at(&times, 0.99)),
-        body.len() / 1024
+        "  storing the responses with their counts: {:.1} s ({} at a time), each p50 {:.1} ms, p99 {:.1} ms",
+        insert_time.as_secs_f64(),
+        args.writers,
+        ms(at(&stored, 0.5)),
+        ms(at(&stored, 0.99))
     );
     println!(
-        "  of which reading the responses {:.1} ms, reading and counting {:.1} ms (medians)",
-        ms(mid.0),
-        ms(mid.1)
+        "  changing {} of them: each p50 {:.1} ms, p99 {:.1} ms",
+        replaced.len(),
+        ms(at(&replaced, 0.5)),
+        ms(at(&replaced, 0.99))
+    );
+    println!("  the node's first request (the list of surveys): {:.1} ms", ms(warm));
+    println!("  results page over HTTP, first (nothing cached): {:.1} ms, {} KiB", ms(cold), body.len() / 1024);
+    println!(
+        "  results page over HTTP, no cache: p50 {:.1} ms, p99 {:.1} ms",
+        ms(at(&uncached, 0.5)),
+        ms(at(&uncached, 0.99))
+    );
+    println!(
+        "  results page over HTTP, kept on the node: p50 {:.1} ms, p99 {:.1} ms",
+        ms(at(&cached, 0.5)),
+        ms(at(&cached, 0.99))
+    );
+    println!(
+        "  counting alone: reading the stored counts and tallying {:.1} ms; recounting every response {:.1} ms (medians)",
+        ms(counting[counting.len() / 2]),
+        ms(recounting[recounting.len() / 2])
     );
     Ok(())
 }

@@ -48,6 +48,7 @@ async fn survey(
         anonymous: false,
         results_after_close: false,
         eligibility: Eligibility::default(),
+        texts_premoderated: false,
         created_by: None,
     };
     surveys::create(&app.db, c.id, new, app.now()).await.unwrap()

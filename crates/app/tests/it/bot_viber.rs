@@ -93,6 +93,7 @@ async fn poll(app: &TestApp, c: &communities::Community, title: &str) -> uuid::U
         anonymous: false,
         results_after_close: false,
         eligibility: Eligibility::default(),
+        texts_premoderated: false,
         created_by: None,
     };
     surveys::create(&app.db, c.id, new, app.now()).await.unwrap()

@@ -397,3 +397,171 @@ async fn a_draft_decision_is_commented_moderated_decided_and_reported() {
         assert!(csv.body.contains("Пропоную тишу з 23:00.") && csv.body.contains("Враховано частково"), "[{b}]");
     }
 }
+
+/// A survey of a text question and a choice with "other", answered by `n` residents through
+/// the store; gives its id. The `i`-th long text is "Відповідь i", the first one's rude.
+async fn texts_survey(app: &TestApp, admin: &Browser, c: &Community, premoderated: bool, n: usize) -> uuid::Uuid {
+    let slug = c.slug.as_str();
+    let mut fields = vec![
+        ("kind", "survey"),
+        ("title", "Парк біля річки"),
+        ("q_title", "Що додати в парку?"),
+        ("q_type", "long_text"),
+    ];
+    if premoderated {
+        fields.push(("texts_premoderated", "yes"));
+    }
+    let builder = create(app, admin, slug, &fields).await;
+    add(
+        app,
+        admin,
+        &builder,
+        &[("q_title", "Як добираєтеся?"), ("q_type", "single"), ("q_options", "Пішки\nАвто"), ("q_other", "yes")],
+    )
+    .await;
+    let survey = store::open(&app.db, c.id, SurveyKind::Survey, app.now()).await.unwrap().remove(0);
+    for i in 0..n {
+        let key = format!("p:{i}");
+        let who = store::Respondent { key: key.as_bytes(), settlement: "Місто", age_band: "30-44" };
+        let text = if i == 0 { "Дурні ви всі".to_owned() } else { format!("Відповідь {i}") };
+        let mut answers =
+            std::collections::BTreeMap::from([("q1".to_owned(), hromada_consultations::domain::Answer::Text(text))]);
+        let other = (i == 1).then(|| "Самокатом".to_owned());
+        let values = vec![if other.is_some() { "other".to_owned() } else { "o1".to_owned() }];
+        answers.insert("q2".to_owned(), hromada_consultations::domain::Answer::Choices { values, other });
+        assert_eq!(
+            store::respond(&app.db, &survey, &who, &answers, app.now()).await.unwrap(),
+            store::Outcome::Recorded
+        );
+    }
+    survey.id
+}
+
+#[tokio::test]
+async fn moderators_hide_a_free_text_from_the_results_and_exports_and_show_it_again() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let (c, admin) = setup(&app, "fm").await;
+        let id = texts_survey(&app, &admin, &c, false, 3).await;
+        let results = format!("/c/fm/surveys/{id}/results");
+        let answers = format!("/c/fm/admin/consultations/{id}/answers");
+        // Closed, so that anyone may see the results.
+        admin
+            .submit(&format!("/c/fm/admin/consultations/{id}"), &format!("/c/fm/admin/consultations/{id}/close"), &[])
+            .await;
+        let public = app.browser();
+        let shown = public.get(&results).await.text();
+        assert!(shown.contains("Дурні ви всі") && shown.contains("Самокатом"), "[{b}] published at once: {shown}");
+        assert!(!shown.contains("Модерація текстових відповідей"), "[{b}] no moderation link for residents");
+        assert!(admin.get(&results).await.text().contains("Модерація текстових відповідей"), "[{b}]");
+
+        let survey = store::get(&app.db, c.id, id).await.unwrap().unwrap();
+        let rude = store::texts_for_moderation(&app.db, &survey, "q1", None, 10, 0)
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|t| t.body == "Дурні ви всі")
+            .unwrap();
+        // A reason is required; a resident may not moderate.
+        let refused = admin
+            .follow(admin.submit(&answers, &format!("{answers}/{}/hide", rude.id), &[("reason", " ")]).await)
+            .await;
+        assert!(refused.text().contains("Вкажіть причину"), "[{b}]");
+        app.user(&c, "r@fm.test", &[]).await;
+        let resident = app.signed_in(&c, "r@fm.test").await;
+        let token = hromada_testkit::browser::csrf_token(&resident.get("/c/fm/surveys").await.body).unwrap();
+        let forbidden = resident
+            .post_raw(&format!("{answers}/{}/hide", rude.id), &[("reason", "так"), ("_csrf", token.as_str())])
+            .await;
+        assert_eq!(forbidden.status, 403, "[{b}]");
+
+        let hidden = admin
+            .follow(admin.submit(&answers, &format!("{answers}/{}/hide", rude.id), &[("reason", "Образа")]).await)
+            .await;
+        assert!(hidden.text().contains("Збережено"), "[{b}] {}", hidden.text());
+        let shown = public.get(&results).await.text();
+        assert!(!shown.contains("Дурні ви всі") && shown.contains("Відповідь 2"), "[{b}] {shown}");
+        let json = public.get(&format!("{results}.json")).await.body;
+        assert!(!json.contains("Дурні ви всі") && json.contains("Відповідь 2"), "[{b}] {json}");
+        let csv = public.get(&format!("{results}.csv")).await.body;
+        assert!(!csv.contains("Дурні ви всі"), "[{b}]");
+        // The officials still see it, marked, with the reason.
+        let listed = admin.get(&format!("{answers}?status=hidden")).await.text();
+        assert!(
+            listed.contains("Дурні ви всі") && listed.contains("приховано") && listed.contains("Образа"),
+            "[{b}] {listed}"
+        );
+        assert!(!listed.contains("Відповідь 2"), "[{b}] only the hidden ones");
+        // The other text of "other: ___" is moderated the same way.
+        let other = store::texts_for_moderation(&app.db, &survey, "q2", None, 10, 0).await.unwrap().remove(0);
+        admin.submit(&answers, &format!("{answers}/{}/hide", other.id), &[("reason", "Не по темі")]).await;
+        assert!(!public.get(&results).await.text().contains("Самокатом"), "[{b}]");
+        // Each step audited, with the reason but not the text.
+        let log = hromada_db::core::audit::list(
+            &app.db,
+            Some(c.id),
+            &hromada_db::core::audit::Filter { action_prefix: Some("survey.text.".into()), ..Default::default() },
+            10,
+            0,
+        )
+        .await
+        .unwrap();
+        assert_eq!(log.len(), 2, "[{b}]");
+        assert!(log.iter().any(|e| e.action == "survey.text.hide" && e.summary == "Образа"), "[{b}]");
+        assert!(log.iter().all(|e| !e.summary.contains("Дурні")), "[{b}]");
+
+        let unhidden = admin.submit(&answers, &format!("{answers}/{}/unhide", rude.id), &[]).await;
+        assert_eq!(unhidden.status, 303, "[{b}]");
+        assert!(public.get(&results).await.text().contains("Дурні ви всі"), "[{b}] shown again");
+    }
+}
+
+#[tokio::test]
+async fn free_texts_wait_for_approval_when_the_survey_asks_for_it() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let (c, admin) = setup(&app, "fa").await;
+        let id = texts_survey(&app, &admin, &c, true, 2).await;
+        let results = format!("/c/fa/surveys/{id}/results");
+        let answers = format!("/c/fa/admin/consultations/{id}/answers");
+        let form = admin.get(&format!("/c/fa/surveys/{id}")).await.text();
+        assert!(form.contains("після перевірки модератором"), "[{b}] residents are told");
+        let shown = admin.get(&results).await.text();
+        assert!(!shown.contains("Відповідь 1"), "[{b}] not before approval");
+        let queue = admin.get(&answers).await.text();
+        assert!(queue.contains("3 відповіді чекають схвалення") && queue.contains("Відповідь 1"), "[{b}] {queue}");
+        let survey = store::get(&app.db, c.id, id).await.unwrap().unwrap();
+        let waiting = store::texts_for_moderation(&app.db, &survey, "q1", None, 10, 0).await.unwrap();
+        let one = waiting.iter().find(|t| t.body == "Відповідь 1").unwrap();
+        admin.submit(&answers, &format!("{answers}/{}/approve", one.id), &[]).await;
+        let shown = admin.get(&results).await.text();
+        assert!(shown.contains("Відповідь 1") && !shown.contains("Дурні ви всі"), "[{b}] {shown}");
+        // Turning approval off publishes what waits.
+        let off = admin.submit(&answers, &format!("{answers}/premoderation"), &[]).await;
+        assert_eq!(off.status, 303, "[{b}]");
+        assert!(admin.get(&results).await.text().contains("Дурні ви всі"), "[{b}]");
+        assert!(!store::get(&app.db, c.id, id).await.unwrap().unwrap().texts_premoderated, "[{b}]");
+    }
+}
+
+#[tokio::test]
+async fn many_free_texts_are_listed_newest_first_a_page_at_a_time() {
+    for app in spawn_apps().await {
+        let b = app.backend;
+        let (c, admin) = setup(&app, "fp").await;
+        let id = texts_survey(&app, &admin, &c, false, 130).await;
+        let results = format!("/c/fp/surveys/{id}/results");
+        let shown = admin.get(&results).await;
+        let text = shown.text();
+        assert!(text.contains("130 учасників"), "[{b}]");
+        // The newest twenty, and the way to the rest.
+        assert!(text.contains("Відповідь 129") && !text.contains("Відповідь 100 "), "[{b}] {text}");
+        assert!(text.contains("Усі відповіді на це питання") && text.contains("ще 110 відповідей"), "[{b}] {text}");
+        let all = admin.get(&format!("{results}/q1")).await.text();
+        assert!(all.contains("Оприлюднено 130 відповідей") && all.contains("Відповідь 30"), "[{b}] {all}");
+        assert!(!all.contains("Відповідь 29 "), "[{b}] a hundred a page");
+        let second = admin.get(&format!("{results}/q1?page=2")).await.text();
+        assert!(second.contains("Відповідь 29") && second.contains("Дурні ви всі"), "[{b}] {second}");
+        assert_eq!(admin.get(&format!("{results}/q9")).await.status, 404, "[{b}]");
+    }
+}

@@ -2,10 +2,10 @@
 //! questions one form at a time (every type, sections, a condition on an earlier answer) until
 //! the first response arrives; they close a survey early and export its results.
 
-use crate::domain::{Choice, Condition, Question, QuestionKind, Survey, SurveyError};
-use crate::store::{self, NewSurvey, SaveError, StoredSurvey, SurveyKind};
+use crate::domain::{self, Choice, Condition, Question, QuestionKind, Survey, SurveyError};
+use crate::store::{self, Moderation, NewSurvey, SaveError, StoredSurvey, SurveyKind, TextStatus};
 use crate::web::summary;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Form, Router};
@@ -24,6 +24,9 @@ pub fn routes() -> Router<AppState> {
         .route("/{id}/questions", post(add_question))
         .route("/{id}/questions/{key}/delete", post(remove_question))
         .route("/{id}/close", post(close))
+        .route("/{id}/answers", get(answers))
+        .route("/{id}/answers/premoderation", post(premoderation))
+        .route("/{id}/answers/{text}/{step}", post(moderate))
 }
 
 /// The question types in the order the builder offers them.
@@ -187,6 +190,8 @@ pub struct SurveyForm {
     residents_only: String,
     #[serde(default)]
     accept_idp: String,
+    #[serde(default)]
+    texts_premoderated: String,
     #[serde(flatten)]
     first: QuestionForm,
 }
@@ -240,6 +245,7 @@ async fn create(
             residents_only: !form.residents_only.is_empty(),
             accept_idp: !form.accept_idp.is_empty(),
         },
+        texts_premoderated: !form.texts_premoderated.is_empty(),
         created_by: Some(me.id),
     };
     let id = match store::create(&state.db, tenant.community.id, new, state.now()).await {
@@ -293,12 +299,14 @@ async fn builder(
             })
         })
         .collect();
-    let answered = !store::responses(&state.db, &s).await?.is_empty() || store::any_respondent(&state.db, &s).await?;
+    let answered = store::any_response(&state.db, &s).await? || store::any_respondent(&state.db, &s).await?;
     page.render(
         "consultations/builder.html",
         context! {
             s => summary(&page, &s), questions => questions, conditions => conditions, types => type_options(&page),
             locked => answered || s.kind == "poll", open => s.is_open(state.now()),
+            answers => s.definition.questions.iter().any(domain::has_texts).then(|| page.url(&format!("/admin/consultations/{}/answers", s.id))),
+            texts_premoderated => s.texts_premoderated,
         },
     )
 }
@@ -391,4 +399,173 @@ async fn close(
         .audit(Some(tenant.community.id), &Actor::user(me), "survey.close", "survey", s.id, s.title.get(page.lang))
         .await?;
     Ok(page.redirect_with(&tenant.url(&format!("/admin/consultations/{id}")), Flash::success("flash-saved")))
+}
+
+// ---------- free-text answers ----------
+
+/// Texts per page of the moderators' list.
+const TEXTS_PER_PAGE: i64 = 50;
+
+/// Which texts the moderators' list shows: of one question or all (`q` empty), in one status
+/// or all, which page.
+#[derive(Debug, Deserialize, Default)]
+pub struct AnswersQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+impl AnswersQuery {
+    fn status(&self) -> Option<TextStatus> {
+        TextStatus::parse(&self.status)
+    }
+
+    /// The list's address with this filter, on the given page.
+    fn href(&self, page: &Page, id: Uuid, number: u32) -> String {
+        let status = self.status().map(TextStatus::code).unwrap_or("");
+        let q: String = self.q.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        page.url(&format!("/admin/consultations/{id}/answers?q={q}&status={status}&page={number}"))
+    }
+}
+
+/// The free-text answers of a survey for the moderators: every status, hidden ones marked
+/// with the reason; approving, hiding and showing again one at a time.
+async fn answers(
+    State(state): State<AppState>,
+    page: Page,
+    viewer: Viewer,
+    tenant: Tenant,
+    Path(id): Path<Uuid>,
+    Query(query): Query<AnswersQuery>,
+) -> AppResult<Response> {
+    let s = managed(&state, &viewer, &tenant, id).await?;
+    let lang = page.lang;
+    let with_texts: Vec<&Question> = s.definition.questions.iter().filter(|q| domain::has_texts(q)).collect();
+    let question = with_texts.iter().find(|q| q.key == query.q).map(|q| q.key.as_str()).unwrap_or("");
+    let number = query.page.unwrap_or(1).max(1);
+    let offset = i64::from(number - 1) * TEXTS_PER_PAGE;
+    let mut texts =
+        store::texts_for_moderation(&state.db, &s, question, query.status(), TEXTS_PER_PAGE + 1, offset).await?;
+    let more = texts.len() as i64 > TEXTS_PER_PAGE;
+    texts.truncate(TEXTS_PER_PAGE as usize);
+    let waiting = store::unpublished_texts(&state.db, &s).await?;
+    let of_status = |status: TextStatus| -> i64 {
+        waiting.iter().filter(|(_, st, _)| st == status.code()).map(|(_, _, n)| *n).sum()
+    };
+    let title_of = |key: &str| {
+        s.definition.questions.iter().find(|q| q.key == key).map(|q| q.title.get(lang).to_owned()).unwrap_or_default()
+    };
+    let items: Vec<Value> = texts
+        .iter()
+        .map(|t| {
+            let status = t.status();
+            context! {
+                id => t.id.to_string(), body => &t.body, question => title_of(&t.question),
+                day => chrono::NaiveDate::parse_from_str(&t.submitted_on, "%Y-%m-%d").map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_else(|_| t.submitted_on.clone()),
+                status => status.code(), status_label => page.t(&format!("survey-text-{}", status.code())),
+                note => t.moderation_note.as_deref(),
+            }
+        })
+        .collect();
+    let questions: Vec<Value> = with_texts
+        .iter()
+        .map(|q| context! { key => &q.key, title => q.title.get(lang), selected => q.key == question })
+        .collect();
+    let statuses: Vec<Value> = TextStatus::ALL
+        .iter()
+        .map(|st| context! { value => st.code(), label => page.t(&format!("survey-text-{}", st.code())), selected => query.status() == Some(*st) })
+        .collect();
+    page.render(
+        "consultations/answers.html",
+        context! {
+            s => summary(&page, &s),
+            builder => page.url(&format!("/admin/consultations/{id}")),
+            action => page.url(&format!("/admin/consultations/{id}/answers")),
+            items => items, questions => questions, statuses => statuses,
+            pending => of_status(TextStatus::Pending), hidden => of_status(TextStatus::Hidden),
+            texts_premoderated => s.texts_premoderated, anonymous => s.anonymous,
+            filter => context! { q => question, status => query.status().map(TextStatus::code).unwrap_or(""), page => number },
+            previous => (number > 1).then(|| query.href(&page, id, number - 1)),
+            next => more.then(|| query.href(&page, id, number + 1)),
+        },
+    )
+}
+
+/// A moderator's step, with the list's filter to return to.
+#[derive(Debug, Deserialize, Default)]
+pub struct ModerationForm {
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    status: String,
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+async fn moderate(
+    State(state): State<AppState>,
+    page: Page,
+    viewer: Viewer,
+    tenant: Tenant,
+    Path((id, text, step)): Path<(Uuid, Uuid, String)>,
+    Form(form): Form<ModerationForm>,
+) -> AppResult<Response> {
+    let s = managed(&state, &viewer, &tenant, id).await?;
+    let me = viewer.require(Permission::Moderate)?;
+    let filter = AnswersQuery { q: form.q, status: form.status, page: form.page };
+    let back = filter.href(&page, id, filter.page.unwrap_or(1).max(1));
+    let reason = form.reason.trim();
+    let moderation = match step.as_str() {
+        "approve" => Moderation::Approve,
+        "hide" if reason.is_empty() => return Ok(page.redirect_with(&back, Flash::error("survey-error-hide-reason"))),
+        "hide" => Moderation::Hide(reason),
+        "unhide" => Moderation::Unhide,
+        _ => return Err(AppError::NotFound),
+    };
+    if !store::moderate_text(&state.db, &s, text, moderation).await? {
+        return Ok(page.redirect_with(&back, Flash::error("survey-error-text-moderated")));
+    }
+    // The reason, never the text: the log keeps no answer, and nothing of who gave it.
+    let summary = if matches!(moderation, Moderation::Hide(_)) { reason } else { "" };
+    state
+        .audit(
+            Some(tenant.community.id),
+            &Actor::user(me),
+            &format!("survey.text.{step}"),
+            "survey_text",
+            text,
+            summary,
+        )
+        .await?;
+    Ok(page.redirect_with(&back, Flash::success("flash-saved")))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct PremoderationForm {
+    #[serde(default)]
+    texts_premoderated: String,
+}
+
+async fn premoderation(
+    State(state): State<AppState>,
+    page: Page,
+    viewer: Viewer,
+    tenant: Tenant,
+    Path(id): Path<Uuid>,
+    Form(form): Form<PremoderationForm>,
+) -> AppResult<Response> {
+    let s = managed(&state, &viewer, &tenant, id).await?;
+    let me = viewer.require(Permission::Moderate)?;
+    let on = !form.texts_premoderated.is_empty();
+    let published = store::set_texts_premoderated(&state.db, &s, on).await?;
+    let summary = if on { "on".to_owned() } else { format!("off; {published} published") };
+    state
+        .audit(Some(tenant.community.id), &Actor::user(me), "survey.texts.premoderation", "survey", s.id, &summary)
+        .await?;
+    Ok(page.redirect_with(&page.url(&format!("/admin/consultations/{id}/answers")), Flash::success("flash-saved")))
 }

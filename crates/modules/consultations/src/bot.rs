@@ -385,6 +385,7 @@ async fn submit(turn: &Turn<'_>, s: &StoredSurvey, progress: &Progress) -> AppRe
         Outcome::Recorded => "survey-flash-recorded",
         Outcome::Replaced => "survey-flash-replaced",
         Outcome::AlreadyAnswered => "survey-error-already",
+        Outcome::Changed => "survey-error-changed",
     };
     Ok(Step::done(vec![Reply::text(turn.t(said)), results(turn, s, true).await?]))
 }

@@ -119,7 +119,7 @@ impl QuestionKind {
         }
     }
 
-    fn allows_other(&self) -> bool {
+    pub fn allows_other(&self) -> bool {
         matches!(self, QuestionKind::Single { other: true, .. } | QuestionKind::Multiple { other: true, .. })
     }
 }
@@ -524,6 +524,286 @@ pub fn tally<'a>(q: &Question, responses: impl IntoIterator<Item = &'a BTreeMap<
     }
 }
 
+// ---------- stored counts ----------
+
+/// What a stored count counts. Its code is kept in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Slot {
+    /// Respondents (of the survey, or of a group) or, for a question, those who answered it.
+    Answered,
+    /// Respondents per option value (and [`OTHER`]), or per point of a scale.
+    Option,
+    /// Borda points per option of a ranking.
+    Points,
+    /// Respondents per number given: the mean and the median need them all.
+    Number,
+    /// Respondents per day given; the results read only the earliest and the latest.
+    Date,
+}
+
+impl Slot {
+    pub const ALL: [Slot; 5] = [Slot::Answered, Slot::Option, Slot::Points, Slot::Number, Slot::Date];
+
+    /// Every code but the days' sorts after "d": the results read them as one range.
+    pub fn code(self) -> &'static str {
+        match self {
+            Slot::Answered => "n",
+            Slot::Option => "o",
+            Slot::Points => "p",
+            Slot::Number => "x",
+            Slot::Date => "d",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Slot> {
+        Slot::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// The group of respondents a count is about: everyone, or one settlement or age band (for
+/// the breakdowns of choice questions).
+pub const EVERYONE: &str = "";
+
+pub fn settlement_group(settlement: &str) -> String {
+    format!("s:{settlement}")
+}
+
+pub fn age_group(band: &str) -> String {
+    format!("a:{band}")
+}
+
+/// Counts a survey's results are drawn from, kept as responses arrive so that the results
+/// never read the responses. A key is (question, group, slot, value); the question is empty
+/// for counts of respondents, the value empty for [`Slot::Answered`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts(BTreeMap<(String, String, Slot), BTreeMap<String, i64>>);
+
+impl Counts {
+    pub fn add(&mut self, question: &str, group: &str, slot: Slot, value: &str, n: i64) {
+        let values = self.0.entry((question.to_owned(), group.to_owned(), slot)).or_default();
+        *values.entry(value.to_owned()).or_default() += n;
+    }
+
+    /// The values counted under one key, with their counts (zeros included).
+    pub fn values(&self, question: &str, group: &str, slot: Slot) -> impl Iterator<Item = (&str, i64)> {
+        self.0
+            .get(&(question.to_owned(), group.to_owned(), slot))
+            .into_iter()
+            .flat_map(|m| m.iter().map(|(v, n)| (v.as_str(), *n)))
+    }
+
+    pub fn get(&self, question: &str, group: &str, slot: Slot, value: &str) -> i64 {
+        self.0.get(&(question.to_owned(), group.to_owned(), slot)).and_then(|m| m.get(value)).copied().unwrap_or(0)
+    }
+
+    /// Adds every count of `other`, times `sign`.
+    pub fn merge(&mut self, other: &Counts, sign: i64) {
+        for ((q, g, slot), values) in &other.0 {
+            let mine = self.0.entry((q.clone(), g.clone(), *slot)).or_default();
+            for (v, n) in values {
+                *mine.entry(v.clone()).or_default() += sign * n;
+            }
+        }
+    }
+
+    /// Every count in key order: (question, group, slot, value, n).
+    pub fn entries(&self) -> impl Iterator<Item = (&str, &str, Slot, &str, i64)> {
+        self.0.iter().flat_map(|((q, g, slot), values)| {
+            values.iter().map(move |(v, n)| (q.as_str(), g.as_str(), *slot, v.as_str(), *n))
+        })
+    }
+
+    /// The same counts without the zeros (a value counted and then taken back).
+    pub fn without_zeros(&self) -> Counts {
+        let mut out = Counts::default();
+        for (q, g, slot, v, n) in self.entries() {
+            if n != 0 {
+                out.add(q, g, slot, v, n);
+            }
+        }
+        out
+    }
+
+    /// Respondents per group whose name starts with `prefix`, in the order of the names.
+    pub fn groups<'a>(&'a self, prefix: &'a str) -> impl Iterator<Item = (&'a str, i64)> + 'a {
+        // The survey's own counts (question "") sort first.
+        self.0
+            .iter()
+            .take_while(|((q, _, _), _)| q.is_empty())
+            .filter(move |((_, g, slot), _)| *slot == Slot::Answered && g.starts_with(prefix))
+            .filter_map(|((_, g, _), values)| Some((g.as_str(), *values.get("")?)))
+    }
+
+    /// Respondents of the whole survey.
+    pub fn respondents(&self) -> u64 {
+        self.get("", EVERYONE, Slot::Answered, "").max(0) as u64
+    }
+}
+
+/// What one response adds to the counts (taken away again with `sign` −1 when it is replaced).
+pub fn count_response(
+    survey: &Survey,
+    answers: &BTreeMap<String, Answer>,
+    settlement: &str,
+    age_band: &str,
+    sign: i64,
+    into: &mut Counts,
+) {
+    let groups = [settlement_group(settlement), age_group(age_band)];
+    into.add("", EVERYONE, Slot::Answered, "", sign);
+    for g in &groups {
+        into.add("", g, Slot::Answered, "", sign);
+    }
+    for q in &survey.questions {
+        let Some(a) = answers.get(&q.key) else { continue };
+        into.add(&q.key, EVERYONE, Slot::Answered, "", sign);
+        match (&q.kind, a) {
+            (QuestionKind::Single { .. } | QuestionKind::Multiple { .. }, Answer::Choices { values, .. }) => {
+                for v in values {
+                    into.add(&q.key, EVERYONE, Slot::Option, v, sign);
+                    for g in &groups {
+                        into.add(&q.key, g, Slot::Option, v, sign);
+                    }
+                }
+            }
+            (QuestionKind::Scale { .. }, Answer::Scale(n)) => {
+                into.add(&q.key, EVERYONE, Slot::Option, &n.to_string(), sign)
+            }
+            (QuestionKind::Ranking { options }, Answer::Ranking(order)) => {
+                let n = options.len() as i64;
+                for (place, v) in order.iter().enumerate() {
+                    let points = (n - 1 - place as i64).max(0);
+                    if points > 0 {
+                        into.add(&q.key, EVERYONE, Slot::Points, v, sign * points);
+                    }
+                }
+            }
+            // Rust prints a float in the shortest form that reads back the same number.
+            (QuestionKind::Number { .. }, Answer::Number(x)) => {
+                into.add(&q.key, EVERYONE, Slot::Number, &x.to_string(), sign)
+            }
+            (QuestionKind::Date { .. }, Answer::Date(d)) => {
+                into.add(&q.key, EVERYONE, Slot::Date, &d.to_string(), sign)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The free text of an answer, if it has one: a text question's answer, or an "other: ___".
+pub fn free_text(a: &Answer) -> Option<&str> {
+    match a {
+        Answer::Text(t) => Some(t),
+        Answer::Choices { other: Some(t), .. } => Some(t),
+        _ => None,
+    }
+}
+
+/// Whether a question's answers may carry a free text to list (and moderate).
+pub fn has_texts(q: &Question) -> bool {
+    q.kind.allows_other() || matches!(q.kind, QuestionKind::ShortText { .. } | QuestionKind::LongText { .. })
+}
+
+/// Tallies one question from the stored counts. The texts are left empty: they are listed
+/// apart, a page at a time and only once a moderator lets them be (see the store).
+pub fn tally_counted(q: &Question, counts: &Counts) -> Tally {
+    let n = |slot: Slot, value: &str| counts.get(&q.key, EVERYONE, slot, value).max(0) as u64;
+    let answered = n(Slot::Answered, "");
+    match &q.kind {
+        QuestionKind::Single { .. } | QuestionKind::Multiple { .. } => {
+            Tally::Choices { answered, counts: option_counts(q, counts, &[EVERYONE]), others: vec![] }
+        }
+        QuestionKind::Scale { max, .. } => {
+            let counts: Vec<u64> = (1..=*max).map(|p| n(Slot::Option, &p.to_string())).collect();
+            let sum: u64 = counts.iter().zip(1u64..).map(|(c, p)| c * p).sum();
+            let rated: u64 = counts.iter().sum();
+            Tally::Scale { answered, counts, mean: (rated > 0).then(|| sum as f64 / rated as f64) }
+        }
+        QuestionKind::Ranking { options } => {
+            let mut points: Vec<(String, u64)> =
+                options.iter().map(|o| (o.value.clone(), n(Slot::Points, &o.value))).collect();
+            points.sort_by_key(|p| std::cmp::Reverse(p.1));
+            Tally::Ranking { answered, points }
+        }
+        QuestionKind::Number { .. } => {
+            let mut xs: Vec<(f64, u64)> = counts
+                .values(&q.key, EVERYONE, Slot::Number)
+                .filter(|(_, c)| *c > 0)
+                .filter_map(|(v, c)| Some((v.parse::<f64>().ok()?, c as u64)))
+                .collect();
+            xs.sort_by(|a, b| a.0.total_cmp(&b.0));
+            let total: u64 = xs.iter().map(|(_, c)| c).sum();
+            // Added one by one in order, as over the responses themselves: the same mean to the bit.
+            let sum: f64 = xs.iter().flat_map(|(x, c)| std::iter::repeat_n(*x, *c as usize)).sum();
+            let nth = |k: u64| {
+                let mut seen = 0;
+                xs.iter()
+                    .find(|(_, c)| {
+                        seen += c;
+                        k < seen
+                    })
+                    .map(|(x, _)| *x)
+            };
+            let median = match total {
+                0 => None,
+                t if t % 2 == 1 => nth(t / 2),
+                t => nth(t / 2 - 1).zip(nth(t / 2)).map(|(a, b)| (a + b) / 2.0),
+            };
+            Tally::Number {
+                answered,
+                mean: (total > 0).then(|| sum / total as f64),
+                median,
+                min: xs.first().map(|x| x.0),
+                max: xs.last().map(|x| x.0),
+            }
+        }
+        QuestionKind::Date { .. } => {
+            let days: Vec<NaiveDate> = counts
+                .values(&q.key, EVERYONE, Slot::Date)
+                .filter(|(_, c)| *c > 0)
+                .filter_map(|(v, _)| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+                .collect();
+            Tally::Dates { answered, earliest: days.iter().min().copied(), latest: days.iter().max().copied() }
+        }
+        QuestionKind::ShortText { .. } | QuestionKind::LongText { .. } => Tally::Texts { answered, texts: vec![] },
+    }
+}
+
+/// Respondents per option (and [`OTHER`]) of a choice question, over the given groups.
+fn option_counts(q: &Question, counts: &Counts, groups: &[&str]) -> Vec<(String, u64)> {
+    let of = |value: &str| groups.iter().map(|g| counts.get(&q.key, g, Slot::Option, value).max(0) as u64).sum();
+    let mut out: Vec<(String, u64)> = q.kind.options().iter().map(|o| (o.value.clone(), of(&o.value))).collect();
+    if q.kind.allows_other() {
+        out.push((OTHER.to_owned(), of(OTHER)));
+    }
+    out
+}
+
+/// [`breakdown`] from the stored counts, by the groups whose names start with `prefix`
+/// (`s:` settlements, `a:` age bands); the same rows, small groups merged the same way.
+pub fn breakdown_counted(q: &Question, counts: &Counts, prefix: &str) -> Vec<GroupRow> {
+    let groups: Vec<(&str, u64)> = counts.groups(prefix).filter(|(_, n)| *n > 0).map(|(g, n)| (g, n as u64)).collect();
+    let mut rows = vec![];
+    let mut small: Vec<&str> = vec![];
+    let mut small_respondents = 0;
+    for (group, respondents) in &groups {
+        if *respondents >= MIN_GROUP {
+            rows.push(GroupRow {
+                group: Some(group[prefix.len()..].to_owned()),
+                respondents: *respondents,
+                counts: option_counts(q, counts, &[group]),
+            });
+        } else {
+            small.push(group);
+            small_respondents += respondents;
+        }
+    }
+    if small_respondents >= MIN_GROUP {
+        rows.push(GroupRow { group: None, respondents: small_respondents, counts: option_counts(q, counts, &small) });
+    }
+    rows
+}
+
 /// One group's row of a breakdown.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct GroupRow {
@@ -765,6 +1045,14 @@ mod tests {
     }
 
     #[test]
+    fn every_slot_but_the_days_sorts_after_them() {
+        for slot in Slot::ALL {
+            assert_eq!(slot == Slot::Date, slot.code() <= Slot::Date.code(), "{slot:?}");
+            assert_eq!(Slot::parse(slot.code()), Some(slot));
+        }
+    }
+
+    #[test]
     fn age_bands_never_show_an_exact_age() {
         assert_eq!(age_band(Some(2010), 2026), "under-18");
         assert_eq!(age_band(Some(1990), 2026), "30-44");
@@ -772,7 +1060,110 @@ mod tests {
         assert_eq!(age_band(None, 2026), "unknown");
     }
 
+    /// A response to [`every_type`] from generated picks; `None` picks skip a question.
+    fn generated(picks: &[Option<u8>; 8]) -> BTreeMap<String, Answer> {
+        let mut r = BTreeMap::new();
+        let mut put = |k: &str, a: Answer| {
+            r.insert(k.to_owned(), a);
+        };
+        if let Some(p) = picks[0] {
+            let v = ["bus", "car", "bike", OTHER][usize::from(p % 4)];
+            let other = (v == OTHER).then(|| format!("свій варіант {p}"));
+            put("transport", Answer::Choices { values: vec![v.into()], other });
+        }
+        if let Some(p) = picks[1] {
+            put("why", Answer::Text(format!("бо {p}")));
+        }
+        if let Some(p) = picks[2] {
+            let values: Vec<String> =
+                ["a", "b", "c"].iter().enumerate().filter(|(i, _)| p >> i & 1 == 1).map(|(_, v)| (*v).into()).collect();
+            put("parks", Answer::Choices { values, other: None });
+        }
+        if let Some(p) = picks[3] {
+            put("safety", Answer::Scale(p % 5 + 1));
+        }
+        if let Some(p) = picks[4] {
+            let mut order: Vec<String> = ["roads", "light", "water"].iter().map(|v| (*v).into()).collect();
+            order.rotate_left(usize::from(p % 3));
+            if p % 2 == 1 {
+                order.swap(1, 2);
+            }
+            put("priorities", Answer::Ranking(order));
+        }
+        if let Some(p) = picks[5] {
+            put("children", Answer::Number(f64::from(p % 7) * 0.5 - 1.0));
+        }
+        if let Some(p) = picks[6] {
+            put("moved", Answer::Date(NaiveDate::from_ymd_opt(2020, 1, 1).unwrap() + chrono::Days::new(u64::from(p))));
+        }
+        if let Some(p) = picks[7] {
+            put("street", Answer::Text(format!("вулиця {p}")));
+        }
+        r
+    }
+
+    fn without_texts(t: Tally) -> Tally {
+        match t {
+            Tally::Choices { answered, counts, .. } => Tally::Choices { answered, counts, others: vec![] },
+            Tally::Texts { answered, .. } => Tally::Texts { answered, texts: vec![] },
+            other => other,
+        }
+    }
+
+    fn picks() -> impl Strategy<Value = [Option<u8>; 8]> {
+        proptest::array::uniform8(proptest::option::of(0u8..40))
+    }
+
+    const PLACES: [&str; 4] = ["Місто", "Село", "Хутір", ""];
+    const BANDS: [&str; 3] = ["18-29", "30-44", "60-plus"];
+
     proptest! {
+        #[test]
+        fn stored_counts_give_the_tallies_and_breakdowns_of_the_responses_themselves(
+            people in proptest::collection::vec((picks(), 0usize..4, 0usize..3), 0..60),
+            gone in proptest::collection::vec(any::<bool>(), 60),
+        ) {
+            let s = every_type();
+            let responses: Vec<(BTreeMap<String, Answer>, &str, &str)> =
+                people.iter().map(|(p, place, band)| (generated(p), PLACES[*place], BANDS[*band])).collect();
+            // Every response counted, then some taken back again, as when answers are replaced.
+            let mut counts = Counts::default();
+            for (r, place, band) in &responses {
+                count_response(&s, r, place, band, 1, &mut counts);
+            }
+            for ((r, place, band), gone) in responses.iter().zip(&gone) {
+                if *gone {
+                    count_response(&s, r, place, band, -1, &mut counts);
+                }
+            }
+            let kept: Vec<&(BTreeMap<String, Answer>, &str, &str)> =
+                responses.iter().zip(&gone).filter(|(_, g)| !**g).map(|(r, _)| r).collect();
+            prop_assert_eq!(counts.respondents(), kept.len() as u64);
+            for q in &s.questions {
+                prop_assert_eq!(
+                    without_texts(tally(q, kept.iter().map(|r| &r.0))),
+                    tally_counted(q, &counts),
+                    "question {}", &q.key
+                );
+                if matches!(q.kind, QuestionKind::Single { .. } | QuestionKind::Multiple { .. }) {
+                    prop_assert_eq!(
+                        breakdown(q, kept.iter().map(|r| (r.1, &r.0))),
+                        breakdown_counted(q, &counts, "s:")
+                    );
+                    prop_assert_eq!(
+                        breakdown(q, kept.iter().map(|r| (r.2, &r.0))),
+                        breakdown_counted(q, &counts, "a:")
+                    );
+                }
+            }
+            // What is left equals the remaining responses counted afresh, up to the zeros.
+            let mut fresh = Counts::default();
+            for (r, place, band) in &kept {
+                count_response(&s, r, place, band, 1, &mut fresh);
+            }
+            prop_assert_eq!(counts.without_zeros(), fresh);
+        }
+
         #[test]
         fn every_shown_group_has_at_least_the_minimum(sizes in proptest::collection::vec(0usize..12, 1..8)) {
             let s = every_type();

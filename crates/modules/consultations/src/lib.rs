@@ -32,7 +32,12 @@ pub const RESPOND: GatedAction =
     GatedAction { key: "consultations.respond", label: "survey-gate-respond", default_level: IdentityLevel::Email };
 
 pub fn migrations() -> Vec<Migration> {
-    vec![migration!(KEY, 1, "0001_surveys"), migration!(KEY, 2, "0002_eligibility"), migration!(KEY, 3, "0003_drafts")]
+    vec![
+        migration!(KEY, 1, "0001_surveys"),
+        migration!(KEY, 2, "0002_eligibility"),
+        migration!(KEY, 3, "0003_drafts"),
+        migration!(KEY, 4, "0004_counts_and_texts"),
+    ]
 }
 
 pub struct Consultations;
@@ -53,6 +58,8 @@ impl Module for Consultations {
             "survey.html",
             "question.html",
             "results.html",
+            "results_texts.html",
+            "answers.html",
             "poll_block.html",
             "survey_block.html",
             "admin.html",
@@ -276,6 +283,7 @@ async fn seed_demo(ctx: SeedContext<'_>) -> anyhow::Result<()> {
             anonymous: false,
             results_after_close: false,
             eligibility: hromada_kernel::Eligibility::default(),
+            texts_premoderated: false,
             created_by: None,
         };
         store::create(ctx.db, c.id, new, now).await.map_err(|e| anyhow::anyhow!("{e}"))?;

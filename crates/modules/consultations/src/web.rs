@@ -26,6 +26,7 @@ pub fn routes() -> Router<AppState> {
         .route("/surveys/{id}/results", get(results))
         .route("/surveys/{id}/results.csv", get(results_csv))
         .route("/surveys/{id}/results.json", get(results_json))
+        .route("/surveys/{id}/results/{question}", get(results_texts))
 }
 
 fn href(s: &StoredSurvey) -> String {
@@ -207,6 +208,8 @@ async fn render_form(
             min_age => s.min_age,
             residents_only => s.residents_only,
             results_visible => results_visible(s, now, answered, &page.viewer),
+            has_texts => s.definition.questions.iter().any(domain::has_texts),
+            texts_premoderated => s.texts_premoderated,
         },
     )
 }
@@ -305,6 +308,7 @@ async fn respond(
         Outcome::Recorded => Flash::success("survey-flash-recorded"),
         Outcome::Replaced => Flash::success("survey-flash-replaced"),
         Outcome::AlreadyAnswered => Flash::error("survey-error-already"),
+        Outcome::Changed => Flash::error("survey-error-changed"),
     };
     Ok(page.redirect_with(&back, flash))
 }
@@ -332,17 +336,29 @@ fn short(label: &str) -> String {
     hromada_kernel::text::excerpt(label, 22)
 }
 
-/// Free-text answers a results page lists per question; all of them are in the JSON export.
-const TEXTS_SHOWN: usize = 100;
+/// Free-text answers a results page lists per question, the newest first; the rest are a page
+/// of their own away, and all of them (published) are in the JSON export.
+const TEXTS_SHOWN: i64 = 20;
 
-fn tally_view(page: &Page, q: &Question, tally: &Tally) -> Value {
+/// Free-text answers per page of a question's list.
+const TEXTS_PER_PAGE: i64 = 100;
+
+/// The published free texts of a question: how many, and where to read them all.
+struct TextsLink {
+    published: u64,
+    href: String,
+}
+
+fn tally_view(page: &Page, q: &Question, tally: &Tally, texts: Option<&TextsLink>) -> Value {
     let labels: Vec<(String, String)> =
         q.kind.options().iter().map(|o| (o.value.clone(), o.label.get(page.lang).to_owned())).collect();
     let fmt = |x: Option<f64>| x.map(|v| format!("{v:.1}").trim_end_matches(".0").to_owned());
+    let more = |shown: usize| texts.map(|t| t.published.saturating_sub(shown as u64)).unwrap_or(0);
+    let all = texts.map(|t| t.href.as_str());
     match tally {
         Tally::Choices { answered, counts, others } => context! {
             kind => "bars", answered => answered, bars => bars(page, &labels, counts, *answered),
-            texts => others[..others.len().min(TEXTS_SHOWN)].to_vec(), more => others.len().saturating_sub(TEXTS_SHOWN),
+            texts => others, more => more(others.len()), all_texts => all,
         },
         Tally::Scale { answered, counts, mean } => {
             let points: Vec<(String, u64)> =
@@ -368,26 +384,47 @@ fn tally_view(page: &Page, q: &Question, tally: &Tally) -> Value {
             kind => "dates", answered => answered, earliest => earliest.map(|d| d.format("%d.%m.%Y").to_string()), latest => latest.map(|d| d.format("%d.%m.%Y").to_string()),
         },
         Tally::Texts { answered, texts } => context! {
-            kind => "texts", answered => answered,
-            texts => texts[..texts.len().min(TEXTS_SHOWN)].to_vec(), more => texts.len().saturating_sub(TEXTS_SHOWN),
+            kind => "texts", answered => answered, texts => texts, more => more(texts.len()), all_texts => all,
         },
     }
 }
 
-/// Every question's tally and breakdowns: what the results pages show, counted once and kept
-/// on this node until a response changes (see [`store::changes`]) or the cache's time runs out.
+/// Every question's tally and breakdowns, drawn from the stored counts with the newest
+/// published texts; kept on this node until a response or a moderator changes something
+/// (see [`store::changes`]) or the cache's time runs out.
 pub(crate) struct Computed {
-    pub(crate) respondents: usize,
+    pub(crate) respondents: u64,
     pub(crate) questions: Vec<Counted>,
 }
 
 pub(crate) struct Counted {
     pub(crate) tally: Tally,
+    /// Published free texts, of which the tally lists the newest.
+    published_texts: u64,
     by_settlement: Vec<domain::GroupRow>,
     by_age: Vec<domain::GroupRow>,
 }
 
 pub(crate) type ResultsCache = hromada_web::cache::TtlMap<Uuid, std::sync::Arc<Computed>>;
+
+/// Puts the listed free texts into a tally.
+fn with_texts(tally: &mut Tally, listed: Vec<String>) {
+    match tally {
+        Tally::Choices { others, .. } => *others = listed,
+        Tally::Texts { texts, .. } => *texts = listed,
+        _ => {}
+    }
+}
+
+/// How many free texts a question has in all, shown or not: one for each "other" chosen, or
+/// for each answer to a text question.
+fn texts_given(tally: &Tally) -> u64 {
+    match tally {
+        Tally::Choices { counts, .. } => counts.iter().find(|(v, _)| v == OTHER).map(|(_, n)| *n).unwrap_or(0),
+        Tally::Texts { answered, .. } => *answered,
+        _ => 0,
+    }
+}
 
 pub(crate) async fn computed(state: &AppState, s: &StoredSurvey) -> AppResult<std::sync::Arc<Computed>> {
     let cache = state.extension::<ResultsCache>();
@@ -395,29 +432,44 @@ pub(crate) async fn computed(state: &AppState, s: &StoredSurvey) -> AppResult<st
         return Ok(hit);
     }
     let generation = store::changes();
-    let rows = store::responses(&state.db, s).await?;
-    let answers: Vec<&BTreeMap<String, Answer>> = rows.iter().map(|r| &r.answers.0).collect();
-    let questions = s
-        .definition
-        .questions
-        .iter()
-        .map(|q| {
-            let choice = matches!(q.kind, QuestionKind::Single { .. } | QuestionKind::Multiple { .. });
-            let by = |group: fn(&store::ResponseRow) -> &str| {
-                if choice { domain::breakdown(q, rows.iter().map(|r| (group(r), &r.answers.0))) } else { vec![] }
-            };
-            Counted {
-                tally: domain::tally(q, answers.iter().copied()),
-                by_settlement: by(|r| r.settlement.as_str()),
-                by_age: by(|r| r.age_band.as_str()),
-            }
-        })
-        .collect();
-    let done = std::sync::Arc::new(Computed { respondents: rows.len(), questions });
+    if !s.counted {
+        // Answered before counts were kept: counted once, before the reads below.
+        store::count_afresh(&state.db, s).await?;
+    }
+    let listed: Vec<&str> =
+        s.definition.questions.iter().filter(|q| domain::has_texts(q)).map(|q| q.key.as_str()).collect();
+    // Three reads that do not depend on each other, each on its own connection: the page
+    // waits for the slowest, not for all three in turn.
+    let counted = StoredSurvey { counted: true, ..s.clone() };
+    let (counts, unpublished, mut newest) = futures::try_join!(
+        store::counts(&state.db, &counted),
+        async { if listed.is_empty() { Ok(vec![]) } else { store::unpublished_texts(&state.db, s).await } },
+        store::newest_texts(&state.db, s, &listed, TEXTS_SHOWN),
+    )?;
+    let mut questions = Vec::with_capacity(s.definition.questions.len());
+    for q in &s.definition.questions {
+        let mut tally = domain::tally_counted(q, &counts);
+        let published_texts = if domain::has_texts(q) {
+            let withheld: i64 = unpublished.iter().filter(|(k, _, _)| *k == q.key).map(|(_, _, n)| *n).sum();
+            let mine: Vec<String> = newest.extract_if(.., |t| t.question == q.key).map(|t| t.body).collect();
+            with_texts(&mut tally, mine);
+            texts_given(&tally).saturating_sub(withheld.max(0) as u64)
+        } else {
+            0
+        };
+        let choice = matches!(q.kind, QuestionKind::Single { .. } | QuestionKind::Multiple { .. });
+        let by = |prefix: &str| if choice { domain::breakdown_counted(q, &counts, prefix) } else { vec![] };
+        questions.push(Counted { published_texts, by_settlement: by("s:"), by_age: by("a:"), tally });
+    }
+    let done = std::sync::Arc::new(Computed { respondents: counts.respondents(), questions });
     if let Some(cache) = cache {
         cache.put(s.id, done.clone(), generation, store::changes());
     }
     Ok(done)
+}
+
+fn texts_link(page: &Page, s: &StoredSurvey, q: &Question, counted: &Counted) -> TextsLink {
+    TextsLink { published: counted.published_texts, href: page.url(&format!("{}/results/{}", href(s), q.key)) }
 }
 
 async fn visible_results(
@@ -468,7 +520,7 @@ async fn results(
             context! {
                 key => &q.key,
                 title => q.title.get(page.lang),
-                tally => tally_view(&page, q, &counted.tally),
+                tally => tally_view(&page, q, &counted.tally, Some(&texts_link(&page, &s, q, counted))),
                 by_settlement => groups(&counted.by_settlement),
                 by_age => groups(&counted.by_age),
             }
@@ -476,7 +528,10 @@ async fn results(
         .collect();
     page.render(
         "consultations/results.html",
-        context! { s => summary(&page, &s), respondents => results.respondents, questions => questions, min_group => domain::MIN_GROUP },
+        context! {
+            s => summary(&page, &s), respondents => results.respondents, questions => questions, min_group => domain::MIN_GROUP,
+            moderate => page.viewer.may(hromada_kernel::Permission::Moderate).then(|| page.url(&format!("/admin/consultations/{}/answers", s.id))),
+        },
     )
 }
 
@@ -527,7 +582,7 @@ async fn results_csv(
     Ok(csv.into_download(&format!("survey-{}.csv", s.id)))
 }
 
-/// Every question's tally, the free texts whole, as JSON.
+/// Every question's tally, the published free texts whole, as JSON.
 async fn results_json(
     State(state): State<AppState>,
     page: Page,
@@ -535,18 +590,57 @@ async fn results_json(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     let (s, results) = visible_results(&state, &page, &tenant, &id).await?;
-    let questions: Vec<serde_json::Value> = s
-        .definition
-        .questions
-        .iter()
-        .zip(&results.questions)
-        .map(|(q, counted)| serde_json::json!({ "key": q.key, "title": q.title, "type": q.kind, "results": counted.tally }))
-        .collect();
+    let mut questions: Vec<serde_json::Value> = vec![];
+    for (q, counted) in s.definition.questions.iter().zip(&results.questions) {
+        let mut tally = counted.tally.clone();
+        if counted.published_texts > 0 {
+            let all = store::published_texts(&state.db, &s, &q.key, i64::MAX, 0).await?;
+            with_texts(&mut tally, all.into_iter().map(|t| t.body).collect());
+        }
+        questions.push(serde_json::json!({ "key": q.key, "title": q.title, "type": q.kind, "results": tally }));
+    }
     let body = serde_json::json!({
         "id": s.id, "title": s.title.0, "opens_at": s.opens_at, "closes_at": s.closes_at,
         "respondents": results.respondents, "questions": questions,
     });
     Ok(axum::Json(body).into_response())
+}
+
+#[derive(Debug, serde::Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default)]
+    page: Option<u32>,
+}
+
+/// Every published free text of one question, a page at a time, the newest first.
+async fn results_texts(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path((id, key)): Path<(String, String)>,
+    axum::extract::Query(query): axum::extract::Query<PageQuery>,
+) -> AppResult<Response> {
+    let (s, results) = visible_results(&state, &page, &tenant, &id).await?;
+    let (q, counted) = s
+        .definition
+        .questions
+        .iter()
+        .zip(&results.questions)
+        .find(|(q, _)| q.key == key && domain::has_texts(q))
+        .ok_or(AppError::NotFound)?;
+    let number = query.page.unwrap_or(1).max(1);
+    let offset = i64::from(number - 1) * TEXTS_PER_PAGE;
+    let mut texts = store::published_texts(&state.db, &s, &q.key, TEXTS_PER_PAGE + 1, offset).await?;
+    let more = texts.len() as i64 > TEXTS_PER_PAGE;
+    texts.truncate(TEXTS_PER_PAGE as usize);
+    let bodies: Vec<String> = texts.into_iter().map(|t| t.body).collect();
+    page.render(
+        "consultations/results_texts.html",
+        context! {
+            s => summary(&page, &s), title => q.title.get(page.lang), texts => bodies, published => counted.published_texts,
+            first => offset + 1, page => number, more => more,
+        },
+    )
 }
 
 /// The newest open quick poll for the home page: the question, or its results once answered.
@@ -565,7 +659,7 @@ pub async fn home_poll(page: &Page) -> AppResult<Option<String>> {
     let q = &poll.definition.questions[0];
     let tally = if results_visible(&poll, now, answered, &page.viewer) && answered {
         let results = computed(state, &poll).await?;
-        results.questions.first().map(|counted| tally_view(page, q, &counted.tally))
+        results.questions.first().map(|counted| tally_view(page, q, &counted.tally, None))
     } else {
         None
     };

@@ -47,8 +47,11 @@ survey-respondents = { $count ->
    *[other] { $count } respondents
 }
 survey-answered-count = Answered: { $count }
-survey-download-json = Download JSON (with every text answer)
-survey-more-texts = { $count } more answers — in the JSON.
+survey-download-json = Download JSON (with every published text answer)
+survey-more-texts = { $count ->
+    [one] { $count } more
+   *[other] { $count } more
+}
 survey-download-csv = Download CSV
 survey-answer = Answer
 survey-count = Count
@@ -136,6 +139,43 @@ survey-for-residents = For residents of the community only.
 survey-refused-age-unknown = To check the age, give your year of birth in your profile.
 survey-refused-under-age = This survey is for older residents.
 survey-refused-not-resident = This survey is for residents only: give your settlement in your profile.
+survey-error-changed = The survey's questions changed while you were answering. Please look at them and send your answers again.
+survey-all-texts = Every answer to this question
+survey-moderate-texts = Moderate the text answers
+survey-texts-title = Text answers
+survey-texts-lead = Residents' own answers (to text questions and "Other"). Hidden ones are not shown in the results or the JSON but stay here with the reason.
+survey-texts-anonymous = The survey is anonymous: nothing here points to who answered.
+survey-texts-waiting = { $count ->
+    [one] { $count } answer waits for approval
+   *[other] { $count } answers wait for approval
+}
+survey-texts-hidden = Hidden: { $count }
+survey-texts-published = { $count ->
+    [one] { $count } answer published
+   *[other] { $count } answers published
+}
+survey-texts-none = No text answers.
+survey-texts-list = Answers
+survey-texts-question = Question
+survey-texts-every-question = Every question
+survey-texts-status = Status
+survey-texts-every-status = All
+survey-texts-show = Show
+survey-texts-premoderated-setting = Text answers appear in the results only once a moderator approves them
+survey-texts-premoderated-hint = Turning it off publishes the answers waiting for approval.
+survey-texts-premoderated-save = Save the setting
+survey-texts-premoderated-on = answers appear once approved
+survey-texts-notice = Your text answers may be published in the results without your name; moderators hide those that break the rules.
+survey-texts-notice-premoderated = Your text answers may be published in the results without your name once a moderator has checked them.
+survey-text-pending = waiting for approval
+survey-text-published = published
+survey-text-hidden = hidden
+survey-text-approve = Approve
+survey-text-hide = Hide
+survey-text-unhide = Show again
+survey-text-reason = Reason
+survey-error-hide-reason = Give a reason to hide the answer.
+survey-error-text-moderated = This answer has changed already or is not there.
 draft-nav = Consultations
 draft-list-title = Consultations on draft decisions
 draft-list-lead = Read a draft decision, comment on its sections, support other people's proposals. When it closes, the organiser publishes the report: what was taken into account and why.

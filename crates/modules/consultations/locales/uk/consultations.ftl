@@ -48,8 +48,12 @@ survey-respondents = { $count ->
    *[other] { $count } учасників
 }
 survey-answered-count = Відповіли: { $count }
-survey-download-json = Завантажити JSON (з усіма текстовими відповідями)
-survey-more-texts = Ще { $count } відповідей — у JSON.
+survey-download-json = Завантажити JSON (з усіма оприлюдненими текстовими відповідями)
+survey-more-texts = { $count ->
+    [one] ще { $count } відповідь
+    [few] ще { $count } відповіді
+   *[other] ще { $count } відповідей
+}
 survey-download-csv = Завантажити CSV
 survey-answer = Відповідь
 survey-count = Кількість
@@ -137,6 +141,45 @@ survey-for-residents = Лише для мешканців громади.
 survey-refused-age-unknown = Щоб перевірити вік, укажіть рік народження у профілі.
 survey-refused-under-age = Це опитування для старших за віком.
 survey-refused-not-resident = Це опитування лише для мешканців громади: укажіть свій населений пункт у профілі.
+survey-error-changed = Питання опитування змінилися, поки ви відповідали. Перегляньте їх і надішліть відповіді ще раз.
+survey-all-texts = Усі відповіді на це питання
+survey-moderate-texts = Модерація текстових відповідей
+survey-texts-title = Текстові відповіді
+survey-texts-lead = Власні відповіді мешканців (на текстові питання та варіант «Інше»). Приховані не показуються в результатах і в JSON, але лишаються тут із причиною.
+survey-texts-anonymous = Опитування анонімне: тут немає нічого, що вказує на того, хто відповів.
+survey-texts-waiting = { $count ->
+    [one] { $count } відповідь чекає схвалення
+    [few] { $count } відповіді чекають схвалення
+   *[other] { $count } відповідей чекають схвалення
+}
+survey-texts-hidden = Приховано: { $count }
+survey-texts-published = { $count ->
+    [one] Оприлюднено { $count } відповідь
+    [few] Оприлюднено { $count } відповіді
+   *[other] Оприлюднено { $count } відповідей
+}
+survey-texts-none = Текстових відповідей немає.
+survey-texts-list = Відповіді
+survey-texts-question = Питання
+survey-texts-every-question = Усі питання
+survey-texts-status = Стан
+survey-texts-every-status = Усі
+survey-texts-show = Показати
+survey-texts-premoderated-setting = Текстові відповіді з'являються в результатах лише після схвалення модератором
+survey-texts-premoderated-hint = Якщо вимкнути, відповіді, що чекають схвалення, буде оприлюднено.
+survey-texts-premoderated-save = Зберегти налаштування
+survey-texts-premoderated-on = відповіді з'являються після схвалення
+survey-texts-notice = Ваші текстові відповіді може бути оприлюднено в результатах без імені; модератори приховують ті, що порушують правила.
+survey-texts-notice-premoderated = Ваші текстові відповіді може бути оприлюднено в результатах без імені після перевірки модератором.
+survey-text-pending = чекає схвалення
+survey-text-published = оприлюднено
+survey-text-hidden = приховано
+survey-text-approve = Схвалити
+survey-text-hide = Приховати
+survey-text-unhide = Показати знову
+survey-text-reason = Причина
+survey-error-hide-reason = Вкажіть причину, щоб приховати відповідь.
+survey-error-text-moderated = Цю відповідь уже змінено або її немає.
 draft-nav = Обговорення
 draft-list-title = Обговорення проєктів рішень
 draft-list-lead = Прочитайте проєкт рішення, коментуйте його розділи, підтримуйте пропозиції інших. Після завершення організатор оприлюднює звіт: що враховано і чому.
