@@ -172,6 +172,7 @@ impl Page {
             page_scripts => if self.tenant.is_some() { self.state.page_scripts.clone() } else { vec![] },
             theme_css => frame.theme.as_ref().map(|t| format!("{}?v={}", self.url("/theme.css"), t.version)),
             layout => frame.theme.as_ref().map(|t| t.layout.clone()).unwrap_or_else(|| "classic".into()),
+            header_text => frame.header(self.lang),
             footer_text => frame.footer(self.lang),
         }
     }

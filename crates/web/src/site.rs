@@ -17,6 +17,11 @@ pub struct SiteFrame {
     /// Replaces the modules' own navigation when the editors built a menu.
     #[serde(default)]
     pub menu: Vec<MenuItem>,
+    /// A line under the community's name in the header ("Official site of the council").
+    #[serde(default)]
+    pub header_uk: String,
+    #[serde(default)]
+    pub header_en: String,
     #[serde(default)]
     pub footer_uk: String,
     #[serde(default)]
@@ -26,6 +31,13 @@ pub struct SiteFrame {
 impl SiteFrame {
     pub fn of(community: &Community) -> SiteFrame {
         SiteFrame::deserialize(community.statute_of(SETTINGS_KEY)).unwrap_or_default()
+    }
+
+    pub fn header(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En if !self.header_en.trim().is_empty() => &self.header_en,
+            _ => &self.header_uk,
+        }
     }
 
     pub fn footer(&self, lang: Lang) -> &str {

@@ -408,6 +408,10 @@ async fn a_theme_is_checked_for_contrast_and_the_menu_has_two_levels() {
             "[{bk}] {page}"
         );
         assert!(page.contains("href=\"https://diia.gov.ua\""), "[{bk}]");
+        let lines = [("header_uk", "Офіційний сайт ради"), ("footer_uk", "© Рада громади")];
+        assert_eq!(b.submit(site, &format!("{site}/footer"), &lines).await.status, 303, "[{bk}]");
+        let page = visitor.get("/c/look/news").await.text();
+        assert!(page.contains("Офіційний сайт ради") && page.contains("© Рада громади"), "[{bk}] {page}");
         let orphan = [("label_uk_0", "Підпункт"), ("href_0", "/news"), ("level_0", "2")];
         assert_eq!(b.submit(site, &format!("{site}/menu"), &orphan).await.status, 422, "[{bk}]");
 

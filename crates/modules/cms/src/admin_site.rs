@@ -81,7 +81,7 @@ fn render(
         "cms/site.html",
         context! {
             theme => Serde(theme), layouts => layouts, rows => Serde(&rows), errors => Serde(errors),
-            footer_uk => &frame.footer_uk, footer_en => &frame.footer_en,
+header_uk => &frame.header_uk, header_en => &frame.header_en, footer_uk => &frame.footer_uk, footer_en => &frame.footer_en,
         },
     )
 }
@@ -195,6 +195,8 @@ async fn save_footer(
 ) -> AppResult<Response> {
     viewer.require(Permission::EditContent)?;
     let mut frame = SiteFrame::of(&tenant.community);
+    frame.header_uk = form.text("header_uk").trim().chars().take(120).collect();
+    frame.header_en = form.text("header_en").trim().chars().take(120).collect();
     frame.footer_uk = form.text("footer_uk").trim().chars().take(500).collect();
     frame.footer_en = form.text("footer_en").trim().chars().take(500).collect();
     store_frame(&state, &tenant, &frame).await?;

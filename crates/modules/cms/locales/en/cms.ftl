@@ -220,7 +220,6 @@ cms-menu-item-n = Menu item { $n }
 cms-menu-level = Level
 cms-menu-level-1 = First
 cms-menu-level-2 = Second (sub-item)
-cms-footer = Footer
 cms-footer-uk = Text (Ukrainian)
 cms-footer-en = Text (English)
 
@@ -241,3 +240,7 @@ cms-arms = Coat of arms or logo
 cms-arms-current = The current coat of arms
 cms-arms-file = Image of the coat of arms
 cms-arms-hint = PNG, JPEG or WebP; the header shows it 48 pixels high.
+cms-header-footer = Header and footer
+cms-header-uk = A line under the name in the header (Ukrainian)
+cms-header-en = A line under the name in the header (English)
+cms-header-hint = E.g. “The official site of the city council”. Up to 120 characters.

@@ -222,7 +222,6 @@ cms-menu-item-n = Пункт меню { $n }
 cms-menu-level = Рівень
 cms-menu-level-1 = Перший
 cms-menu-level-2 = Другий (підпункт)
-cms-footer = Нижній колонтитул
 cms-footer-uk = Текст (українською)
 cms-footer-en = Текст (англійською)
 
@@ -243,3 +242,7 @@ cms-arms = Герб або логотип
 cms-arms-current = Поточний герб
 cms-arms-file = Зображення герба
 cms-arms-hint = PNG, JPEG або WebP; у шапці сайту його буде зменшено до висоти 48 пікселів.
+cms-header-footer = Шапка і нижній колонтитул
+cms-header-uk = Рядок під назвою в шапці (українською)
+cms-header-en = Рядок під назвою в шапці (англійською)
+cms-header-hint = Наприклад: «Офіційний сайт міської ради». До 120 символів.
