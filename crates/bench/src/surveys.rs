@@ -30,6 +30,10 @@ pub struct SurveysArgs {
     /// Responses stored at the same time.
     #[arg(long, default_value_t = 8)]
     writers: usize,
+    /// Gathers the planner's statistics once the responses are stored (ANALYZE), as
+    /// autovacuum does where it runs; a server without it plans from none.
+    #[arg(long)]
+    analyze: bool,
     /// `postgres://…` to measure PostgreSQL; a fresh SQLite file otherwise.
     #[arg(long)]
     database_url: Option<String>,
@@ -204,6 +208,9 @@ async fn measure(args: &SurveysArgs, url: &str) -> anyhow::Result<()> {
     let started = Instant::now();
     let stored = store_responses(&db, &open, (0..args.responses).collect(), 0, args.writers, Outcome::Recorded).await?;
     let insert_time = started.elapsed();
+    if args.analyze {
+        hromada_db::execute!(&db, sqlx::query("ANALYZE"))?;
+    }
     let changed: Vec<usize> = (0..args.responses).step_by(10).collect();
     let replaced = store_responses(&db, &open, changed, 1, args.writers, Outcome::Replaced).await?;
     // Closed: its results are public.
@@ -270,7 +277,12 @@ async fn measure(args: &SurveysArgs, url: &str) -> anyhow::Result<()> {
 
     let at = |xs: &[Duration], q: f64| xs[((xs.len() as f64 * q) as usize).min(xs.len() - 1)];
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
-    println!("survey results on {backend}: {} responses × {} questions", args.responses, args.questions);
+    println!(
+        "survey results on {backend}: {} responses × {} questions{}",
+        args.responses,
+        args.questions,
+        if args.analyze { " (statistics gathered after storing)" } else { "" }
+    );
     println!(
         "  storing the responses with their counts: {:.1} s ({} at a time), each p50 {:.1} ms, p99 {:.1} ms",
         insert_time.as_secs_f64(),

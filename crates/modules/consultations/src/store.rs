@@ -274,10 +274,11 @@ pub enum Outcome {
 
 /// Takes the row of the survey's respondent count (making it when missing) and so the turn
 /// of everything that changes the counts: each writer of counts takes this row first, and the
-/// other rows in key order, so that writers wait for each other and never deadlock.
+/// other rows in key order, so that writers wait for each other and never deadlock. (Through
+/// the survey's row, so that a survey gone meanwhile is no error.)
 const LOCK_COUNTS: &str =
     "INSERT INTO survey_counts (community_id, survey_id, question, respondent_group, slot, value, n)
-     VALUES ($1, $2, '', '', 'n', '', 0)
+     SELECT community_id, id, '', '', 'n', '', 0 FROM surveys WHERE community_id = $1 AND id = $2
      ON CONFLICT (community_id, survey_id, slot, question, respondent_group, value) DO UPDATE SET n = survey_counts.n";
 
 /// Rows of counts per statement at most: a few kilobytes, so that a statement goes out in one
