@@ -30,14 +30,20 @@ impl Tenant {
     /// An absolute link for mail and messengers: the community's own host when it is reached
     /// by one, the installation's public URL otherwise.
     pub async fn absolute_url(&self, state: &AppState, path: &str) -> String {
+        format!("{}{path}", self.origin(state).await)
+    }
+
+    /// What [`Tenant::absolute_url`] puts before a path; a page of many links (a feed, the
+    /// sitemap) asks for it once.
+    pub async fn origin(&self, state: &AppState) -> String {
         if self.base.is_empty()
             && let Ok(Some(host)) = communities::primary_host(&state.db, self.community.id).await
         {
             let scheme = if state.config.secure_cookies { "https" } else { "http" };
-            return format!("{scheme}://{host}{path}");
+            return format!("{scheme}://{host}");
         }
         let public = state.config.public_url.trim_end_matches('/');
-        format!("{public}/c/{}{path}", self.community.slug)
+        format!("{public}/c/{}", self.community.slug)
     }
 }
 

@@ -49,12 +49,12 @@ struct Entry {
     category: String,
 }
 
-async fn entries(state: &AppState, page: &Page, tenant: &Tenant) -> AppResult<Vec<Entry>> {
+async fn entries(state: &AppState, page: &Page, tenant: &Tenant, origin: &str) -> AppResult<Vec<Entry>> {
     let (items, _) =
         store::public_news(&state.db, tenant.community.id, &NewsFilter::default(), state.now(), FEED_ITEMS, 0).await?;
     let mut out = vec![];
     for n in items {
-        let link = tenant.absolute_url(state, &format!("/news/{}", n.number)).await;
+        let link = format!("{origin}/news/{}", n.number);
         let published = n.published_at.unwrap_or(n.created_at);
         out.push(Entry {
             title: pick(page.lang, &n.title_uk, &n.title_en).to_owned(),
@@ -70,9 +70,10 @@ async fn entries(state: &AppState, page: &Page, tenant: &Tenant) -> AppResult<Ve
 }
 
 pub async fn rss(State(state): State<AppState>, page: Page, tenant: Tenant) -> AppResult<Response> {
-    let items = entries(&state, &page, &tenant).await?;
-    let site = tenant.absolute_url(&state, "/news").await;
-    let me = tenant.absolute_url(&state, "/news/feed.rss").await;
+    let origin = tenant.origin(&state).await;
+    let items = entries(&state, &page, &tenant, &origin).await?;
+    let site = format!("{origin}/news");
+    let me = format!("{origin}/news/feed.rss");
     let name = xml_escape(tenant.community.name(page.lang));
     let mut body = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = write!(
@@ -107,9 +108,10 @@ pub async fn rss(State(state): State<AppState>, page: Page, tenant: Tenant) -> A
 }
 
 pub async fn atom(State(state): State<AppState>, page: Page, tenant: Tenant) -> AppResult<Response> {
-    let items = entries(&state, &page, &tenant).await?;
-    let site = tenant.absolute_url(&state, "/news").await;
-    let me = tenant.absolute_url(&state, "/news/feed.atom").await;
+    let origin = tenant.origin(&state).await;
+    let items = entries(&state, &page, &tenant, &origin).await?;
+    let site = format!("{origin}/news");
+    let me = format!("{origin}/news/feed.atom");
     let updated = items.iter().map(|e| e.updated).max().unwrap_or(tenant.community.created_at);
     let mut body = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = write!(
@@ -170,8 +172,9 @@ pub async fn sitemap(State(state): State<AppState>, tenant: Tenant) -> AppResult
     let mut body = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
+    let origin = tenant.origin(&state).await;
     for (path, modified) in urls {
-        let loc = tenant.absolute_url(&state, &path).await;
+        let loc = format!("{origin}{path}");
         let _ = write!(body, "<url><loc>{}</loc>", xml_escape(&loc));
         if let Some(m) = modified {
             let _ = write!(body, "<lastmod>{}</lastmod>", m.format("%Y-%m-%d"));
