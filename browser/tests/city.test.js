@@ -54,7 +54,7 @@ describe('open city: report on the map, with JavaScript off, moderate', () => {
   it('the resident picks the place on the map and files a report with a photo', async () => {
     const page = people.resident;
     await open(page, c('/city/new'));
-    const map = page.locator('[data-city-map]');
+    const map = page.locator('[data-map]');
     await map.waitFor({ state: 'visible' });
     await expectNoAxeViolations(page, 'new report form with the map');
     const box = await map.boundingBox();
@@ -80,7 +80,7 @@ describe('open city: report on the map, with JavaScript off, moderate', () => {
     // JavaScript-off flow itself is checked.
     const page = people.noscript;
     await open(page, c('/city/new'));
-    assert.equal(await page.locator('[data-city-map]').isVisible(), false, 'no map without JavaScript');
+    assert.equal(await page.locator('[data-map]').isVisible(), false, 'no map without JavaScript');
     await page.locator('select[name=category]').selectOption('lighting');
     await page.locator('textarea[name=description]').fill('Не світять ліхтарі вздовж усієї вулиці.');
     await submitForm(page, 'form:has(textarea[name=description])');
@@ -119,8 +119,8 @@ describe('open city: report on the map, with JavaScript off, moderate', () => {
   it('everyone sees them on the list, the map and the report page', async () => {
     const page = people.resident;
     await open(page, c('/city'));
-    await page.locator('[data-city-map]').waitFor({ state: 'visible' });
-    await page.locator('[data-city-map] .marker').first().waitFor({ state: 'attached' });
+    await page.locator('[data-map]').waitFor({ state: 'visible' });
+    await page.locator('[data-map] .marker').first().waitFor({ state: 'attached' });
     await expectNoAxeViolations(page, 'open city list and map');
     assert.match(await visibleText(page), new RegExp(`№ ${onMap}\\.`));
     await open(page, c(`/city/${byAddress}`));

@@ -13,6 +13,7 @@ pub mod export;
 pub mod forms;
 pub mod i18n;
 pub mod mail;
+pub mod map;
 pub mod markdown;
 pub mod metrics;
 pub mod module;

@@ -6,7 +6,7 @@ use crate::domain::{self, Action, Polygon, Status};
 use crate::notify::{self, Notice};
 use crate::store::{self, Category, CategoryFields, Report, StepError};
 use crate::web::{self, summary, works_on};
-use crate::{KEY, MapSettings, client_key_hash, files, intake, map_settings};
+use crate::{client_key_hash, files, intake};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -18,6 +18,7 @@ use hromada_db::core::{communities, departments, settlements};
 use hromada_kernel::Permission;
 use hromada_web::auth::Viewer;
 use hromada_web::forms::FieldErrors;
+use hromada_web::map::MapSettings;
 use hromada_web::{AppError, AppResult, AppState, Flash, Page, Serde, Tenant, Value, context};
 use serde::Deserialize;
 use uuid::Uuid;
@@ -578,7 +579,7 @@ fn render_settings(page: &Page, form: &SettingsForm, errors: &FieldErrors, statu
 
 async fn settings_page(page: Page, viewer: Viewer, tenant: Tenant) -> AppResult<Response> {
     viewer.require(Permission::ManageSettings)?;
-    let m = map_settings(&tenant.community);
+    let m = hromada_web::map::settings(&tenant.community);
     let form = SettingsForm {
         tile_url: m.tile_url,
         attribution: m.attribution,
@@ -606,23 +607,15 @@ async fn save_settings(
         center_lon: number(&form.center_lon).unwrap_or(f64::NAN),
         zoom: form.zoom.trim().parse().unwrap_or(u8::MAX),
     };
-    if !(settings.tile_url.starts_with("https://")
-        && ["{z}", "{x}", "{y}"].iter().all(|p| settings.tile_url.contains(p)))
-    {
-        errors.add("tile_url", "city-invalid-tile-url");
-    }
-    if hromada_kernel::GeoPoint::new(settings.center_lat, settings.center_lon).is_none() {
-        errors.add("center_lat", "city-invalid-point");
-    }
-    if settings.zoom > domain::MAX_ZOOM {
-        errors.add("zoom", "city-invalid-zoom");
+    for (field, problem) in settings.problems() {
+        errors.add(field, problem);
     }
     if !errors.is_empty() {
         return render_settings(&page, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY);
     }
     let value = serde_json::to_value(&settings).map_err(|e| AppError::unexpected(e.to_string()))?;
     let summary = value.to_string();
-    communities::set_statute(&state.db, tenant.community.id, KEY, value).await?;
+    communities::set_statute(&state.db, tenant.community.id, hromada_web::map::STATUTE_KEY, value).await?;
     state
         .audit(Some(tenant.community.id), &actor(me), "city.settings", "community", tenant.community.id, &summary)
         .await?;

@@ -25,7 +25,6 @@ use hromada_kernel::{IdentityLevel, Lang, Permission};
 use hromada_web::i18n::Locales;
 use hromada_web::module::{AdminSection, GatedAction, Module, NavItem, SeedContext};
 use hromada_web::templates::TemplateSources;
-use serde::{Deserialize, Serialize};
 
 /// The key under which this module keeps its settings, tables and files.
 pub const KEY: &str = "city";
@@ -39,48 +38,6 @@ pub const SUPPORT: GatedAction =
 
 pub fn migrations() -> Vec<Migration> {
     vec![migration!(KEY, 1, "0001_city")]
-}
-
-/// The community's map: where it opens and which tiles it draws.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct MapSettings {
-    /// A tile URL template with `{z}`, `{x}` and `{y}`.
-    pub tile_url: String,
-    pub attribution: String,
-    pub center_lat: f64,
-    pub center_lon: f64,
-    pub zoom: u8,
-}
-
-impl Default for MapSettings {
-    fn default() -> Self {
-        Self {
-            tile_url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".into(),
-            attribution: "© OpenStreetMap contributors".into(),
-            // The middle of Ukraine; a community sets its own centre.
-            center_lat: 49.0,
-            center_lon: 31.4,
-            zoom: 12,
-        }
-    }
-}
-
-impl MapSettings {
-    pub fn valid(&self) -> bool {
-        self.tile_url.starts_with("https://")
-            && ["{z}", "{x}", "{y}"].iter().all(|p| self.tile_url.contains(p))
-            && hromada_kernel::GeoPoint::new(self.center_lat, self.center_lon).is_some()
-            && self.zoom <= domain::MAX_ZOOM
-    }
-}
-
-/// The community's map settings over the defaults.
-pub fn map_settings(community: &Community) -> MapSettings {
-    serde_json::from_value::<MapSettings>(community.statute_of(KEY).clone())
-        .ok()
-        .filter(MapSettings::valid)
-        .unwrap_or_default()
 }
 
 /// The stored form of an Open311 client's key: its SHA-256 (the key is random and long, so it
@@ -204,7 +161,7 @@ impl Module for City {
             }
             let Some(author) = users::by_email(ctx.db, c.id, "resident@demo.hromada").await? else { return Ok(()) };
             let settlement = settlements::list(ctx.db, c.id).await?.first().map(|s| s.id);
-            let map = map_settings(c);
+            let map = hromada_web::map::settings(c);
             let demo: &[(&str, &str, f64, f64, &str, bool)] = if ctx.main {
                 &[
                     (

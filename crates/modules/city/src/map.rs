@@ -1,7 +1,6 @@
-//! The map's data and script. Clusters are made on the server on a grid (see
-//! [`crate::domain::cluster`]), so the page gets a few dozen markers however many reports there
-//! are. The script is this project's own, small and dependency-free, and only enhances: every
-//! task works from the list and the forms with JavaScript off.
+//! The map's data. Clusters are made on the server on a grid (see [`crate::domain::cluster`]),
+//! so the page gets a few dozen markers however many reports there are. The shared map script
+//! only enhances: every task works from the list and the forms with JavaScript off.
 
 use crate::domain::{self, Bbox};
 use crate::intake;
@@ -47,20 +46,4 @@ pub async fn clusters(
     let mut response = Json(serde_json::json!({ "clusters": clusters })).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=30"));
     Ok(response)
-}
-
-fn asset(body: &'static str, content_type: &'static str) -> Response {
-    let mut response = body.into_response();
-    let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
-    response
-}
-
-pub async fn script() -> Response {
-    asset(include_str!("../assets/map.js"), "text/javascript; charset=utf-8")
-}
-
-pub async fn style() -> Response {
-    asset(include_str!("../assets/map.css"), "text/css; charset=utf-8")
 }

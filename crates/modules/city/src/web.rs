@@ -5,7 +5,7 @@
 use crate::domain::{self, Status};
 use crate::intake::{self, Author, Source};
 use crate::store::{self, Category, Follow, Report, SupportOutcome};
-use crate::{REPORT, SUPPORT, files, map_settings};
+use crate::{REPORT, SUPPORT, files};
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -28,8 +28,6 @@ pub fn routes() -> Router<AppState> {
         .route("/city", get(list).post(create))
         .route("/city/new", get(new_form))
         .route("/city/clusters.json", get(crate::map::clusters))
-        .route("/city/map.js", get(crate::map::script))
-        .route("/city/map.css", get(crate::map::style))
         .route("/city/feed.rss", get(crate::feeds::rss))
         .route("/city/feed.atom", get(crate::feeds::atom))
         .route("/city/follow-area", post(follow_area))
@@ -119,17 +117,7 @@ fn options(page: &Page, categories: &[Category], places: &[settlements::Settleme
 
 /// The map's settings for the page's script, as data attributes.
 fn map_context(page: &Page, tenant: &Tenant) -> Value {
-    let m = map_settings(&tenant.community);
-    context! {
-        tile_url => m.tile_url,
-        attribution => m.attribution,
-        lat => m.center_lat,
-        lon => m.center_lon,
-        zoom => m.zoom,
-        clusters => page.url("/city/clusters.json"),
-        script => page.url("/city/map.js"),
-        style => page.url("/city/map.css"),
-    }
+    context! { clusters => page.url("/city/clusters.json"), ..hromada_web::map::context(&tenant.community) }
 }
 
 async fn list(

@@ -459,30 +459,7 @@ pub fn slug_from(title: &str) -> String {
     if slug.is_empty() { "page".into() } else { slug }
 }
 
-/// Text folded for search: lower case, apostrophes dropped, `ґ` as `г`, whitespace collapsed.
-/// SQLite's own `lower()` knows only ASCII, so searches compare this form instead.
-pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        match c {
-            '\'' | '’' | 'ʼ' | '`' => {}
-            'ґ' => out.push('г'),
-            'ё' => out.push('е'),
-            c if c.is_alphanumeric() => out.push(c),
-            _ => {
-                if !out.ends_with(' ') && !out.is_empty() {
-                    out.push(' ');
-                }
-            }
-        }
-    }
-    out.trim_end().to_owned()
-}
-
-/// Words of a search query, folded, at most eight, each at least two letters.
-pub fn query_words(query: &str) -> Vec<String> {
-    fold(query).split(' ').filter(|w| w.chars().count() >= 2).take(8).map(str::to_owned).collect()
-}
+pub use hromada_kernel::text::{fold, query_words};
 
 #[cfg(test)]
 mod tests {

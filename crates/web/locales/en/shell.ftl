@@ -44,3 +44,10 @@ error-identity-eid = The community requires a verified identity for this action:
 error-request-id = Request number for support:
 nav-search = Search the site
 nav-search-button = Search
+
+map-zoom-in = Zoom in
+map-zoom-out = Zoom out
+map-invalid-tile-url = The tile address starts with https:// and has {"{z}"}, {"{x}"} and {"{y}"}.
+map-invalid-point = Coordinates are numbers: latitude −90 to 90, longitude −180 to 180, both together.
+map-invalid-zoom = Zoom is a whole number from 0 to 19.
+map-open-osm = Open on a map

@@ -1,6 +1,7 @@
-// Open City map: a small slippy map (tiles in Web Mercator, drag and keyboard panning, zoom
-// buttons) that shows the server's clusters of reports, or lets a resident pick a point for the
-// filing form. The page works without it: the list and the form fields carry everything.
+// The community's map: a small slippy map (tiles in Web Mercator, drag and keyboard panning,
+// zoom buttons) that shows the server's points or clusters (Open City reports, CNAP offices,
+// cameras, stops), or lets a resident pick a point for a form. Every page works without it: the
+// lists and the form fields carry everything.
 (function () {
   'use strict';
   var TILE = 256;
@@ -29,14 +30,14 @@
     return e;
   }
 
-  function CityMap(box) {
+  function PlaceMap(box) {
     var d = box.dataset;
     this.box = box;
     this.tileUrl = d.tiles;
     this.zoom = parseInt(d.zoom, 10) || 12;
     this.center = { lat: parseFloat(d.lat), lon: parseFloat(d.lon) };
     this.mode = d.mode || 'browse';
-    box.classList.add('city-map');
+    box.classList.add('map');
     box.tabIndex = 0;
     this.tiles = el('div', 'tiles', box);
     this.markers = el('div', 'markers', box);
@@ -57,17 +58,17 @@
     this.draw();
   }
 
-  CityMap.prototype.setZoom = function (z) {
+  PlaceMap.prototype.setZoom = function (z) {
     this.zoom = Math.max(3, Math.min(19, z));
     this.draw();
   };
 
-  CityMap.prototype.origin = function () {
+  PlaceMap.prototype.origin = function () {
     var c = pixels(this.center.lat, this.center.lon, this.zoom);
     return { x: c.x - this.box.clientWidth / 2, y: c.y - this.box.clientHeight / 2 };
   };
 
-  CityMap.prototype.draw = function () {
+  PlaceMap.prototype.draw = function () {
     var o = this.origin();
     var w = this.box.clientWidth, h = this.box.clientHeight, n = Math.pow(2, this.zoom);
     this.tiles.textContent = '';
@@ -85,22 +86,22 @@
     if (this.mode === 'browse') this.load();
   };
 
-  CityMap.prototype.place = function (m, lat, lon) {
+  PlaceMap.prototype.place = function (m, lat, lon) {
     var o = this.origin(), p = pixels(lat, lon, this.zoom);
     m.style.left = (p.x - o.x) + 'px';
     m.style.top = (p.y - o.y) + 'px';
   };
 
-  CityMap.prototype.drawMarkers = function () {
+  PlaceMap.prototype.drawMarkers = function () {
     var self = this;
     this.markers.textContent = '';
     (this.clusters || []).forEach(function (c) {
       var m;
-      if (c.number) {
+      if (c.href) {
         m = el('a', 'marker', self.markers);
         m.href = c.href;
-        m.textContent = c.number;
-        m.setAttribute('aria-label', self.box.dataset.reportLabel + ' ' + c.number);
+        m.textContent = c.label != null ? c.label : c.number;
+        m.setAttribute('aria-label', c.title || (self.box.dataset.reportLabel + ' ' + c.number));
       } else {
         m = el('button', 'marker cluster', self.markers);
         m.type = 'button';
@@ -121,12 +122,12 @@
     }
   };
 
-  CityMap.prototype.load = function () {
+  PlaceMap.prototype.load = function () {
     var self = this, o = this.origin();
     var nw = point(o.x, o.y, this.zoom);
     var se = point(o.x + this.box.clientWidth, o.y + this.box.clientHeight, this.zoom);
     var bbox = [nw.lon, se.lat, se.lon, nw.lat].map(function (v) { return v.toFixed(6); }).join(',');
-    var url = this.box.dataset.clusters + '?bbox=' + bbox + '&zoom=' + this.zoom + '&' + (this.box.dataset.query || '');
+    var url = this.box.dataset.points + '?bbox=' + bbox + '&zoom=' + this.zoom + '&' + (this.box.dataset.query || '');
     clearTimeout(this.timer);
     this.timer = setTimeout(function () {
       fetch(url, { headers: { Accept: 'application/json' } })
@@ -136,7 +137,7 @@
     }, 150);
   };
 
-  CityMap.prototype.bindPanning = function () {
+  PlaceMap.prototype.bindPanning = function () {
     var self = this, start = null;
     this.box.addEventListener('pointerdown', function (e) {
       if (e.target.closest('button, a')) return;
@@ -167,7 +168,7 @@
     });
   };
 
-  CityMap.prototype.bindPicking = function () {
+  PlaceMap.prototype.bindPicking = function () {
     var self = this, d = this.box.dataset;
     var lat = document.getElementById(d.latInput), lon = document.getElementById(d.lonInput);
     var status = document.getElementById(d.status);
@@ -184,8 +185,8 @@
     };
   };
 
-  document.querySelectorAll('[data-city-map]').forEach(function (box) {
+  document.querySelectorAll('[data-map]').forEach(function (box) {
     box.hidden = false;
-    new CityMap(box);
+    new PlaceMap(box);
   });
 })();
