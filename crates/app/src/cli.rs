@@ -47,6 +47,9 @@ pub enum Command {
     /// Petitions: check a published signer list.
     #[command(subcommand)]
     Petitions(PetitionsCommand),
+    /// The CNAP catalogue: import and export service cards.
+    #[command(subcommand)]
+    Services(crate::services_cli::ServicesCommand),
     /// The community's chatbot in the messengers.
     #[command(subcommand)]
     Bot(BotCommand),
@@ -224,6 +227,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Petitions(PetitionsCommand::Verify { url, file, receipt }) => {
             verify_petition(url, file, receipt).await
+        }
+        Command::Services(cmd) => {
+            crate::services_cli::run(&Settings::load(&cli.overrides, None, "127.0.0.1:8080")?, cmd).await
         }
         Command::Bot(cmd) => bot(&cli.overrides, cmd).await,
         Command::Backup { to } => backup(&Settings::load(&cli.overrides, None, "127.0.0.1:8080")?, &to).await,

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod demo;
 pub mod mailer;
 pub mod server;
+pub mod services_cli;
 pub mod settings;
 
 use axum::Router;
@@ -31,6 +32,8 @@ pub fn modules() -> Vec<Arc<dyn Module>> {
         Arc::new(hromada_appeals::Appeals),
         Arc::new(hromada_consultations::Consultations),
         Arc::new(hromada_city::City),
+        Arc::new(hromada_services::Services),
+        Arc::new(hromada_booking::Booking),
         Arc::new(hromada_cms::Cms),
     ];
     // The chatbot meets the modules only through the chat flows their manifests give.
@@ -77,20 +80,23 @@ async fn schedule(job: hromada_web::state::Job, state: AppState, mut stop: tokio
     }
 }
 
-/// Builds the whole application: translations, templates, state, and both surfaces (the
-/// communities' and the platform's) behind tenant dispatch and the shared layers.
-pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<dyn Module>>) -> anyhow::Result<App> {
+/// Every translation of the build: the shell's, the platform's, the uploads' and each module's.
+pub fn translations(modules: &[Arc<dyn Module>]) -> anyhow::Result<hromada_web::i18n::I18n> {
     let mut locales = vec![
         ("shell", hromada_web::shell_locales()),
         ("platform", hromada_platform::locales()),
         (hromada_media::KEY, hromada_media::locales()),
     ];
+    locales.extend(modules.iter().map(|m| (m.key(), m.locales())));
+    hromada_web::i18n::I18n::new(&locales)
+}
+
+/// Builds the whole application: translations, templates, state, and both surfaces (the
+/// communities' and the platform's) behind tenant dispatch and the shared layers.
+pub fn build(db: Db, config: WebConfig, clock: Arc<dyn Clock>, modules: Vec<Arc<dyn Module>>) -> anyhow::Result<App> {
     let mut templates = vec![hromada_web::shell_templates(), hromada_platform::templates()];
-    for m in &modules {
-        locales.push((m.key(), m.locales()));
-        templates.push(m.templates());
-    }
-    let i18n = Arc::new(hromada_web::i18n::I18n::new(&locales)?);
+    templates.extend(modules.iter().map(|m| m.templates()));
+    let i18n = Arc::new(translations(&modules)?);
     let templates = hromada_web::templates::Templates::new(&templates, config.theme_dir.as_deref(), i18n.clone())?;
     let demo = config.demo;
     let upload_limit = config.upload_limit.max(config.body_limit);

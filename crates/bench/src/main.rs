@@ -15,6 +15,7 @@
 //! `hromada-bench site`: the weight of the demo community's home page and its requests per
 //! second against a static asset (see `site.rs`).
 
+mod booking;
 mod bot;
 mod crash;
 mod lists;
@@ -62,6 +63,8 @@ enum Command {
     /// The demo home page built from blocks: its HTML and CSS weight, and requests per second
     /// against a static asset in the same run.
     Site(site::SiteArgs),
+    /// Visits booked per second under contention for the same slots and without it.
+    Booking(booking::BookingArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -86,6 +89,7 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Surveys(args)) => surveys::run(args).await,
         Some(Command::Bot(args)) => bot::run(args).await,
         Some(Command::Site(args)) => site::run(args).await,
+        Some(Command::Booking(args)) => booking::run(args).await,
         None => rate(cli.rate).await,
     }
 }

@@ -24,6 +24,11 @@ impl WorkingCalendar {
         !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) && !self.holidays.contains(&day)
     }
 
+    /// A public holiday that is a day off (a day declared a working one is not).
+    pub fn is_holiday(&self, day: NaiveDate) -> bool {
+        self.holidays.contains(&day) && !self.working_weekends.contains(&day)
+    }
+
     /// The day on which a term of `n` working days that starts after `from` ends.
     /// With `n == 0` it is `from` itself.
     pub fn add_working_days(&self, from: NaiveDate, n: u32) -> NaiveDate {

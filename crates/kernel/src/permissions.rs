@@ -36,6 +36,8 @@ pub enum Permission {
     OperateBot,
     /// Check a document at the counter and mark the account verified.
     VerifyInPerson,
+    /// Keep the catalogue of services, its offices, the tiles and the cameras.
+    ManageServices,
 }
 
 impl Role {
@@ -62,10 +64,10 @@ impl Role {
         match self {
             Role::Admin => true,
             Role::Moderator => matches!(permission, EnterAdmin | Moderate | ViewAuditLog),
-            Role::Editor => matches!(permission, EnterAdmin | EditContent),
+            Role::Editor => matches!(permission, EnterAdmin | EditContent | ManageServices),
             Role::DepartmentOfficer => matches!(permission, EnterAdmin | AnswerAppeals),
             Role::BotOperator => matches!(permission, EnterAdmin | OperateBot),
-            Role::CnapStaff => matches!(permission, EnterAdmin | VerifyInPerson),
+            Role::CnapStaff => matches!(permission, EnterAdmin | VerifyInPerson | ManageServices),
         }
     }
 }
@@ -91,6 +93,7 @@ mod tests {
     #[test]
     fn cnap_staff_verify_but_do_not_moderate() {
         assert!(allowed(&[Role::CnapStaff], Permission::VerifyInPerson));
+        assert!(allowed(&[Role::CnapStaff], Permission::ManageServices));
         assert!(!allowed(&[Role::CnapStaff], Permission::Moderate));
         assert!(!allowed(&[], Permission::EnterAdmin));
     }

@@ -22,6 +22,11 @@ impl Csv {
         self.text.push_str("\r\n");
     }
 
+    /// The document's text, byte-order mark included.
+    pub fn into_text(self) -> String {
+        self.text
+    }
+
     /// A download named `file_name` (ASCII).
     pub fn into_download(self, file_name: &str) -> Response {
         download(self.text, "text/csv; charset=utf-8", file_name)

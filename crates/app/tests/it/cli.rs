@@ -39,6 +39,8 @@ fn every_subcommand_has_help() {
         vec!["user", "verify", "--help"],
         vec!["backup", "--help"],
         vec!["restore", "--help"],
+        vec!["services", "import", "--help"],
+        vec!["services", "export", "--help"],
     ] {
         let out = hromada(dir.path(), &sub);
         assert!(out.status.success(), "{sub:?}: {}", stderr(&out));
@@ -189,4 +191,39 @@ fn the_server_stops_cleanly_on_sigterm() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "exit: {:?} {}", out.status, stderr(&out));
     assert!(stderr(&out).contains("stopped"), "{}", stderr(&out));
+}
+
+#[test]
+fn the_services_catalogue_is_imported_with_a_report_and_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(hromada(d, &["community", "create", "--slug", "cat", "--name-uk", "Каталог"]).status.success());
+    let file = d.join("cards.csv");
+    std::fs::write(
+        &file,
+        "name_uk,documents,term,result,cost\n\
+         Перша послуга,Паспорт,1 день,Довідка,\n\
+         X,Паспорт,1 день,Довідка,\n\
+         Друга послуга,Заява,2 дні,Рішення,150\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let imported = hromada(d, &["services", "import", file, "--community", "cat"]);
+    assert!(!imported.status.success(), "a file with a bad row ends with an error");
+    let out = stdout(&imported);
+    assert!(out.contains("Додано: 2, оновлено: 0, з помилками: 1."), "{out}");
+    assert!(out.contains("Рядок 3: Назва українською: Назва — від 3 до 300 символів."), "{out}");
+    let english = hromada(d, &["services", "import", file, "--community", "cat", "--lang", "en"]);
+    assert!(stdout(&english).contains("Added: 0, updated: 2, with errors: 1."), "{}", stdout(&english));
+    let exported = hromada(d, &["services", "export", "--community", "cat"]);
+    assert!(exported.status.success(), "{}", stderr(&exported));
+    let csv = stdout(&exported);
+    assert!(csv.contains("Перша послуга") && csv.contains(",150,"), "{csv}");
+    let json_file = d.join("out.json");
+    let to_file = hromada(d, &["services", "export", "--community", "cat", "--out", json_file.to_str().unwrap()]);
+    assert!(to_file.status.success(), "{}", stderr(&to_file));
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json_file).unwrap()).unwrap();
+    assert_eq!(json["services"].as_array().unwrap().len(), 2);
+    let missing = hromada(d, &["services", "import", "/no/such/file.csv", "--community", "cat"]);
+    assert!(stderr(&missing).contains("cannot read"), "{}", stderr(&missing));
 }

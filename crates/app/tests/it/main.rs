@@ -4,6 +4,7 @@
 mod accounts;
 mod admin;
 mod appeals;
+mod booking;
 mod bot;
 mod bot_viber;
 mod city;
@@ -18,6 +19,7 @@ mod open311;
 mod petitions;
 mod platform;
 mod schema;
+mod services;
 mod shell;
 mod signing;
 mod tenancy;
