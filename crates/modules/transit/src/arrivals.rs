@@ -1,0 +1,215 @@
+//! The departure board of a stop: the next vehicles, by timetable and by realtime prediction.
+
+use chrono::{DateTime, Days, Duration, NaiveDate, NaiveDateTime, Utc};
+use hromada_kernel::clock::kyiv_time;
+use serde::Serialize;
+
+use crate::feed::{Feed, Route, Stop, StopIdx, Trip, TripIdx};
+use crate::realtime::{Prediction, Realtime, Run};
+use crate::schedule::{ActiveServices, ServiceDay};
+
+/// How far ahead a board looks.
+pub const HORIZON: Duration = Duration::hours(24);
+/// How late a vehicle may run and still be looked for: with realtime on, runs scheduled up to this long
+/// ago are checked for a delay that brings them after "now".
+pub const MAX_LATENESS: Duration = Duration::minutes(30);
+
+/// One vehicle due at a stop.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Arrival<'f> {
+    pub route: &'f Route,
+    pub trip: &'f Trip,
+    /// The stop served: the asked one, or one of its platforms when a station was asked.
+    pub stop: &'f Stop,
+    pub headsign: &'f str,
+    /// The service date of the run; the day before the calendar date for a run past midnight.
+    pub service_date: NaiveDate,
+    /// By the timetable: the departure, or the arrival where the trip ends.
+    pub scheduled: DateTime<Utc>,
+    /// The realtime prediction, or the timetable when there is none.
+    pub predicted: DateTime<Utc>,
+    /// Whether `predicted` comes from realtime data.
+    pub realtime: bool,
+    /// Whole minutes from now until `predicted`.
+    pub minutes: i64,
+    /// For a frequency-based trip without exact times: its headway in seconds. The times are then only
+    /// indicative ("every N minutes").
+    pub headway: Option<u32>,
+    /// The trip ends at this stop.
+    pub terminates: bool,
+}
+
+impl Arrival<'_> {
+    /// Seconds late (negative: early).
+    pub fn delay(&self) -> i64 {
+        (self.predicted - self.scheduled).num_seconds()
+    }
+
+    /// The predicted time on Kyiv's clocks.
+    pub fn local_time(&self) -> NaiveDateTime {
+        kyiv_time(self.predicted)
+    }
+}
+
+/// A run of a trip calling at a stop, before realtime is applied.
+struct Call {
+    run: Run,
+    stop_time: usize,
+    headway: Option<u32>,
+}
+
+/// The next `limit` vehicles calling at `stop` (and at its platforms, when it is a station) from `now`,
+/// in order of predicted time.
+///
+/// Runs of every service day that can still be under way are looked at: the previous days' runs past
+/// midnight, today's and tomorrow's. Frequency-based trips are expanded from their headway windows as far
+/// as needed. Realtime data is used only when fresh; cancelled runs and skipped stops are left out.
+pub fn next_departures<'f>(
+    feed: &'f Feed,
+    stop: StopIdx,
+    now: DateTime<Utc>,
+    limit: usize,
+    realtime: Option<&Realtime>,
+) -> Vec<Arrival<'f>> {
+    if limit == 0 || feed.stop(stop).is_none() {
+        return Vec::new();
+    }
+    let realtime = realtime.filter(|rt| rt.is_fresh(now));
+    let lateness = if realtime.is_some() { MAX_LATENESS.num_seconds() } else { 0 };
+    let mut stops = vec![stop];
+    stops.extend(feed.children(stop).iter().map(|c| StopIdx(*c)));
+
+    let today = kyiv_time(now).date();
+    let days_back = u64::from(feed.latest_time() / 86_400);
+    let first_day = today.checked_sub_days(Days::new(days_back)).unwrap_or(today);
+    let mut calls = Vec::new();
+    for date in first_day.iter_days().take_while(|d| *d <= today.succ_opt().unwrap_or(today)) {
+        let day = ServiceDay::new(date);
+        let now_secs = day.seconds_to(now);
+        let (from, to) = (now_secs - lateness, now_secs + HORIZON.num_seconds());
+        if to < 0 || from > i64::from(feed.latest_time()) {
+            continue;
+        }
+        let active = ActiveServices::on(feed.services(), date);
+        if active.is_empty() {
+            continue;
+        }
+        let window = Window { from: clamp(from), now: clamp(now_secs), to: clamp(to), limit };
+        for &s in &stops {
+            timed_calls(feed, s, day, &active, &window, &mut calls);
+            headway_calls(feed, s, day, &active, &window, &mut calls);
+        }
+    }
+
+    let mut arrivals: Vec<Arrival<'f>> = calls
+        .into_iter()
+        .filter_map(|call| arrival(feed, call, now, realtime))
+        .filter(|a| a.predicted >= now)
+        .collect();
+    arrivals.sort_by(|a, b| {
+        (a.predicted, a.scheduled, a.route.display_name()).cmp(&(b.predicted, b.scheduled, b.route.display_name()))
+    });
+    arrivals.truncate(limit);
+    arrivals
+}
+
+/// Seconds of a service day to look at: `[from, to]`, with at most `limit` calls at or after `now`.
+struct Window {
+    from: u32,
+    now: u32,
+    to: u32,
+    limit: usize,
+}
+
+fn clamp(seconds: i64) -> u32 {
+    seconds.clamp(0, i64::from(u32::MAX)) as u32
+}
+
+fn timed_calls(
+    feed: &Feed,
+    stop: StopIdx,
+    day: ServiceDay,
+    active: &ActiveServices,
+    window: &Window,
+    calls: &mut Vec<Call>,
+) {
+    let st = feed.stop_times();
+    let visits = feed.visits(stop);
+    let first = visits.partition_point(|v| v.departure < window.from);
+    let mut upcoming = 0;
+    for visit in &visits[first..] {
+        if visit.departure > window.to || upcoming >= window.limit {
+            break;
+        }
+        let row = visit.stop_time as usize;
+        let trip = TripIdx(st.trip[row]);
+        if feed.trip(trip).is_some_and(|t| active.contains(t.service.0)) {
+            if visit.departure >= window.now {
+                upcoming += 1;
+            }
+            calls.push(Call { run: Run { trip, day, shift: 0 }, stop_time: row, headway: None });
+        }
+    }
+}
+
+fn headway_calls(
+    feed: &Feed,
+    stop: StopIdx,
+    day: ServiceDay,
+    active: &ActiveServices,
+    window: &Window,
+    calls: &mut Vec<Call>,
+) {
+    let st = feed.stop_times();
+    for &row in feed.headway_visits(stop) {
+        let row = row as usize;
+        let trip = TripIdx(st.trip[row]);
+        if !feed.trip(trip).is_some_and(|t| active.contains(t.service.0)) {
+            continue;
+        }
+        let Some(template_start) = feed.trip_stop_times(trip).next().map(|first| st.departure[first]) else { continue };
+        // How long after the run's first departure it calls here.
+        let offset = st.departure[row].saturating_sub(template_start);
+        for frequency in feed.trip_frequencies(trip) {
+            let mut upcoming = 0;
+            for start in frequency.runs_from(window.from.saturating_sub(offset)) {
+                let at = start + offset;
+                if at > window.to || upcoming >= window.limit {
+                    break;
+                }
+                if at >= window.now {
+                    upcoming += 1;
+                }
+                let shift = start - template_start.min(start);
+                let headway = (!frequency.exact_times).then_some(frequency.headway);
+                calls.push(Call { run: Run { trip, day, shift }, stop_time: row, headway });
+            }
+        }
+    }
+}
+
+fn arrival<'f>(feed: &'f Feed, call: Call, now: DateTime<Utc>, realtime: Option<&Realtime>) -> Option<Arrival<'f>> {
+    let st = feed.stop_times();
+    let trip = feed.trip(call.run.trip)?;
+    let terminates = trip.stop_times.range().last() == Some(call.stop_time);
+    let time = if terminates { st.arrival[call.stop_time] } else { st.departure[call.stop_time] };
+    let scheduled = call.run.day.at(time.saturating_add(call.run.shift));
+    let (predicted, is_realtime) = match realtime.map(|rt| rt.predict(feed, &call.run, call.stop_time, now)) {
+        Some(Prediction::Cancelled | Prediction::Skipped) => return None,
+        Some(Prediction::Estimated { arrival, departure }) => (if terminates { arrival } else { departure }, true),
+        Some(Prediction::Scheduled) | None => (scheduled, false),
+    };
+    Some(Arrival {
+        route: feed.route(trip.route)?,
+        trip,
+        stop: feed.stop(StopIdx(st.stop[call.stop_time]))?,
+        headsign: feed.headsign(call.run.trip),
+        service_date: call.run.day.date,
+        scheduled,
+        predicted,
+        realtime: is_realtime,
+        minutes: (predicted - now).num_seconds().max(0) / 60,
+        headway: call.headway,
+        terminates,
+    })
+}
