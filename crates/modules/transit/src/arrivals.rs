@@ -82,7 +82,7 @@ pub fn next_departures<'f>(
     let today = kyiv_time(now).date();
     let days_back = u64::from(feed.latest_time() / 86_400);
     let first_day = today.checked_sub_days(Days::new(days_back)).unwrap_or(today);
-    let mut calls = Vec::new();
+    let mut board = Board { feed, now, realtime, arrivals: Vec::new() };
     for date in first_day.iter_days().take_while(|d| *d <= today.succ_opt().unwrap_or(today)) {
         let day = ServiceDay::new(date);
         let now_secs = day.seconds_to(now);
@@ -94,18 +94,14 @@ pub fn next_departures<'f>(
         if active.is_empty() {
             continue;
         }
-        let window = Window { from: clamp(from), now: clamp(now_secs), to: clamp(to), limit };
+        let window = Window { from: clamp(from), to: clamp(to), limit };
         for &s in &stops {
-            timed_calls(feed, s, day, &active, &window, &mut calls);
-            headway_calls(feed, s, day, &active, &window, &mut calls);
+            board.timed_calls(s, day, &active, &window);
+            board.headway_calls(s, day, &active, &window);
         }
     }
 
-    let mut arrivals: Vec<Arrival<'f>> = calls
-        .into_iter()
-        .filter_map(|call| arrival(feed, call, now, realtime))
-        .filter(|a| a.predicted >= now)
-        .collect();
+    let mut arrivals = board.arrivals;
     arrivals.sort_by(|a, b| {
         (a.predicted, a.scheduled, a.route.display_name()).cmp(&(b.predicted, b.scheduled, b.route.display_name()))
     });
@@ -113,10 +109,9 @@ pub fn next_departures<'f>(
     arrivals
 }
 
-/// Seconds of a service day to look at: `[from, to]`, with at most `limit` calls at or after `now`.
+/// Seconds of a service day to look at, `[from, to]`, and how many arrivals to find there.
 struct Window {
     from: u32,
-    now: u32,
     to: u32,
     limit: usize,
 }
@@ -125,64 +120,75 @@ fn clamp(seconds: i64) -> u32 {
     seconds.clamp(0, i64::from(u32::MAX)) as u32
 }
 
-fn timed_calls(
-    feed: &Feed,
-    stop: StopIdx,
-    day: ServiceDay,
-    active: &ActiveServices,
-    window: &Window,
-    calls: &mut Vec<Call>,
-) {
-    let st = feed.stop_times();
-    let visits = feed.visits(stop);
-    let first = visits.partition_point(|v| v.departure < window.from);
-    let mut upcoming = 0;
-    for visit in &visits[first..] {
-        if visit.departure > window.to || upcoming >= window.limit {
-            break;
-        }
-        let row = visit.stop_time as usize;
-        let trip = TripIdx(st.trip[row]);
-        if feed.trip(trip).is_some_and(|t| active.contains(t.service.0)) {
-            if visit.departure >= window.now {
-                upcoming += 1;
-            }
-            calls.push(Call { run: Run { trip, day, shift: 0 }, stop_time: row, headway: None });
-        }
-    }
+/// The arrivals found so far.
+struct Board<'f, 'r> {
+    feed: &'f Feed,
+    now: DateTime<Utc>,
+    realtime: Option<&'r Realtime>,
+    arrivals: Vec<Arrival<'f>>,
 }
 
-fn headway_calls(
-    feed: &Feed,
-    stop: StopIdx,
-    day: ServiceDay,
-    active: &ActiveServices,
-    window: &Window,
-    calls: &mut Vec<Call>,
-) {
-    let st = feed.stop_times();
-    for &row in feed.headway_visits(stop) {
-        let row = row as usize;
-        let trip = TripIdx(st.trip[row]);
-        if !feed.trip(trip).is_some_and(|t| active.contains(t.service.0)) {
-            continue;
+impl Board<'_, '_> {
+    /// Adds the call if it is still to come; says whether it was.
+    fn add(&mut self, call: Call) -> bool {
+        match arrival(self.feed, call, self.now, self.realtime) {
+            Some(arrival) if arrival.predicted >= self.now => {
+                self.arrivals.push(arrival);
+                true
+            }
+            _ => false,
         }
-        let Some(template_start) = feed.trip_stop_times(trip).next().map(|first| st.departure[first]) else { continue };
-        // How long after the run's first departure it calls here.
-        let offset = st.departure[row].saturating_sub(template_start);
-        for frequency in feed.trip_frequencies(trip) {
-            let mut upcoming = 0;
-            for start in frequency.runs_from(window.from.saturating_sub(offset)) {
-                let at = start + offset;
-                if at > window.to || upcoming >= window.limit {
-                    break;
+    }
+
+    /// Calls of trips with fixed times, from the stop's visits sorted by time. The scan stops after
+    /// `limit` arrivals still to come: later ones cannot make the board.
+    fn timed_calls(&mut self, stop: StopIdx, day: ServiceDay, active: &ActiveServices, window: &Window) {
+        let feed = self.feed;
+        let st = feed.stop_times();
+        let visits = feed.visits(stop);
+        let first = visits.partition_point(|v| v.departure < window.from);
+        let mut found = 0;
+        for visit in &visits[first..] {
+            if visit.departure > window.to || found >= window.limit {
+                break;
+            }
+            let row = visit.stop_time as usize;
+            let trip = TripIdx(st.trip[row]);
+            if feed.trip(trip).is_some_and(|t| active.contains(t.service.0))
+                && self.add(Call { run: Run { trip, day, shift: 0 }, stop_time: row, headway: None })
+            {
+                found += 1;
+            }
+        }
+    }
+
+    /// Calls of frequency-based trips, generated run by run from the headway windows as far as needed.
+    fn headway_calls(&mut self, stop: StopIdx, day: ServiceDay, active: &ActiveServices, window: &Window) {
+        let feed = self.feed;
+        let st = feed.stop_times();
+        for &row in feed.headway_visits(stop) {
+            let row = row as usize;
+            let trip = TripIdx(st.trip[row]);
+            if !feed.trip(trip).is_some_and(|t| active.contains(t.service.0)) {
+                continue;
+            }
+            let Some(template_start) = feed.trip_stop_times(trip).next().map(|first| st.departure[first]) else {
+                continue;
+            };
+            // How long after the run's first departure it calls here.
+            let offset = st.departure[row].saturating_sub(template_start);
+            for frequency in feed.trip_frequencies(trip) {
+                let mut found = 0;
+                for start in frequency.runs_from(window.from.saturating_sub(offset)) {
+                    if start.saturating_add(offset) > window.to || found >= window.limit {
+                        break;
+                    }
+                    let shift = start.saturating_sub(template_start);
+                    let headway = (!frequency.exact_times).then_some(frequency.headway);
+                    if self.add(Call { run: Run { trip, day, shift }, stop_time: row, headway }) {
+                        found += 1;
+                    }
                 }
-                if at >= window.now {
-                    upcoming += 1;
-                }
-                let shift = start - template_start.min(start);
-                let headway = (!frequency.exact_times).then_some(frequency.headway);
-                calls.push(Call { run: Run { trip, day, shift }, stop_time: row, headway });
             }
         }
     }
