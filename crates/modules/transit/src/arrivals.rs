@@ -62,7 +62,7 @@ struct Call {
 /// in order of predicted time.
 ///
 /// Runs of every service day that can still be under way are looked at: the previous days' runs past
-/// midnight, today's and tomorrow's. Frequency-based trips are expanded from their headway windows as far
+/// midnight, today's and the next ones within [`HORIZON`]. Frequency-based trips are expanded from their headway windows as far
 /// as needed. Realtime data is used only when fresh; cancelled runs and skipped stops are left out.
 pub fn next_departures<'f>(
     feed: &'f Feed,
@@ -83,7 +83,10 @@ pub fn next_departures<'f>(
     let days_back = u64::from(feed.latest_time() / 86_400);
     let first_day = today.checked_sub_days(Days::new(days_back)).unwrap_or(today);
     let mut board = Board { feed, now, realtime, arrivals: Vec::new() };
-    for date in first_day.iter_days().take_while(|d| *d <= today.succ_opt().unwrap_or(today)) {
+    // Up to the day after tomorrow: on the eve of a clock change a service day starts at 23:00 the
+    // evening before, inside a 24-hour horizon.
+    let last_day = today.checked_add_days(Days::new(2)).unwrap_or(today);
+    for date in first_day.iter_days().take_while(|d| *d <= last_day) {
         let day = ServiceDay::new(date);
         let now_secs = day.seconds_to(now);
         let (from, to) = (now_secs - lateness, now_secs + HORIZON.num_seconds());
