@@ -100,7 +100,9 @@ S2,Майдан,91,30.5232,0,A
     let report = &imported.report;
     assert_eq!(report.count("missing_coordinates"), 3, "{report:#?}");
     assert_eq!(report.count("unknown_parent"), 1, "a platform's parent must be a station");
-    assert!(report.problems.iter().filter(|p| p.key() == "missing_coordinates").all(|p| p.severity() == Severity::Warning));
+    assert!(
+        report.problems.iter().filter(|p| p.key() == "missing_coordinates").all(|p| p.severity() == Severity::Warning)
+    );
     assert_eq!(imported.feed.stops().len(), 6);
     assert_eq!(imported.feed.stop(stop(&imported.feed, "B")).map(|s| s.location), Some(None));
 }
@@ -170,7 +172,8 @@ r7-2350,,,B,2
 
 #[test]
 fn byte_order_marks_folders_and_crlf_are_read() {
-    let stops = "\u{feff}stop_id,stop_name,stop_lat,stop_lon\r\nA,Вокзал,50.4410,30.4880\r\n\r\nB,Центр,50.4480,30.5150\r\n";
+    let stops =
+        "\u{feff}stop_id,stop_name,stop_lat,stop_lon\r\nA,Вокзал,50.4410,30.4880\r\n\r\nB,Центр,50.4480,30.5150\r\n";
     let bytes = gtfs_zip(&[("gtfs/stops.txt", stops), ("__MACOSX/gtfs/._stops.txt", "junk")]).expect("zip");
     let imported = import::from_bytes(&bytes).expect("imports");
     assert_eq!(imported.feed.stops().len(), 2);
@@ -181,7 +184,8 @@ fn byte_order_marks_folders_and_crlf_are_read() {
 
 #[test]
 fn malformed_csv_rows_do_not_stop_the_import() {
-    let stops: &[u8] = b"stop_id,stop_name,stop_lat,stop_lon\nA,Vokzal,50.4,30.4\nB,\xff\xfe,50.4,30.5\nC,Tsentr,50.4,30.6\n";
+    let stops: &[u8] =
+        b"stop_id,stop_name,stop_lat,stop_lon\nA,Vokzal,50.4,30.4\nB,\xff\xfe,50.4,30.5\nC,Tsentr,50.4,30.6\n";
     let bytes = write_gtfs_zip(std::io::Cursor::new(Vec::new()), [("stops.txt", stops)]).expect("zip").into_inner();
     let imported = import::from_bytes(&bytes).expect("imports");
     let ids: Vec<&str> = imported.feed.stops().iter().map(|s| s.id.as_str()).collect();
@@ -198,8 +202,8 @@ fn malformed_csv_rows_do_not_stop_the_import() {
 fn progress_counts_rows_up_to_the_total() {
     let bytes = zip_with(&[]);
     let mut calls = Vec::new();
-    let imported = import::read_zip(std::io::Cursor::new(bytes), |done, total| calls.push((done, total)))
-        .expect("imports");
+    let imported =
+        import::read_zip(std::io::Cursor::new(bytes), |done, total| calls.push((done, total))).expect("imports");
     let rows: u64 = imported.report.rows.values().sum();
     assert_eq!(calls.last(), Some(&(rows, rows)));
     assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0));

@@ -76,8 +76,8 @@ pub fn files() -> Vec<(&'static str, &'static str)> {
 }
 
 /// The town's files with some replaced (or, with `None`, removed).
-pub fn zip_with(changes: &[(&'static str, Option<&'static str>)]) -> Vec<u8> {
-    let mut files = files();
+pub fn zip_with<'a>(changes: &[(&'a str, Option<&'a str>)]) -> Vec<u8> {
+    let mut files: Vec<(&'a str, &'a str)> = files();
     for (name, text) in changes {
         files.retain(|(n, _)| n != name);
         if let Some(text) = text {
@@ -87,7 +87,7 @@ pub fn zip_with(changes: &[(&'static str, Option<&'static str>)]) -> Vec<u8> {
     gtfs_zip(&files).expect("zip in memory")
 }
 
-pub fn import_with(changes: &[(&'static str, Option<&'static str>)]) -> Imported {
+pub fn import_with(changes: &[(&str, Option<&str>)]) -> Imported {
     import::from_bytes(&zip_with(changes)).expect("the town's feed imports")
 }
 
