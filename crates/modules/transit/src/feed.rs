@@ -320,9 +320,14 @@ pub(crate) struct Visit {
 }
 
 impl Feed {
-    /// Indexes the rows. The rows are trusted to be consistent (as the importer leaves them): indices in
-    /// range and stop times sorted by trip.
-    pub fn new(data: FeedData) -> Self {
+    /// Checks the rows' cross references ([`FeedData::check`]) and indexes them.
+    pub fn new(data: FeedData) -> Result<Self, InvalidFeed> {
+        data.check()?;
+        Ok(Self::indexed(data))
+    }
+
+    /// Indexes rows known to be consistent, as the importer leaves them.
+    pub(crate) fn indexed(data: FeedData) -> Self {
         let index = Index::build(&data);
         Self { data, index }
     }
@@ -522,30 +527,34 @@ impl Serialize for Feed {
 
 impl<'de> Deserialize<'de> for Feed {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let data = FeedData::deserialize(deserializer)?;
-        data.check().map_err(serde::de::Error::custom)?;
-        Ok(Feed::new(data))
+        Feed::new(FeedData::deserialize(deserializer)?).map_err(serde::de::Error::custom)
     }
 }
 
+/// Rows that refer to rows that are not there.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("inconsistent feed: {0}")]
+pub struct InvalidFeed(String);
+
 impl FeedData {
-    /// Checks the cross references, so that a stored feed that was tampered with or truncated is refused
-    /// rather than indexed out of bounds.
-    pub fn check(&self) -> Result<(), String> {
+    /// Checks the cross references and the order of stop times, so that a stored feed that was tampered
+    /// with or truncated is refused rather than indexed out of bounds.
+    pub fn check(&self) -> Result<(), InvalidFeed> {
+        let invalid = |why: &str| Err(InvalidFeed(why.to_owned()));
         let st = &self.stop_times;
         let n = st.trip.len();
         if [st.stop.len(), st.arrival.len(), st.departure.len(), st.sequence.len(), st.flags.len()]
             .iter()
             .any(|l| *l != n)
         {
-            return Err("stop time columns differ in length".into());
+            return invalid("stop time columns differ in length");
         }
         let (stops, trips) = (self.stops.len() as u32, self.trips.len() as u32);
         if st.stop.iter().any(|s| *s >= stops) || st.trip.iter().any(|t| *t >= trips) {
-            return Err("a stop time refers to a missing stop or trip".into());
+            return invalid("a stop time refers to a missing stop or trip");
         }
         if self.stops.iter().any(|s| s.parent.is_some_and(|p| p.0 >= stops)) {
-            return Err("a stop refers to a missing parent".into());
+            return invalid("a stop refers to a missing parent");
         }
         for (i, trip) in self.trips.iter().enumerate() {
             let bad_span = |span: Span, len: usize| span.start as usize + span.len as usize > len;
@@ -554,12 +563,17 @@ impl FeedData {
                 || bad_span(trip.stop_times, n)
                 || bad_span(trip.frequencies, self.frequencies.len())
                 || trip.stop_times.range().any(|r| st.trip[r] != i as u32)
+                || st.sequence[trip.stop_times.range()].windows(2).any(|w| w[0] >= w[1])
             {
-                return Err(format!("trip {} refers to missing rows", trip.id));
+                return invalid(&format!("trip {} refers to missing rows", trip.id));
             }
         }
+        let unsorted = |dates: &[chrono::NaiveDate]| dates.windows(2).any(|w| w[0] > w[1]);
+        if self.services.iter().any(|s| unsorted(&s.added) || unsorted(&s.removed)) {
+            return invalid("a service's exception dates are not sorted");
+        }
         if self.frequencies.iter().any(|f| f.trip.0 >= trips || f.headway == 0) {
-            return Err("a frequency refers to a missing trip".into());
+            return invalid("a frequency refers to a missing trip or has no headway");
         }
         Ok(())
     }

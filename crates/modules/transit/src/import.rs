@@ -89,7 +89,7 @@ pub fn read_zip<R: Read + Seek>(reader: R, mut progress: impl FnMut(u64, u64)) -
     importer.frequencies()?;
     importer.files.progress.finish();
     let Importer { data, files, .. } = importer;
-    Ok(Imported { feed: Feed::new(data), report: files.report })
+    Ok(Imported { feed: Feed::indexed(data), report: files.report })
 }
 
 const AGENCY: &str = "agency.txt";

@@ -29,7 +29,9 @@ pub mod stops;
 pub mod testing;
 
 pub use arrivals::{Arrival, next_departures};
-pub use feed::{Agency, Feed, FeedData, Frequency, LocationType, Mode, Route, RouteIdx, Stop, StopIdx, Trip, TripIdx};
+pub use feed::{
+    Agency, Feed, FeedData, Frequency, InvalidFeed, LocationType, Mode, Route, RouteIdx, Stop, StopIdx, Trip, TripIdx,
+};
 pub use import::{ImportError, Imported};
 pub use realtime::{Prediction, Realtime, RealtimeError};
 pub use report::{Problem, ProblemKind, Report, Severity};

@@ -223,4 +223,8 @@ fn a_feed_survives_serialisation() {
     data.stop_times.stop[0] = 99;
     let json = serde_json::to_string(&data).expect("serialises");
     assert!(serde_json::from_str::<Feed>(&json).is_err());
+    data.stop_times.stop[0] = 0;
+    assert!(Feed::new(data.clone()).is_ok());
+    data.stop_times.sequence.swap(0, 1);
+    assert!(Feed::new(data).is_err(), "stop times out of sequence order");
 }
