@@ -62,8 +62,11 @@ struct Call {
 /// in order of predicted time.
 ///
 /// Runs of every service day that can still be under way are looked at: the previous days' runs past
-/// midnight, today's and the next ones within [`HORIZON`]. Frequency-based trips are expanded from their headway windows as far
-/// as needed. Realtime data is used only when fresh; cancelled runs and skipped stops are left out.
+/// midnight, today's, and the next ones within [`HORIZON`]. Each stop's timed calls are found by a binary
+/// search in its visits sorted by time; frequency-based trips are expanded from their headway windows
+/// only as far as needed. Realtime data is used only when fresh; cancelled runs and skipped stops are
+/// left out. A run whose realtime prediction moves it behind later runs may be missed when those fill
+/// the `limit` first.
 pub fn next_departures<'f>(
     feed: &'f Feed,
     stop: StopIdx,

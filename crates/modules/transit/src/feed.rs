@@ -1,8 +1,8 @@
 //! The timetable in memory: agencies, routes, stops, trips, stop times, services and frequencies.
 //!
 //! Rows refer to each other by `u32` indices instead of string ids, and the stop times are stored as
-//! columns ordered by trip, so a feed of a million stop times takes some 25 MB. The indexes that make
-//! lookups fast are rebuilt from the rows and are never serialised.
+//! columns ordered by trip: a million stop times take 21 MB, and their index by stop 8 MB more. The
+//! indexes that make lookups fast are rebuilt from the rows and are never serialised.
 
 use std::collections::HashMap;
 use std::ops::Range;

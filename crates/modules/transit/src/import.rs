@@ -243,7 +243,7 @@ struct Files<'a, R> {
 impl<R: Read + Seek> Files<'_, R> {
     /// Reads every row of `file`, handing `columns` (looked up in its header) and each row to `each`.
     /// A row for which `each` returns a problem is reported and skipped. A missing file is reported
-    /// when `required`; a missing required column skips the whole file.
+    /// when `required`; a missing required column skips the whole file. Says whether the file was read.
     fn read_file<const N: usize>(
         &mut self,
         file: &'static str,
@@ -252,7 +252,7 @@ impl<R: Read + Seek> Files<'_, R> {
         mandatory: &[&'static str],
         mut each: impl FnMut(&Row<'_>, [Column<'static>; N], &mut Report) -> Result<(), ProblemKind>,
     ) -> Result<bool, ImportError> {
-        let Self { archive, report, progress, .. } = self;
+        let Self { archive, report, progress } = self;
         let Some(reader) = archive.read(file)? else {
             if required {
                 report.push(file, None, ProblemKind::MissingFile);
@@ -261,9 +261,14 @@ impl<R: Read + Seek> Files<'_, R> {
         };
         let mut csv = csv::ReaderBuilder::new().flexible(true).has_headers(false).from_reader(reader);
         let mut record = StringRecord::new();
-        let read_error = |e: csv::Error| match e.into_kind() {
-            csv::ErrorKind::Io(source) => ImportError::Read { file: file.to_owned(), source },
-            other => ImportError::Read { file: file.to_owned(), source: std::io::Error::other(format!("{other:?}")) },
+        // Past the header a bad row is reported and skipped; a file whose bytes cannot be read stops the import.
+        let read_error = |e: csv::Error| {
+            let text = e.to_string();
+            let source = match e.into_kind() {
+                csv::ErrorKind::Io(source) => source,
+                _ => std::io::Error::new(std::io::ErrorKind::InvalidData, text),
+            };
+            ImportError::Read { file: file.to_owned(), source }
         };
         if !csv.read_record(&mut record).map_err(read_error)? {
             return Ok(true); // an empty file: nothing to read

@@ -6,7 +6,8 @@
 //! - a [`Feed`] holds agencies, [`Route`]s (a line, e.g. trolleybus 12), [`Stop`]s (a platform, or a
 //!   station grouping platforms), [`Trip`]s (one journey of a route), their stop times, and the
 //!   services that say on which dates each trip runs. Rows refer to each other by `u32` indices
-//!   ([`StopIdx`], [`TripIdx`], …) and stop times are columns, so a million of them fit in some 25 MB;
+//!   ([`StopIdx`], [`TripIdx`], …) and stop times are columns, so a million of them take about 30 MB
+//!   with their indexes;
 //! - [`import`] reads a GTFS zip into a feed, skipping and reporting bad rows ([`Report`]);
 //! - [`schedule`] knows service days: a trip's times count from "noon minus 12 h" of its service date
 //!   on Kyiv's clocks, so `25:10:00` is ten past one the next night, and daylight-saving days come out

@@ -147,6 +147,28 @@ fn oracle(
     times
 }
 
+/// A GTFS-Realtime message giving the 08:00 trip a departure delay at each of its stops.
+fn delays_of_the_0800(delays: &[i32], now: DateTime<Utc>) -> Vec<u8> {
+    let stop_time_update = delays
+        .iter()
+        .enumerate()
+        .map(|(k, d)| StopTimeUpdate {
+            stop_sequence: Some(k as u32 + 1),
+            departure: Some(StopTimeEvent { delay: Some(*d), ..Default::default() }),
+            ..Default::default()
+        })
+        .collect();
+    let trip = TripDescriptor { trip_id: Some("r7-0800".into()), ..Default::default() };
+    let update = TripUpdate { trip, stop_time_update, ..Default::default() };
+    let header = FeedHeader {
+        gtfs_realtime_version: "2.0".into(),
+        timestamp: Some(now.timestamp() as u64),
+        ..Default::default()
+    };
+    let entity = vec![FeedEntity { id: "1".into(), trip_update: Some(update), ..Default::default() }];
+    FeedMessage { header, entity }.encode_to_vec()
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
@@ -175,20 +197,15 @@ proptest! {
 
     /// With random delays and early runs, the board is still sorted by prediction and never in the past.
     #[test]
-    fn predictions_stay_sorted_and_ahead(delays in proptest::collection::vec(-600i32..1800, 3), minutes in 0i64..24 * 60, limit in 1usize..6, stop in 0usize..3) {
+    fn predictions_stay_sorted_and_ahead(
+        delays in proptest::collection::vec(-600i32..1800, 3),
+        minutes in 0i64..24 * 60,
+        limit in 1usize..6,
+        stop in 0usize..3,
+    ) {
         let feed = town();
         let now = kyiv(2026, 8, 25, 0, 0) + Duration::minutes(minutes);
-        let stop_time_update = delays
-            .iter()
-            .enumerate()
-            .map(|(k, d)| StopTimeUpdate { stop_sequence: Some(k as u32 + 1), departure: Some(StopTimeEvent { delay: Some(*d), ..Default::default() }), ..Default::default() })
-            .collect();
-        let update = TripUpdate { trip: TripDescriptor { trip_id: Some("r7-0800".into()), ..Default::default() }, stop_time_update, ..Default::default() };
-        let message = FeedMessage {
-            header: FeedHeader { gtfs_realtime_version: "2.0".into(), timestamp: Some(now.timestamp() as u64), ..Default::default() },
-            entity: vec![FeedEntity { id: "1".into(), trip_update: Some(update), ..Default::default() }],
-        };
-        let rt = Realtime::decode(&message.encode_to_vec(), now).expect("decodes");
+        let rt = Realtime::decode(&delays_of_the_0800(&delays, now), now).expect("decodes");
         let stop_id = ["A", "B", "C"][stop];
         let board = next_departures(&feed, feed.stop_by_id(stop_id).expect("stop"), now, limit, Some(&rt));
         prop_assert!(board.len() <= limit);
@@ -203,7 +220,12 @@ proptest! {
 
     /// Runs of a headway window start on the headway, inside the window, from the asked time on.
     #[test]
-    fn frequency_runs_stay_in_their_window(start in 0u32..100_000, length in 1u32..50_000, headway in 1u32..5_000, from in 0u32..200_000) {
+    fn frequency_runs_stay_in_their_window(
+        start in 0u32..100_000,
+        length in 1u32..50_000,
+        headway in 1u32..5_000,
+        from in 0u32..200_000,
+    ) {
         let frequency = Frequency { trip: TripIdx(0), start, end: start + length, headway, exact_times: true };
         let runs: Vec<u32> = frequency.runs_from(from).collect();
         for run in &runs {
@@ -211,7 +233,8 @@ proptest! {
             prop_assert_eq!((run - start) % headway, 0);
         }
         prop_assert!(runs.windows(2).all(|w| w[1] - w[0] == headway));
-        let expected = (0..).map(|k| start + k * headway).take_while(|r| *r < start + length).filter(|r| *r >= from).count();
+        let expected =
+            (0..).map(|k| start + k * headway).take_while(|r| *r < start + length).filter(|r| *r >= from).count();
         prop_assert_eq!(runs.len(), expected);
     }
 
