@@ -50,6 +50,9 @@ pub enum Command {
     /// The CNAP catalogue: import and export service cards.
     #[command(subcommand)]
     Services(crate::services_cli::ServicesCommand),
+    /// SMART stops: import a GTFS timetable or a GTFS-Realtime message.
+    #[command(subcommand)]
+    Transit(crate::transit_cli::TransitCommand),
     /// The community's chatbot in the messengers.
     #[command(subcommand)]
     Bot(BotCommand),
@@ -230,6 +233,9 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Services(cmd) => {
             crate::services_cli::run(&Settings::load(&cli.overrides, None, "127.0.0.1:8080")?, cmd).await
+        }
+        Command::Transit(cmd) => {
+            crate::transit_cli::run(&Settings::load(&cli.overrides, None, "127.0.0.1:8080")?, cmd).await
         }
         Command::Bot(cmd) => bot(&cli.overrides, cmd).await,
         Command::Backup { to } => backup(&Settings::load(&cli.overrides, None, "127.0.0.1:8080")?, &to).await,

@@ -7,6 +7,7 @@ pub mod mailer;
 pub mod server;
 pub mod services_cli;
 pub mod settings;
+pub mod transit_cli;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -34,6 +35,7 @@ pub fn modules() -> Vec<Arc<dyn Module>> {
         Arc::new(hromada_city::City),
         Arc::new(hromada_services::Services),
         Arc::new(hromada_booking::Booking),
+        Arc::new(hromada_transit::Transit),
         Arc::new(hromada_cms::Cms),
     ];
     // The chatbot meets the modules only through the chat flows their manifests give.

@@ -100,8 +100,17 @@
       if (c.href) {
         m = el('a', 'marker', self.markers);
         m.href = c.href;
-        m.textContent = c.label != null ? c.label : c.number;
-        m.setAttribute('aria-label', c.title || (self.box.dataset.reportLabel + ' ' + c.number));
+        var label = String(c.label != null ? c.label : c.number);
+        if (/[\p{L}\p{N}]/u.test(label)) {
+          // The visible number stays part of the name, as speech input users say what they see.
+          m.textContent = label;
+          m.setAttribute('aria-label', c.title ? label + '. ' + c.title : self.box.dataset.reportLabel + ' ' + label);
+        } else {
+          var dot = el('span', '', m);
+          dot.textContent = label;
+          dot.setAttribute('aria-hidden', 'true');
+          m.setAttribute('aria-label', c.title || label);
+        }
       } else {
         m = el('button', 'marker cluster', self.markers);
         m.type = 'button';

@@ -41,6 +41,8 @@ fn every_subcommand_has_help() {
         vec!["restore", "--help"],
         vec!["services", "import", "--help"],
         vec!["services", "export", "--help"],
+        vec!["transit", "import", "--help"],
+        vec!["transit", "realtime", "--help"],
     ] {
         let out = hromada(dir.path(), &sub);
         assert!(out.status.success(), "{sub:?}: {}", stderr(&out));
@@ -226,4 +228,24 @@ fn the_services_catalogue_is_imported_with_a_report_and_exported() {
     assert_eq!(json["services"].as_array().unwrap().len(), 2);
     let missing = hromada(d, &["services", "import", "/no/such/file.csv", "--community", "cat"]);
     assert!(stderr(&missing).contains("cannot read"), "{}", stderr(&missing));
+}
+
+#[test]
+fn a_gtfs_timetable_is_imported_from_the_command_line_with_its_problems() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    assert!(hromada(d, &["community", "create", "--slug", "gtfs", "--name-uk", "Транспорт"]).status.success());
+    let file = d.join("feed.zip");
+    std::fs::write(&file, hromada_transit::demo_feed(48.95, 38.49).unwrap()).unwrap();
+    let imported = hromada(d, &["transit", "import", file.to_str().unwrap(), "--community", "gtfs"]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let out = stdout(&imported);
+    assert!(
+        out.contains("Imported: 6 stops, 2 routes, 4 trips, 16 stop times.") && out.contains("No problems."),
+        "{out}"
+    );
+    let junk = d.join("junk.zip");
+    std::fs::write(&junk, b"not a zip").unwrap();
+    let refused = hromada(d, &["transit", "import", junk.to_str().unwrap(), "--community", "gtfs"]);
+    assert!(!refused.status.success() && stderr(&refused).contains("not a GTFS archive"), "{}", stderr(&refused));
 }

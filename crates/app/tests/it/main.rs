@@ -23,3 +23,4 @@ mod services;
 mod shell;
 mod signing;
 mod tenancy;
+mod transit;

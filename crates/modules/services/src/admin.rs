@@ -27,11 +27,9 @@ pub fn routes() -> Router<AppState> {
         .route("/categories", get(categories).post(save_category))
         .route("/categories/{id}/delete", post(delete_category))
         .route("/offices", get(offices).post(save_office))
-        .route("/offices/{id}/delete", post(delete_office))
         .route("/tiles", get(tiles).post(save_tile))
-        .route("/tiles/{id}/delete", post(delete_tile))
         .route("/cameras", get(cameras).post(save_camera))
-        .route("/cameras/{id}/delete", post(delete_camera))
+        .route("/{what}/{id}/delete", post(delete_place))
         .route("/import", get(import_form).post(import))
         .route("/export.csv", get(export_csv))
         .route("/export.json", get(export_json))
@@ -674,53 +672,31 @@ async fn save_camera(
     Ok(back(&page, &tenant, "/admin/services/cameras"))
 }
 
-async fn delete_office(
+/// Deletes an office, a tile or a camera: `what` is the list it is in.
+async fn delete_place(
     State(state): State<AppState>,
     page: Page,
     viewer: Viewer,
     tenant: Tenant,
-    Path(id): Path<Uuid>,
+    Path((what, id)): Path<(String, Uuid)>,
 ) -> AppResult<Response> {
     let me = viewer.require(PERMISSION)?;
-    if !store::delete_office(&state.db, tenant.community.id, id).await? {
+    let community = tenant.community.id;
+    let (deleted, action, target) = match what.as_str() {
+        "offices" => {
+            (store::delete_office(&state.db, community, id).await?, "services.office_delete", "services_office")
+        }
+        "tiles" => (store::delete_tile(&state.db, community, id).await?, "services.tile_delete", "services_tile"),
+        "cameras" => {
+            (store::delete_camera(&state.db, community, id).await?, "services.camera_delete", "services_camera")
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    if !deleted {
         return Err(AppError::NotFound);
     }
-    state
-        .audit(Some(tenant.community.id), &Actor::user(me), "services.office_delete", "services_office", id, "")
-        .await?;
-    Ok(page.redirect_with(&tenant.url("/admin/services/offices"), Flash::success("flash-deleted")))
-}
-
-async fn delete_tile(
-    State(state): State<AppState>,
-    page: Page,
-    viewer: Viewer,
-    tenant: Tenant,
-    Path(id): Path<Uuid>,
-) -> AppResult<Response> {
-    let me = viewer.require(PERMISSION)?;
-    if !store::delete_tile(&state.db, tenant.community.id, id).await? {
-        return Err(AppError::NotFound);
-    }
-    state.audit(Some(tenant.community.id), &Actor::user(me), "services.tile_delete", "services_tile", id, "").await?;
-    Ok(page.redirect_with(&tenant.url("/admin/services/tiles"), Flash::success("flash-deleted")))
-}
-
-async fn delete_camera(
-    State(state): State<AppState>,
-    page: Page,
-    viewer: Viewer,
-    tenant: Tenant,
-    Path(id): Path<Uuid>,
-) -> AppResult<Response> {
-    let me = viewer.require(PERMISSION)?;
-    if !store::delete_camera(&state.db, tenant.community.id, id).await? {
-        return Err(AppError::NotFound);
-    }
-    state
-        .audit(Some(tenant.community.id), &Actor::user(me), "services.camera_delete", "services_camera", id, "")
-        .await?;
-    Ok(page.redirect_with(&tenant.url("/admin/services/cameras"), Flash::success("flash-deleted")))
+    state.audit(Some(community), &Actor::user(me), action, target, id, "").await?;
+    Ok(page.redirect_with(&tenant.url(&format!("/admin/services/{what}")), Flash::success("flash-deleted")))
 }
 
 // ---------- files ----------

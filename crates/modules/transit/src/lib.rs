@@ -17,10 +17,19 @@
 //! - [`next_departures`] puts it together into a stop's departure board ([`Arrival`]s);
 //! - [`stops`] finds stops by name (Ukrainian apostrophes folded) or near a point.
 //!
-//! Nothing here does I/O beyond reading the zip it is given, and nothing reads the system clock: "now"
-//! is always an argument.
+//! The engine does no I/O beyond reading the zip it is given, and never reads the system clock: "now"
+//! is always an argument. On top of it, [`Transit`] is the module: the timetable and realtime data
+//! stored per community, the stop pages and boards, the officials' side, the API and the chatbot.
 
+mod admin;
+mod api;
 pub mod arrivals;
+pub mod board;
+mod bot;
+mod module;
+pub mod store;
+mod web;
+
 pub mod feed;
 pub mod import;
 pub mod realtime;
@@ -34,6 +43,7 @@ pub use feed::{
     Agency, Feed, FeedData, Frequency, InvalidFeed, LocationType, Mode, Route, RouteIdx, Stop, StopIdx, Trip, TripIdx,
 };
 pub use import::{ImportError, Imported};
+pub use module::{FeedImportError, KEY, RealtimeSettings, Transit, demo_feed, import_feed, poll, settings};
 pub use realtime::{Prediction, Realtime, RealtimeError};
 pub use report::{Problem, ProblemKind, Report, Severity};
 pub use schedule::{Service, ServiceDay};
