@@ -397,8 +397,18 @@ fn read_password(password: Option<String>, from_stdin: bool) -> anyhow::Result<S
     Ok(password)
 }
 
-async fn find_community(db: &Db, slug: &str) -> anyhow::Result<communities::Community> {
+pub(crate) async fn find_community(db: &Db, slug: &str) -> anyhow::Result<communities::Community> {
     communities::by_slug(db, slug).await?.with_context(|| format!("no community with the slug {slug}"))
+}
+
+/// A progress bar on standard error for a long import (hidden when that is not a terminal).
+pub(crate) fn progress_bar(what: &str) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(&format!("{{bar:40}} {{pos}}/{{len}} {what}"))
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    bar
 }
 
 fn parse_role(code: &str) -> anyhow::Result<Role> {

@@ -4,7 +4,6 @@ use crate::server;
 use crate::settings::Settings;
 use anyhow::Context;
 use hromada_db::core::audit::{self, Actor};
-use hromada_db::core::communities;
 use hromada_kernel::{Clock, Lang, SystemClock};
 use hromada_services::exchange::{self, Format};
 use std::path::{Path, PathBuf};
@@ -46,18 +45,14 @@ pub async fn run(settings: &Settings, command: ServicesCommand) -> anyhow::Resul
 
 async fn import(db: &hromada_db::Db, file: &Path, slug: &str, lang: &str) -> anyhow::Result<()> {
     let lang = Lang::parse(lang).context("--lang is uk or en")?;
-    let community =
-        communities::by_slug(db, slug).await?.with_context(|| format!("no community with the slug {slug}"))?;
+    let community = crate::cli::find_community(db, slug).await?;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let i18n = crate::translations(&crate::modules())?;
     let t = |key: &str| i18n.t(lang, key);
     let parsed = exchange::parse(&bytes, Format::of_file(&file.to_string_lossy()))
         .map_err(|p| anyhow::anyhow!("{} {}", t(p.key), p.detail))?;
-    let bar = indicatif::ProgressBar::new(parsed.rows.len() as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} {msg}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
+    let bar = crate::cli::progress_bar("rows");
+    bar.set_length(parsed.rows.len() as u64);
     let report = exchange::import(db, community.id, parsed, SystemClock.now(), &mut |done, _| {
         bar.set_position(done as u64);
     })
@@ -98,8 +93,7 @@ async fn import(db: &hromada_db::Db, file: &Path, slug: &str, lang: &str) -> any
 }
 
 async fn export(db: &hromada_db::Db, slug: &str, out: Option<&Path>, all: bool) -> anyhow::Result<()> {
-    let community =
-        communities::by_slug(db, slug).await?.with_context(|| format!("no community with the slug {slug}"))?;
+    let community = crate::cli::find_community(db, slug).await?;
     let rows = exchange::rows(db, community.id, all).await?;
     let format = out.map_or(Format::Csv, |p| Format::of_file(&p.to_string_lossy()));
     let text = match format {

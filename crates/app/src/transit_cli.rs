@@ -4,7 +4,6 @@ use crate::server;
 use crate::settings::Settings;
 use anyhow::Context;
 use hromada_db::core::audit::{self, Actor};
-use hromada_db::core::communities;
 use hromada_kernel::{Clock, SystemClock};
 use std::path::PathBuf;
 
@@ -33,15 +32,9 @@ pub async fn run(settings: &Settings, command: TransitCommand) -> anyhow::Result
     let result = async {
         match command {
             TransitCommand::Import { file, community } => {
-                let c = communities::by_slug(&db, &community)
-                    .await?
-                    .with_context(|| format!("no community with the slug {community}"))?;
+                let c = crate::cli::find_community(&db, &community).await?;
                 let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-                let bar = indicatif::ProgressBar::new(0);
-                bar.set_style(
-                    indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} rows")
-                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-                );
+                let bar = crate::cli::progress_bar("rows");
                 let progress = {
                     let bar = bar.clone();
                     move |done: u64, total: u64| {
@@ -88,9 +81,7 @@ pub async fn run(settings: &Settings, command: TransitCommand) -> anyhow::Result
                 Ok(())
             }
             TransitCommand::Realtime { file, community } => {
-                let c = communities::by_slug(&db, &community)
-                    .await?
-                    .with_context(|| format!("no community with the slug {community}"))?;
+                let c = crate::cli::find_community(&db, &community).await?;
                 let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
                 let now = SystemClock.now();
                 hromada_transit::Realtime::decode(&bytes, now)

@@ -19,6 +19,14 @@ impl Lang {
         }
     }
 
+    /// The English text where there is one (not blank), else the Ukrainian, which is always there.
+    pub fn pick<'a>(self, uk: &'a str, en: Option<&'a str>) -> &'a str {
+        match (self, en) {
+            (Lang::En, Some(en)) if !en.trim().is_empty() => en,
+            _ => uk,
+        }
+    }
+
     pub fn parse(code: &str) -> Option<Lang> {
         match code.trim().to_ascii_lowercase().get(..2)? {
             "uk" | "ua" => Some(Lang::Uk),
@@ -36,6 +44,14 @@ impl Lang {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn english_is_picked_only_where_it_was_given() {
+        assert_eq!(Lang::En.pick("Громада", Some("Community")), "Community");
+        assert_eq!(Lang::En.pick("Громада", Some("  ")), "Громада");
+        assert_eq!(Lang::En.pick("Громада", None), "Громада");
+        assert_eq!(Lang::Uk.pick("Громада", Some("Community")), "Громада");
+    }
 
     #[test]
     fn accept_language_takes_first_supported() {

@@ -9,6 +9,7 @@ pub mod eligibility;
 pub mod events;
 pub mod identity;
 pub mod lang;
+pub mod money;
 pub mod permissions;
 pub mod text;
 

@@ -57,6 +57,96 @@ pub fn query_words(query: &str) -> Vec<String> {
     fold(query).split(' ').filter(|w| w.chars().count() >= 2).take(8).map(str::to_owned).collect()
 }
 
+/// A text as a Latin address part: Ukrainian transliterated by the official (2010) table (the
+/// initial forms of є, ї, й, ю, я at the start of a word), other Latin letters and digits kept,
+/// everything else one dash; at most `max` characters, no dash at either end; empty when nothing
+/// is left.
+pub fn slug(text: &str, max: usize) -> String {
+    let mut out = String::new();
+    for (i, c) in text.to_lowercase().chars().enumerate() {
+        let first = i == 0 || out.ends_with('-');
+        let latin: &str = match c {
+            'а' => "a",
+            'б' => "b",
+            'в' => "v",
+            'г' => "h",
+            'ґ' => "g",
+            'д' => "d",
+            'е' => "e",
+            'є' => {
+                if first {
+                    "ye"
+                } else {
+                    "ie"
+                }
+            }
+            'ж' => "zh",
+            'з' => "z",
+            'и' => "y",
+            'і' => "i",
+            'ї' => {
+                if first {
+                    "yi"
+                } else {
+                    "i"
+                }
+            }
+            'й' => {
+                if first {
+                    "y"
+                } else {
+                    "i"
+                }
+            }
+            'к' => "k",
+            'л' => "l",
+            'м' => "m",
+            'н' => "n",
+            'о' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' => "u",
+            'ф' => "f",
+            'х' => "kh",
+            'ц' => "ts",
+            'ч' => "ch",
+            'ш' => "sh",
+            'щ' => "shch",
+            'ю' => {
+                if first {
+                    "yu"
+                } else {
+                    "iu"
+                }
+            }
+            'я' => {
+                if first {
+                    "ya"
+                } else {
+                    "ia"
+                }
+            }
+            'ь' | '\'' | '’' | 'ʼ' => "",
+            c if c.is_ascii_alphanumeric() => {
+                out.push(c);
+                continue;
+            }
+            _ => "-",
+        };
+        if latin == "-" {
+            if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        } else {
+            out.push_str(latin);
+        }
+    }
+    let slug: String = out.trim_matches('-').chars().take(max).collect();
+    slug.trim_end_matches('-').to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -68,6 +158,20 @@ mod tests {
         let t = LocalizedText::new("Громада", Some("Community".into()));
         assert_eq!(t.get(Lang::En), "Community");
         assert_eq!(LocalizedText::new("Громада", Some("  ".into())).en, None);
+    }
+
+    #[test]
+    fn folding_finds_words_whatever_their_case_and_apostrophe() {
+        assert_eq!(fold("Сім'я  ҐАНОК, Обʼєкт!"), "сімя ганок обєкт");
+        assert_eq!(query_words("  обʼєкт  і  ҐАНОК "), vec!["обєкт", "ганок"]);
+    }
+
+    #[test]
+    fn slugs_transliterate_by_the_official_table() {
+        assert_eq!(slug("Їжа та Євроінтеграція", 80), "yizha-ta-yevrointehratsiia");
+        assert_eq!(slug("Соціальні послуги / ЖКГ", 80), "sotsialni-posluhy-zhkh");
+        assert_eq!(slug("Громадський бюджет", 10), "hromadskyi");
+        assert_eq!(slug("  — !!", 80), "");
     }
 
     #[test]

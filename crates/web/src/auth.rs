@@ -165,6 +165,16 @@ pub fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// A receipt code a person can read out and type (for a signature or a ballot): 12 characters
+/// (60 random bits) with no look-alikes (0/O, 1/I) and no leading dash that a command line
+/// would take for an option.
+pub fn receipt_code() -> String {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut bytes = [0u8; 12];
+    getrandom::fill(&mut bytes).expect("operating system randomness");
+    bytes.iter().map(|b| ALPHABET[usize::from(b % 32)] as char).collect()
+}
+
 /// What is stored instead of a token.
 pub fn hash_token(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
@@ -237,4 +247,18 @@ fn dummy_hash() -> &'static str {
         use argon2::password_hash::PasswordHasher;
         argon2::Argon2::default().hash_password(b"not a real password").map(|h| h.to_string()).unwrap_or_default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn receipt_codes_are_twelve_plain_characters() {
+        for _ in 0..200 {
+            let code = super::receipt_code();
+            assert_eq!(code.len(), 12);
+            assert!(code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()), "{code}");
+            assert!(!code.contains(['0', '1', 'O', 'I']), "{code}");
+        }
+        assert_ne!(super::receipt_code(), super::receipt_code());
+    }
 }

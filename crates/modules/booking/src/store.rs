@@ -31,10 +31,7 @@ pub struct Resource {
 
 impl Resource {
     pub fn name(&self, lang: Lang) -> &str {
-        match lang {
-            Lang::En => self.name_en.as_deref().filter(|n| !n.is_empty()).unwrap_or(&self.name_uk),
-            Lang::Uk => &self.name_uk,
-        }
+        lang.pick(&self.name_uk, self.name_en.as_deref())
     }
 
     pub fn rules(&self) -> Rules {
@@ -267,48 +264,58 @@ pub async fn book(
     now: DateTime<Utc>,
 ) -> Result<Visit, BookError> {
     let id = hromada_kernel::new_id();
-    let result: Result<(), BookError> = async {
-        write_tx!(db, tx => {
-            sqlx::query(LOCK_COMMUNITY).bind(community).execute(&mut *tx).await?;
-            if let Some(user) = v.user {
-                if let Some(old) = moving {
-                    let n = sqlx::query(
-                        "UPDATE booking_visits SET status = 'cancelled', status_at = $5
-                         WHERE community_id = $1 AND id = $2 AND user_id = $3 AND status = 'booked' AND resource_id = $4")
-                        .bind(community).bind(old).bind(user).bind(v.resource).bind(now)
-                        .execute(&mut *tx).await?.rows_affected();
-                    if n != 1 {
-                        return Err(BookError::Refused(Refusal::TooLate));
-                    }
-                }
-                let (active,): (i64,) = sqlx::query_as(
-                    "SELECT COUNT(*) FROM booking_visits
-                     WHERE community_id = $1 AND resource_id = $2 AND user_id = $3 AND status = 'booked' AND starts_at > $4")
-                    .bind(community).bind(v.resource).bind(user).bind(now)
-                    .fetch_one(&mut *tx).await?;
-                if active > 0 {
-                    return Err(BookError::Refused(Refusal::AlreadyBooked));
+    let status = if v.walk_in { Status::Arrived } else { Status::Booked };
+    write_tx!(db, tx => {
+        sqlx::query(LOCK_COMMUNITY).bind(community).execute(&mut *tx).await?;
+        if let Some(user) = v.user {
+            if let Some(old) = moving {
+                let n = sqlx::query(
+                    "UPDATE booking_visits SET status = 'cancelled', status_at = $5
+                     WHERE community_id = $1 AND id = $2 AND user_id = $3 AND status = 'booked' AND resource_id = $4")
+                    .bind(community).bind(old).bind(user).bind(v.resource).bind(now)
+                    .execute(&mut *tx).await?.rows_affected();
+                if n != 1 {
+                    return Err(BookError::Refused(Refusal::TooLate));
                 }
             }
-            let inserted = sqlx::query(
-                "INSERT INTO booking_visits (community_id, id, resource_id, starts_at, ends_at, user_id, name, phone, code, status,
-                    walk_in, created_at, status_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)")
-                .bind(community).bind(id).bind(v.resource).bind(v.starts_at).bind(v.ends_at).bind(v.user).bind(&v.name)
-                .bind(&v.phone).bind(&v.code).bind(if v.walk_in { Status::Arrived.code() } else { Status::Booked.code() })
-                .bind(v.walk_in).bind(now)
-                .execute(&mut *tx).await;
-            match inserted.map_err(DbError::from) {
-                Ok(_) => {}
-                Err(e) if e.is_unique_on("starts_at") => return Err(BookError::Refused(Refusal::Taken)),
-                Err(e) => return Err(e.into()),
+            let (active,): (i64,) = sqlx::query_as(
+                "SELECT COUNT(*) FROM booking_visits
+                 WHERE community_id = $1 AND resource_id = $2 AND user_id = $3 AND status = 'booked' AND starts_at > $4")
+                .bind(community).bind(v.resource).bind(user).bind(now)
+                .fetch_one(&mut *tx).await?;
+            if active > 0 {
+                return Err(BookError::Refused(Refusal::AlreadyBooked));
             }
-        });
-        Ok(())
-    }
-    .await;
-    result?;
-    visit(db, community, id).await?.ok_or(BookError::Db(DbError::NotFound))
+        }
+        let inserted = sqlx::query(
+            "INSERT INTO booking_visits (community_id, id, resource_id, starts_at, ends_at, user_id, name, phone, code, status,
+                walk_in, created_at, status_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)")
+            .bind(community).bind(id).bind(v.resource).bind(v.starts_at).bind(v.ends_at).bind(v.user).bind(&v.name)
+            .bind(&v.phone).bind(&v.code).bind(status.code()).bind(v.walk_in).bind(now)
+            .execute(&mut *tx).await;
+        match inserted.map_err(DbError::from) {
+            Ok(_) => {}
+            Err(e) if e.is_unique_on("starts_at") => return Err(BookError::Refused(Refusal::Taken)),
+            Err(e) => return Err(e.into()),
+        }
+    });
+    Ok(Visit {
+        community_id: community,
+        id,
+        resource_id: v.resource,
+        starts_at: v.starts_at,
+        ends_at: v.ends_at,
+        user_id: v.user,
+        name: v.name.clone(),
+        phone: v.phone.clone(),
+        code: v.code.clone(),
+        status: status.code().to_owned(),
+        walk_in: v.walk_in,
+        created_at: now,
+        status_at: now,
+        reminded_at: None,
+    })
 }
 
 pub async fn visit(db: &Db, community: CommunityId, id: Uuid) -> DbResult<Option<Visit>> {

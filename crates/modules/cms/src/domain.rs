@@ -22,10 +22,7 @@ pub struct PageContent {
 
 /// Picks the English text where there is one; Ukrainian is always there.
 pub fn pick<'a>(lang: Lang, uk: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::En if !en.trim().is_empty() => en,
-        _ => uk,
-    }
+    lang.pick(uk, Some(en))
 }
 
 impl PageContent {
@@ -370,92 +367,9 @@ pub fn slug_is_valid(slug: &str) -> bool {
         && !slug.contains("--")
 }
 
-/// A page address from a title: Ukrainian transliterated by the official (2010) table, the
-/// rest kept if it is a Latin letter or digit.
+/// A page address from a title (see [`hromada_kernel::text::slug`]).
 pub fn slug_from(title: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in title.to_lowercase().chars().enumerate() {
-        let first = i == 0 || out.ends_with('-');
-        let latin: &str = match c {
-            'а' => "a",
-            'б' => "b",
-            'в' => "v",
-            'г' => "h",
-            'ґ' => "g",
-            'д' => "d",
-            'е' => "e",
-            'є' => {
-                if first {
-                    "ye"
-                } else {
-                    "ie"
-                }
-            }
-            'ж' => "zh",
-            'з' => "z",
-            'и' => "y",
-            'і' => "i",
-            'ї' => {
-                if first {
-                    "yi"
-                } else {
-                    "i"
-                }
-            }
-            'й' => {
-                if first {
-                    "y"
-                } else {
-                    "i"
-                }
-            }
-            'к' => "k",
-            'л' => "l",
-            'м' => "m",
-            'н' => "n",
-            'о' => "o",
-            'п' => "p",
-            'р' => "r",
-            'с' => "s",
-            'т' => "t",
-            'у' => "u",
-            'ф' => "f",
-            'х' => "kh",
-            'ц' => "ts",
-            'ч' => "ch",
-            'ш' => "sh",
-            'щ' => "shch",
-            'ю' => {
-                if first {
-                    "yu"
-                } else {
-                    "iu"
-                }
-            }
-            'я' => {
-                if first {
-                    "ya"
-                } else {
-                    "ia"
-                }
-            }
-            'ь' | '\'' | '’' | 'ʼ' => "",
-            c if c.is_ascii_alphanumeric() => {
-                out.push(c);
-                continue;
-            }
-            _ => "-",
-        };
-        if latin == "-" {
-            if !out.is_empty() && !out.ends_with('-') {
-                out.push('-');
-            }
-        } else {
-            out.push_str(latin);
-        }
-    }
-    let slug: String = out.trim_matches('-').chars().take(80).collect();
-    let slug = slug.trim_end_matches('-').to_owned();
+    let slug = hromada_kernel::text::slug(title, 80);
     if slug.is_empty() { "page".into() } else { slug }
 }
 
@@ -571,12 +485,6 @@ mod tests {
         }
         assert!(!text.contains("example"), "link addresses are not text: {text}");
         assert_eq!(page.excerpt(), "Укриття Школа № 1 — карта");
-    }
-
-    #[test]
-    fn folding_finds_words_whatever_their_case_and_apostrophe() {
-        assert_eq!(fold("Сім'я  ҐАНОК, Обʼєкт!"), "сімя ганок обєкт");
-        assert_eq!(query_words("  обʼєкт  і  ҐАНОК "), vec!["обєкт", "ганок"]);
     }
 
     proptest! {

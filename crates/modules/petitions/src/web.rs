@@ -291,15 +291,6 @@ async fn visible(state: &AppState, tenant: &Tenant, viewer: &Viewer, number: i64
     if p.status().public() || own || official { Ok(p) } else { Err(AppError::NotFound) }
 }
 
-/// A receipt code a person can read out and type: 12 characters (60 random bits) with no
-/// look-alikes (0/O, 1/I) and no leading dash that a command line would take for an option.
-fn receipt_code() -> String {
-    const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
-    let mut bytes = [0u8; 12];
-    getrandom::fill(&mut bytes).expect("operating system randomness");
-    bytes.iter().map(|b| ALPHABET[usize::from(b % 32)] as char).collect()
-}
-
 /// What the statute's rules look at in a person.
 fn person(user: &User) -> Signer {
     Signer {
@@ -518,7 +509,7 @@ pub(crate) async fn sign_as(
     }
     let writer =
         state.extension::<GroupCommit<SignatureWriter>>().ok_or_else(|| AppError::unexpected("no signature writer"))?;
-    let receipt = receipt_code();
+    let receipt = hromada_web::auth::receipt_code();
     let request = SignRequest {
         community: tenant.community.id,
         petition: p.id,
@@ -593,18 +584,4 @@ async fn signatures(
         "petitions/signatures.html",
         context! { p => summary(&page, &p), entries => Serde(&rows), page => n, more => more, head => hex::encode(&p.chain_head) },
     )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn receipt_codes_are_twelve_plain_characters() {
-        for _ in 0..200 {
-            let code = super::receipt_code();
-            assert_eq!(code.len(), 12);
-            assert!(code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()), "{code}");
-            assert!(!code.contains(['0', '1', 'O', 'I']), "{code}");
-        }
-        assert_ne!(super::receipt_code(), super::receipt_code());
-    }
 }

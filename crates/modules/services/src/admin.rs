@@ -8,7 +8,7 @@ use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use hromada_db::core::audit::Actor;
 use hromada_kernel::Permission;
 use hromada_media::Upload;
@@ -26,9 +26,9 @@ pub fn routes() -> Router<AppState> {
         .route("/cards/{number}/delete", post(delete_card))
         .route("/categories", get(categories).post(save_category))
         .route("/categories/{id}/delete", post(delete_category))
-        .route("/offices", get(offices).post(save_office))
-        .route("/tiles", get(tiles).post(save_tile))
-        .route("/cameras", get(cameras).post(save_camera))
+        .route("/offices", places("offices").post(save_office))
+        .route("/tiles", places("tiles").post(save_tile))
+        .route("/cameras", places("cameras").post(save_camera))
         .route("/{what}/{id}/delete", post(delete_place))
         .route("/import", get(import_form).post(import))
         .route("/export.csv", get(export_csv))
@@ -491,37 +491,14 @@ async fn places_page(
     render_places(state, page, tenant, what, &form, &FieldErrors::new(), StatusCode::OK).await
 }
 
-async fn offices(
-    State(state): State<AppState>,
-    page: Page,
-    viewer: Viewer,
-    tenant: Tenant,
-    Query(q): Query<EditQuery>,
-) -> AppResult<Response> {
-    viewer.require(PERMISSION)?;
-    places_page(&state, &page, &tenant, "offices", q.edit).await
-}
-
-async fn tiles(
-    State(state): State<AppState>,
-    page: Page,
-    viewer: Viewer,
-    tenant: Tenant,
-    Query(q): Query<EditQuery>,
-) -> AppResult<Response> {
-    viewer.require(PERMISSION)?;
-    places_page(&state, &page, &tenant, "tiles", q.edit).await
-}
-
-async fn cameras(
-    State(state): State<AppState>,
-    page: Page,
-    viewer: Viewer,
-    tenant: Tenant,
-    Query(q): Query<EditQuery>,
-) -> AppResult<Response> {
-    viewer.require(PERMISSION)?;
-    places_page(&state, &page, &tenant, "cameras", q.edit).await
+/// The list and form of offices, tiles or cameras (`what`), with `?edit=ID` filling the form.
+fn places(what: &'static str) -> MethodRouter<AppState> {
+    get(
+        move |State(state): State<AppState>, page: Page, viewer: Viewer, tenant: Tenant, Query(q): Query<EditQuery>| async move {
+            viewer.require(PERMISSION)?;
+            places_page(&state, &page, &tenant, what, q.edit).await
+        },
+    )
 }
 
 /// Checks what every kind of place shares: a name, an optional English name, a point.

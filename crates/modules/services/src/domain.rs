@@ -189,28 +189,12 @@ fn parse_yes_no(text: &str) -> Option<bool> {
 /// Accepts `150`, `150,50`, `150.5`, `1 200 грн`; refuses negatives, letters and more than two
 /// decimal places.
 pub fn parse_cost(text: &str) -> Result<Option<i64>, &'static str> {
-    const INVALID: &str = "services-invalid-cost";
     let t = undefused(text.trim()).to_lowercase();
     let t = t.trim();
     if t.is_empty() || ["безоплатно", "безкоштовно", "free", "free of charge"].contains(&t) {
         return Ok(None);
     }
-    let t = t.trim_end_matches("грн.").trim_end_matches("грн").trim_end_matches("uah").trim();
-    let t = t.strip_prefix("uah").unwrap_or(t).trim();
-    let digits: String = t.chars().filter(|c| !c.is_whitespace() && *c != '\u{a0}').collect();
-    let (whole, fraction) = match digits.split_once([',', '.']) {
-        Some((w, f)) => (w, f),
-        None => (digits.as_str(), ""),
-    };
-    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || whole.len() > 9 {
-        return Err(INVALID);
-    }
-    if fraction.len() > 2 || !fraction.chars().all(|c| c.is_ascii_digit()) {
-        return Err(INVALID);
-    }
-    let hryvnias: i64 = whole.parse().map_err(|_| INVALID)?;
-    let kopiykas: i64 = format!("{fraction:0<2}").parse().map_err(|_| INVALID)?;
-    let total = hryvnias * 100 + kopiykas;
+    let total = hromada_kernel::money::parse(t).map_err(|_| "services-invalid-cost")?;
     Ok((total > 0).then_some(total))
 }
 
@@ -219,20 +203,13 @@ pub fn format_cost(kopiykas: Option<i64>, lang: Lang) -> String {
     match (kopiykas, lang) {
         (None, Lang::Uk) => "безоплатно".into(),
         (None, Lang::En) => "free of charge".into(),
-        (Some(k), Lang::Uk) if k % 100 == 0 => format!("{} грн", k / 100),
-        (Some(k), Lang::Uk) => format!("{},{:02} грн", k / 100, k % 100),
-        (Some(k), Lang::En) if k % 100 == 0 => format!("UAH {}", k / 100),
-        (Some(k), Lang::En) => format!("UAH {}.{:02}", k / 100, k % 100),
+        (Some(k), lang) => hromada_kernel::money::format(k, lang),
     }
 }
 
 /// A cost as an import file carries it, so that an export reads back the same.
 pub fn cost_for_file(kopiykas: Option<i64>) -> String {
-    match kopiykas {
-        None => String::new(),
-        Some(k) if k % 100 == 0 => (k / 100).to_string(),
-        Some(k) => format!("{}.{:02}", k / 100, k % 100),
-    }
+    kopiykas.map(hromada_kernel::money::for_file).unwrap_or_default()
 }
 
 /// The documents to bring, one per line, without list markers an editor typed.
@@ -246,63 +223,8 @@ pub fn document_lines(documents: &str) -> Vec<&str> {
 
 /// A category code made from a name: Latin letters, digits and dashes.
 pub fn category_code(name: &str) -> String {
-    let folded = hromada_kernel::text::fold(name);
-    let mut code = String::new();
-    for c in folded.chars() {
-        if c.is_alphanumeric() {
-            // The soft sign and letters without a Latin form leave nothing.
-            code.push_str(transliterate(c));
-        } else if !code.ends_with('-') && !code.is_empty() {
-            code.push('-');
-        }
-    }
-    let code: String = code.trim_matches('-').chars().take(40).collect();
-    if code.is_empty() { "category".into() } else { code.trim_end_matches('-').to_owned() }
-}
-
-/// The Ukrainian national transliteration (2010), lower case, for codes in addresses.
-fn transliterate(c: char) -> &'static str {
-    const TABLE: [(char, &str); 33] = [
-        ('а', "a"),
-        ('б', "b"),
-        ('в', "v"),
-        ('г', "h"),
-        ('ґ', "g"),
-        ('д', "d"),
-        ('е', "e"),
-        ('є', "ie"),
-        ('ж', "zh"),
-        ('з', "z"),
-        ('и', "y"),
-        ('і', "i"),
-        ('ї', "i"),
-        ('й', "i"),
-        ('к', "k"),
-        ('л', "l"),
-        ('м', "m"),
-        ('н', "n"),
-        ('о', "o"),
-        ('п', "p"),
-        ('р', "r"),
-        ('с', "s"),
-        ('т', "t"),
-        ('у', "u"),
-        ('ф', "f"),
-        ('х', "kh"),
-        ('ц', "ts"),
-        ('ч', "ch"),
-        ('ш', "sh"),
-        ('щ', "shch"),
-        ('ю', "iu"),
-        ('я', "ia"),
-        ('ь', ""),
-    ];
-    const ASCII: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
-    if c.is_ascii_alphanumeric() {
-        let i = ASCII.find(c).unwrap_or(0);
-        return &ASCII[i..i + 1];
-    }
-    TABLE.iter().find(|(k, _)| *k == c).map_or("", |(_, v)| v)
+    let code = hromada_kernel::text::slug(name, 40);
+    if code.is_empty() { "category".into() } else { code }
 }
 
 /// An office, camera or tile as an editor gives it, checked.

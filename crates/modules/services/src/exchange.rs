@@ -71,47 +71,10 @@ pub struct Parsed {
     pub unknown_columns: Vec<String>,
 }
 
-fn set(input: &mut CardInput, column: &str, value: String) -> bool {
-    let slot = match column {
-        "code" => &mut input.code,
-        "category" => &mut input.category,
-        "name_uk" => &mut input.name_uk,
-        "name_en" => &mut input.name_en,
-        "recipients" => &mut input.recipients,
-        "documents" => &mut input.documents,
-        "cost" => &mut input.cost,
-        "cost_note" => &mut input.cost_note,
-        "term" => &mut input.term,
-        "result" => &mut input.result,
-        "how_to_receive" => &mut input.how_to_receive,
-        "legal_basis" => &mut input.legal_basis,
-        "online_url" => &mut input.online_url,
-        "published" => &mut input.published,
-        _ => return false,
-    };
-    *slot = value;
-    true
-}
-
-fn get(input: &CardInput, column: &str) -> String {
-    let value: &str = match column {
-        "code" => &input.code,
-        "category" => &input.category,
-        "name_uk" => &input.name_uk,
-        "name_en" => &input.name_en,
-        "recipients" => &input.recipients,
-        "documents" => &input.documents,
-        "cost" => &input.cost,
-        "cost_note" => &input.cost_note,
-        "term" => &input.term,
-        "result" => &input.result,
-        "how_to_receive" => &input.how_to_receive,
-        "legal_basis" => &input.legal_basis,
-        "online_url" => &input.online_url,
-        "published" => &input.published,
-        _ => "",
-    };
-    value.to_owned()
+/// A card from `column → text`; the columns of [`COLUMNS`] fill it (they are [`CardInput`]'s
+/// field names), any other is left out.
+fn card_from(fields: serde_json::Map<String, serde_json::Value>) -> CardInput {
+    serde_json::from_value(serde_json::Value::Object(fields)).unwrap_or_default()
 }
 
 /// Reads a catalogue file. A spreadsheet's byte-order mark and its `;` separator (what
@@ -148,11 +111,8 @@ fn parse_csv(text: &str) -> Result<Parsed, FileProblem> {
         if record.iter().all(|v| v.trim().is_empty()) {
             continue;
         }
-        let mut input = CardInput::default();
-        for (column, value) in headers.iter().zip(record.iter()) {
-            set(&mut input, column, value.to_owned());
-        }
-        rows.push(Row { line, input });
+        let fields = headers.iter().zip(record.iter()).map(|(c, v)| (c.clone(), serde_json::Value::from(v)));
+        rows.push(Row { line, input: card_from(fields.collect()) });
     }
     Ok(Parsed { rows, unknown_columns })
 }
@@ -172,13 +132,12 @@ fn parse_json(text: &str) -> Result<Parsed, FileProblem> {
     let mut unknown_columns: Vec<String> = vec![];
     let mut rows = vec![];
     for (i, item) in list.iter().enumerate() {
-        let mut input = CardInput::default();
-        if let serde_json::Value::Object(fields) = item {
-            for (key, v) in fields {
+        let mut fields = serde_json::Map::new();
+        if let serde_json::Value::Object(given) = item {
+            for (key, v) in given {
                 let text = match v {
                     serde_json::Value::String(s) => s.clone(),
                     serde_json::Value::Null => String::new(),
-                    serde_json::Value::Bool(b) => b.to_string(),
                     serde_json::Value::Array(items) => items
                         .iter()
                         .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned))
@@ -186,12 +145,14 @@ fn parse_json(text: &str) -> Result<Parsed, FileProblem> {
                         .join("\n"),
                     other => other.to_string(),
                 };
-                if !set(&mut input, &key.to_lowercase(), text) && !unknown_columns.contains(key) {
+                let column = key.to_lowercase();
+                if !COLUMNS.contains(&column.as_str()) && !unknown_columns.contains(key) {
                     unknown_columns.push(key.clone());
                 }
+                fields.insert(column, text.into());
             }
         }
-        rows.push(Row { line: i + 1, input });
+        rows.push(Row { line: i + 1, input: card_from(fields) });
     }
     Ok(Parsed { rows, unknown_columns })
 }
@@ -354,7 +315,8 @@ pub async fn rows(db: &Db, community: CommunityId, unpublished: bool) -> DbResul
 pub fn to_csv(rows: &[CardInput]) -> hromada_web::export::Csv {
     let mut csv = hromada_web::export::Csv::new(&COLUMNS);
     for r in rows {
-        let cells: Vec<String> = COLUMNS.iter().map(|c| get(r, c)).collect();
+        let fields = serde_json::to_value(r).unwrap_or_default();
+        let cells: Vec<&str> = COLUMNS.iter().map(|c| fields[*c].as_str().unwrap_or("")).collect();
         csv.row(&cells);
     }
     csv

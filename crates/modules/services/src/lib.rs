@@ -172,10 +172,7 @@ impl Module for Services {
         db: &'a Db,
         community: &'a Community,
     ) -> BoxFuture<'a, anyhow::Result<Vec<(&'static str, i64)>>> {
-        Box::pin(async move {
-            let cards = store::cards(db, community.id, &store::CardFilter::default(), 100_000).await?;
-            Ok(vec![("services-stat-cards", cards.len() as i64)])
-        })
+        Box::pin(async move { Ok(vec![("services-stat-cards", store::count_published(db, community.id).await?)]) })
     }
 
     fn seed_demo<'a>(&'a self, ctx: SeedContext<'a>) -> BoxFuture<'a, anyhow::Result<()>> {

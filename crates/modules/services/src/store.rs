@@ -4,19 +4,12 @@
 use crate::domain::Card;
 use chrono::{DateTime, Utc};
 use hromada_db::core::communities::LOCK_COMMUNITY;
-use hromada_db::{Db, DbResult, execute, fetch_all, fetch_optional, write_tx};
+use hromada_db::{Db, DbResult, execute, fetch_all, fetch_one, fetch_optional, write_tx};
 use hromada_kernel::text::{fold, query_words};
 use hromada_kernel::{CommunityId, GeoPoint, Lang};
 use serde::Serialize;
 use sqlx::FromRow;
 use uuid::Uuid;
-
-fn localized<'a>(uk: &'a str, en: Option<&'a str>, lang: Lang) -> &'a str {
-    match lang {
-        Lang::En => en.filter(|e| !e.is_empty()).unwrap_or(uk),
-        Lang::Uk => uk,
-    }
-}
 
 #[derive(Debug, Clone, FromRow, Serialize)]
 pub struct Category {
@@ -29,7 +22,7 @@ pub struct Category {
 
 impl Category {
     pub fn name(&self, lang: Lang) -> &str {
-        localized(&self.name_uk, self.name_en.as_deref(), lang)
+        lang.pick(&self.name_uk, self.name_en.as_deref())
     }
 }
 
@@ -57,7 +50,7 @@ pub struct ServiceCard {
 
 impl ServiceCard {
     pub fn name(&self, lang: Lang) -> &str {
-        localized(&self.name_uk, self.name_en.as_deref(), lang)
+        lang.pick(&self.name_uk, self.name_en.as_deref())
     }
 }
 
@@ -159,6 +152,15 @@ pub async fn cards(db: &Db, community: CommunityId, filter: &CardFilter, limit: 
             .bind(&in_name)
             .bind(limit.clamp(1, 100_000))
     )?)
+}
+
+/// How many cards residents see.
+pub async fn count_published(db: &Db, community: CommunityId) -> DbResult<i64> {
+    let (n,): (i64,) = fetch_one!(
+        db,
+        sqlx::query_as("SELECT COUNT(*) FROM services_cards WHERE community_id = $1 AND published").bind(community)
+    )?;
+    Ok(n)
 }
 
 pub async fn card(db: &Db, community: CommunityId, number: i64) -> DbResult<Option<ServiceCard>> {
@@ -300,7 +302,7 @@ pub struct Office {
 
 impl Office {
     pub fn name(&self, lang: Lang) -> &str {
-        localized(&self.name_uk, self.name_en.as_deref(), lang)
+        lang.pick(&self.name_uk, self.name_en.as_deref())
     }
 
     pub fn point(&self) -> Option<GeoPoint> {
@@ -383,11 +385,11 @@ pub struct Tile {
 
 impl Tile {
     pub fn title(&self, lang: Lang) -> &str {
-        localized(&self.title_uk, self.title_en.as_deref(), lang)
+        lang.pick(&self.title_uk, self.title_en.as_deref())
     }
 
     pub fn description(&self, lang: Lang) -> &str {
-        localized(&self.description_uk, self.description_en.as_deref(), lang)
+        lang.pick(&self.description_uk, self.description_en.as_deref())
     }
 }
 
@@ -464,7 +466,11 @@ pub struct Camera {
 
 impl Camera {
     pub fn name(&self, lang: Lang) -> &str {
-        localized(&self.name_uk, self.name_en.as_deref(), lang)
+        lang.pick(&self.name_uk, self.name_en.as_deref())
+    }
+
+    pub fn point(&self) -> Option<GeoPoint> {
+        GeoPoint::new(self.lat?, self.lon?)
     }
 }
 

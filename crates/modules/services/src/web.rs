@@ -37,6 +37,10 @@ pub struct CatalogueQuery {
 /// The most cards a catalogue page lists; a catalogue is a few hundred services.
 const MAX_CARDS: i64 = 1_000;
 
+fn category_href(page: &Page, c: &Category) -> String {
+    page.url(&format!("/services?category={}", hromada_web::page::urlencode(&c.code)))
+}
+
 pub fn card_summary(page: &Page, card: &ServiceCard) -> Value {
     context! {
         number => card.number,
@@ -76,22 +80,24 @@ async fn catalogue(
         category: chosen.map(|c| c.id),
         unpublished: false,
     };
-    let cards = store::cards(&state.db, community, &filter, MAX_CARDS).await?;
-    let all = if filter.query.is_none() && filter.category.is_none() {
-        cards.clone()
-    } else {
-        store::cards(&state.db, community, &CardFilter::default(), MAX_CARDS).await?
+    // The whole published catalogue is a few hundred cards: it gives the categories' counts and,
+    // without a search, the list itself; only a search asks the database again, for its ranking.
+    let all = store::cards(&state.db, community, &CardFilter::default(), MAX_CARDS).await?;
+    let cards = match &filter.query {
+        Some(_) => store::cards(&state.db, community, &filter, MAX_CARDS).await?,
+        None => all.iter().filter(|card| chosen.is_none_or(|c| card.category_id == Some(c.id))).cloned().collect(),
     };
     let category_links: Vec<Value> = categories
         .iter()
-        .map(|c| {
+        .filter_map(|c| {
             let count = all.iter().filter(|card| card.category_id == Some(c.id)).count();
-            context! {
-                name => c.name(page.lang), count => count, current => chosen.is_some_and(|x| x.id == c.id),
-                href => page.url(&format!("/services?category={}", hromada_web::page::urlencode(&c.code))),
-            }
+            (count > 0).then(|| {
+                context! {
+                    name => c.name(page.lang), count => count, current => chosen.is_some_and(|x| x.id == c.id),
+                    href => category_href(&page, c),
+                }
+            })
         })
-        .filter(|c| c.get_attr("count").ok().and_then(|n| u64::try_from(n).ok()).unwrap_or(0) > 0)
         .collect();
     // Without a search, the catalogue reads by category.
     let mut groups: Vec<Value> = vec![];
@@ -180,7 +186,7 @@ fn card_view(page: &Page, card: &ServiceCard, category: Option<&Category>) -> Va
         code => &card.code,
         name => card.name(page.lang),
         category => category.map(|c| c.name(page.lang)),
-        category_href => category.map(|c| page.url(&format!("/services?category={}", hromada_web::page::urlencode(&c.code)))),
+        category_href => category.map(|c| category_href(page, c)),
         recipients => &card.recipients,
         documents => domain::document_lines(&card.documents).into_iter().map(str::to_owned).collect::<Vec<_>>(),
         cost => format_cost(card.cost_kopiykas, page.lang),
@@ -197,18 +203,13 @@ fn card_view(page: &Page, card: &ServiceCard, category: Option<&Category>) -> Va
 }
 
 async fn offices(State(state): State<AppState>, page: Page, tenant: Tenant) -> AppResult<Response> {
-    let list: Vec<Value> = store::offices(&state.db, tenant.community.id)
-        .await?
-        .iter()
-        .enumerate()
-        .map(|(i, o)| office_view(&page, o, i))
-        .collect();
-    let with_points = list.iter().any(|o| o.get_attr("lat").is_ok_and(|v| !v.is_none()));
+    let offices = store::offices(&state.db, tenant.community.id).await?;
+    let list: Vec<Value> = offices.iter().enumerate().map(|(i, o)| office_view(&page, o, i)).collect();
     page.render(
         "services/offices.html",
         context! {
-            offices => list, with_map => with_points, map => hromada_web::map::context(&tenant.community),
-            points => page.url("/services/offices.json"),
+            offices => list, with_map => offices.iter().any(|o| o.point().is_some()),
+            map => hromada_web::map::context(&tenant.community), points => page.url("/services/offices.json"),
         },
     )
 }
@@ -253,7 +254,7 @@ fn camera_view(page: &Page, c: &store::Camera, index: usize) -> Value {
 
 async fn cameras(State(state): State<AppState>, page: Page, tenant: Tenant) -> AppResult<Response> {
     let list = store::cameras(&state.db, tenant.community.id).await?;
-    let with_points = list.iter().any(|c| c.lat.is_some());
+    let with_points = list.iter().any(|c| c.point().is_some());
     let views: Vec<Value> = list.iter().enumerate().map(|(i, c)| camera_view(&page, c, i)).collect();
     page.render(
         "services/cameras.html",
@@ -270,7 +271,7 @@ async fn camera_points(State(state): State<AppState>, page: Page, tenant: Tenant
         list.iter()
             .enumerate()
             .filter_map(|(i, c)| {
-                let p = hromada_kernel::GeoPoint::new(c.lat?, c.lon?)?;
+                let p = c.point()?;
                 Some(serde_json::json!({
                     "lat": p.lat, "lon": p.lon, "count": 1, "label": (i + 1).to_string(),
                     "title": c.name(page.lang), "href": format!("{}#camera-{}", page.url("/services/cameras"), c.id),

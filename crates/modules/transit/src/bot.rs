@@ -3,7 +3,7 @@
 
 use crate::board;
 use crate::store::Loaded;
-use crate::{KEY, StopIdx, nearest_stops, search_stops, settings, store};
+use crate::{KEY, StopIdx, nearest_stops, search_stops};
 use futures::future::BoxFuture;
 use hromada_web::AppResult;
 use hromada_web::chat::{Ask, Button, ChatFlow, Entry, Inbound, Reply, Step, Turn, split_data};
@@ -26,11 +26,9 @@ impl ChatFlow for TransitInChat {
 
     fn handle<'a>(&'a self, turn: Turn<'a>) -> BoxFuture<'a, AppResult<Step>> {
         Box::pin(async move {
-            let max_age = chrono::Duration::minutes(i64::from(settings(&turn.tenant.community).max_age_minutes));
-            let loaded = store::loaded(&turn.state.db, turn.tenant.community.id, max_age)
-                .await
-                .map_err(|e| hromada_web::AppError::unexpected(e.to_string()))?;
-            let Some(loaded) = loaded else { return Ok(Step::done(vec![Reply::text(turn.t("transit-no-feed"))])) };
+            let Some(loaded) = crate::module::loaded(turn.state, &turn.tenant.community).await? else {
+                return Ok(Step::done(vec![Reply::text(turn.t("transit-no-feed"))]));
+            };
             match (turn.input.button().map(split_data), turn.input) {
                 (Some(("s", id)), _) => match loaded.feed.stop_by_id(id) {
                     Some(stop) => Ok(Step::done(vec![board_reply(&turn, &loaded, stop)])),

@@ -41,6 +41,13 @@ pub fn settings(community: &Community) -> RealtimeSettings {
     serde_json::from_value(community.statute_of(KEY).clone()).unwrap_or_default()
 }
 
+/// The community's timetable with realtime data as fresh as its settings allow; `None` when no
+/// timetable was imported.
+pub async fn loaded(state: &AppState, community: &Community) -> hromada_web::AppResult<Option<Arc<store::Loaded>>> {
+    let max_age = chrono::Duration::minutes(i64::from(settings(community).max_age_minutes));
+    store::loaded(&state.db, community.id, max_age).await.map_err(|e| hromada_web::AppError::unexpected(e.to_string()))
+}
+
 #[derive(Debug)]
 pub enum FeedImportError {
     Feed(crate::ImportError),
@@ -62,7 +69,8 @@ pub async fn import_feed(
         (archive, imported)
     })
     .await
-    .map_err(|e| FeedImportError::Db(DbError::Sqlx(sqlx::Error::Protocol(e.to_string()))))?;
+    // Reading never panics on input; if it did, the panic is the bug to see.
+    .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
     let imported = imported.map_err(FeedImportError::Feed)?;
     store::save_feed(db, community, &archive, &imported.feed, &imported.report, now)
         .await

@@ -2,8 +2,8 @@
 //! the stop board for SMART stop displays and its JSON.
 
 use crate::board::{self, Departure};
-use crate::store::{self, Loaded};
-use crate::{StopIdx, nearest_stops, search_stops, settings};
+use crate::store::Loaded;
+use crate::{StopIdx, nearest_stops, search_stops};
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, Query, State};
@@ -30,8 +30,7 @@ const LIST: usize = 12;
 const BOARD: usize = 6;
 
 pub async fn load(state: &AppState, tenant: &Tenant) -> AppResult<Option<Arc<Loaded>>> {
-    let max_age = chrono::Duration::minutes(i64::from(settings(&tenant.community).max_age_minutes));
-    store::loaded(&state.db, tenant.community.id, max_age).await.map_err(|e| AppError::unexpected(e.to_string()))
+    crate::module::loaded(state, &tenant.community).await
 }
 
 /// A stop's address: its id from the feed, made safe for a path.
