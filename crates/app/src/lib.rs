@@ -35,6 +35,7 @@ pub fn modules() -> Vec<Arc<dyn Module>> {
         Arc::new(hromada_city::City),
         Arc::new(hromada_services::Services),
         Arc::new(hromada_booking::Booking),
+        Arc::new(hromada_budget::Budget),
         Arc::new(hromada_transit::Transit),
         Arc::new(hromada_cms::Cms),
     ];

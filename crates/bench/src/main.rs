@@ -12,11 +12,15 @@
 //! `hromada-bench bot`: webhook updates per second, queueing a broadcast, and the delivery rate
 //! (see `bot.rs`).
 //!
+//! `hromada-bench budget`: the live tally of a million participatory budget ballots, and
+//! ballots per second through HTTP against the ballot writer (see `budget.rs`).
+//!
 //! `hromada-bench site`: the weight of the demo community's home page and its requests per
 //! second against a static asset (see `site.rs`).
 
 mod booking;
 mod bot;
+mod budget;
 mod crash;
 mod lists;
 mod site;
@@ -65,6 +69,9 @@ enum Command {
     Site(site::SiteArgs),
     /// Visits booked per second under contention for the same slots and without it.
     Booking(booking::BookingArgs),
+    /// The live tally of a contest with a million ballots, and ballots per second through HTTP
+    /// against the ballot writer's own rate.
+    Budget(budget::BudgetArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -90,6 +97,7 @@ async fn main() -> anyhow::Result<()> {
         Some(Command::Bot(args)) => bot::run(args).await,
         Some(Command::Site(args)) => site::run(args).await,
         Some(Command::Booking(args)) => booking::run(args).await,
+        Some(Command::Budget(args)) => budget::run(args).await,
         None => rate(cli.rate).await,
     }
 }
@@ -226,14 +234,14 @@ async fn bench_community(db: &Db, now: chrono::DateTime<chrono::Utc>) -> anyhow:
 }
 
 /// A verified person's account and the API token to sign with.
-struct Signer {
+pub(crate) struct Signer {
     id: Uuid,
-    token: String,
+    pub(crate) token: String,
 }
 
 /// Verified signers with API tokens, inserted in one transaction, many rows per statement
 /// (this is set-up, not measured).
-async fn seed_signers(db: &Db, community: Uuid, n: usize) -> anyhow::Result<Vec<Signer>> {
+pub(crate) async fn seed_signers(db: &Db, community: Uuid, n: usize) -> anyhow::Result<Vec<Signer>> {
     const ROWS: usize = 500;
     let now = SystemClock.now();
     let signers: Vec<Signer> =

@@ -110,6 +110,15 @@ impl Page {
         self.state.i18n.t_args(self.lang, key, Some(&args))
     }
 
+    /// A message with named text arguments (names, dates, sums already written out).
+    pub fn t_with(&self, key: &str, args: &[(&str, String)]) -> String {
+        let mut fluent = fluent_bundle::FluentArgs::new();
+        for (name, value) in args {
+            fluent.set(*name, value.clone());
+        }
+        self.state.i18n.t_args(self.lang, key, Some(&fluent))
+    }
+
     /// The layout's context; page templates extend `layout.html` and read these.
     pub fn context(&self) -> Value {
         let frame = self.tenant.as_ref().map(|t| crate::site::SiteFrame::of(&t.community)).unwrap_or_default();

@@ -7,6 +7,7 @@ mod appeals;
 mod booking;
 mod bot;
 mod bot_viber;
+mod budget;
 mod city;
 mod cli;
 mod cms;

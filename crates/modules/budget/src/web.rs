@@ -1,0 +1,981 @@
+//! Residents' pages: contests with their timeline, projects, writing and handing in a project,
+//! the ballot, the receipt, live results and the public list of ballots.
+
+use crate::domain::{self, BallotError, Phase, ProjectAction};
+use crate::results::{self, Bar};
+use crate::store::{self, BallotOutcome, BallotRequest, BallotWriter, Category, Contest, Project, ProjectText};
+use crate::{SUBMIT, VOTE};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use chrono::NaiveDate;
+use hromada_db::GroupCommit;
+use hromada_db::core::users::{self, User};
+use hromada_kernel::{Ineligible, Lang, money};
+use hromada_web::auth::{Viewer, eligibility_of, one_person_key};
+use hromada_web::forms::FieldErrors;
+use hromada_web::module::{SeedContext, require_level};
+use hromada_web::{AppError, AppResult, AppState, Flash, Page, Serde, Tenant, Value, context};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .merge(crate::implementation::routes())
+        .route("/budget", get(index))
+        .route("/budget/{contest}", get(contest_page))
+        .route("/budget/{contest}/projects", post(create))
+        .route("/budget/{contest}/projects/new", get(new_form))
+        .route("/budget/{contest}/vote", get(ballot).post(vote))
+        .route("/budget/{contest}/results", get(results_page))
+        .route("/budget/{contest}/results.csv", get(results_csv))
+        .route("/budget/{contest}/ballots", get(ballots_page))
+        .route("/budget/{contest}/ballots.json", get(crate::api::ballots))
+        .route("/budget/projects/{number}", get(project_page))
+        .route("/budget/projects/{number}/edit", get(edit_form).post(save_edit))
+        .route("/budget/projects/{number}/submit", post(submit))
+}
+
+/// Today in Kyiv: phases change at local midnight.
+pub(crate) fn today(state: &AppState) -> NaiveDate {
+    hromada_kernel::clock::kyiv_time(state.now()).date()
+}
+
+fn date(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+pub(crate) async fn contest_by_number(state: &AppState, tenant: &Tenant, number: i64) -> AppResult<Contest> {
+    store::contest_by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)
+}
+
+pub(crate) fn contest_view(page: &Page, c: &Contest, today: NaiveDate) -> Value {
+    let phase = c.phase_at(today);
+    context! {
+        number => c.number,
+        href => page.url(&format!("/budget/{}", c.number)),
+        title => c.title(page.lang),
+        total => money::format(c.total_budget, page.lang),
+        phase => phase.code(),
+        phase_label => page.t(&format!("budget-phase-{}", phase.code())),
+        ballots => c.ballot_count,
+    }
+}
+
+pub(crate) fn rule_text(page: &Page, category: &Category) -> String {
+    match category.voting_rule() {
+        domain::VotingRule::Approve { up_to } => page.t_count("budget-rule-approve", i64::from(up_to)),
+        domain::VotingRule::Knapsack => page.t("budget-rule-knapsack"),
+        domain::VotingRule::One => page.t("budget-rule-one"),
+    }
+}
+
+pub(crate) fn category_view(page: &Page, category: &Category) -> Value {
+    context! {
+        id => category.id.to_string(),
+        name => category.name(page.lang),
+        budget => money::format(category.budget, page.lang),
+        budget_kopiykas => category.budget,
+        min_cost => money::format(category.min_cost, page.lang),
+        max_cost => money::format(category.max_cost, page.lang),
+        rule => category.voting_rule().code(),
+        up_to => category.voting_rule().up_to(),
+        rule_text => rule_text(page, category),
+    }
+}
+
+pub(crate) fn project_summary(page: &Page, p: &Project) -> Value {
+    context! {
+        number => p.number,
+        href => page.url(&format!("/budget/projects/{}", p.number)),
+        title => &p.title,
+        summary => &p.summary,
+        cost => money::format(p.cost, page.lang),
+        cost_kopiykas => p.cost,
+        status => &p.status,
+        status_label => page.t(&format!("budget-status-{}", p.status)),
+        category => p.category_id.to_string(),
+        author => &p.author_name,
+    }
+}
+
+async fn index(State(state): State<AppState>, page: Page, tenant: Tenant) -> AppResult<Response> {
+    let today = today(&state);
+    let contests: Vec<Value> =
+        store::contests(&state.db, tenant.community.id).await?.iter().map(|c| contest_view(&page, c, today)).collect();
+    let mine: Vec<Value> = match &page.viewer.user {
+        Some(u) => store::by_author(&state.db, tenant.community.id, u.id)
+            .await?
+            .iter()
+            .map(|p| project_summary(&page, p))
+            .collect(),
+        None => vec![],
+    };
+    page.render("budget/index.html", context! { contests => contests, mine => mine })
+}
+
+async fn contest_page(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    let c = contest_by_number(&state, &tenant, number).await?;
+    let today = today(&state);
+    let phase = c.phase_at(today);
+    let spans: Vec<Value> = c
+        .timeline()
+        .spans()
+        .iter()
+        .map(|s| {
+            context! {
+                label => page.t(&format!("budget-phase-{}", s.phase.code())),
+                from => date(s.from),
+                to => s.to.map(date),
+                current => s.phase == phase,
+                past => s.to.is_some_and(|to| to < today),
+            }
+        })
+        .collect();
+    let categories = store::categories(&state.db, tenant.community.id, c.id).await?;
+    let projects = store::projects(&state.db, tenant.community.id, c.id, &[]).await?;
+    let groups: Vec<Value> = categories
+        .iter()
+        .map(|k| {
+            let list: Vec<Value> = projects
+                .iter()
+                .filter(|p| p.category_id == k.id && p.status().public())
+                .map(|p| project_summary(&page, p))
+                .collect();
+            context! { category => category_view(&page, k), projects => list }
+        })
+        .collect();
+    let voted = match &page.viewer.user {
+        Some(u) => store::has_voted(&state.db, tenant.community.id, c.id, &one_person_key(u)).await?,
+        None => false,
+    };
+    page.render(
+        "budget/contest.html",
+        context! {
+            c => contest_view(&page, &c, today),
+            description => Value::from_safe_string(hromada_web::markdown::render(&c.description)),
+            spans => spans,
+            groups => groups,
+            submitting => phase == Phase::Submission,
+            voting => phase == Phase::Voting,
+            shows_results => phase.shows_results(),
+            implementing => phase >= Phase::Results,
+            voted => voted,
+            min_age => c.rules.min_age,
+            residents_only => c.rules.residents_only,
+            accept_idp => c.rules.accept_idp,
+            changeable => c.rules.changeable_ballots,
+            vote_level => page.t(&format!("level-{}", hromada_web::module::required_level(&tenant.community, &VOTE).code())),
+        },
+    )
+}
+
+// ---------- writing a project ----------
+
+#[derive(Debug, Deserialize, Default, serde::Serialize)]
+pub struct ProjectForm {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    lat: String,
+    #[serde(default)]
+    lon: String,
+    #[serde(default)]
+    costs: String,
+}
+
+impl ProjectForm {
+    fn of(p: &Project) -> Self {
+        ProjectForm {
+            category: p.category_id.to_string(),
+            title: p.title.clone(),
+            summary: p.summary.clone(),
+            body: p.body.clone(),
+            address: p.address.clone(),
+            lat: p.lat.map(|v| v.to_string()).unwrap_or_default(),
+            lon: p.lon.map(|v| v.to_string()).unwrap_or_default(),
+            costs: domain::costs_text(&p.items.0),
+        }
+    }
+
+    /// The project as the author wrote it, or every problem, each under its field.
+    fn check(&self, page: &Page, categories: &[Category]) -> Result<ProjectText, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let category = categories.iter().find(|k| k.id.to_string() == self.category);
+        if category.is_none() {
+            errors.add("category", "budget-error-category");
+        }
+        let title = self.title.trim();
+        if title.chars().count() < 5 || title.chars().count() > 200 {
+            errors.add("title", "budget-error-title");
+        }
+        let summary = self.summary.trim();
+        if summary.is_empty() || summary.chars().count() > 500 {
+            errors.add("summary", "budget-error-summary");
+        }
+        if self.body.trim().chars().count() < 20 || self.body.chars().count() > 20_000 {
+            errors.add("body", "budget-error-body");
+        }
+        if self.address.trim().is_empty() || self.address.chars().count() > 300 {
+            errors.add("address", "budget-error-address");
+        }
+        let point = match (self.lat.trim(), self.lon.trim()) {
+            ("", "") => None,
+            (lat, lon) => match (lat.replace(',', ".").parse::<f64>(), lon.replace(',', ".").parse::<f64>()) {
+                (Ok(lat), Ok(lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
+                    Some((lat, lon))
+                }
+                _ => {
+                    errors.add("lat", "budget-error-point");
+                    None
+                }
+            },
+        };
+        let items = match domain::parse_costs(&self.costs) {
+            Ok(items) => items,
+            Err(e) => {
+                let mut text = page.t(e.key);
+                if e.line > 0 {
+                    text = format!("{} {text}", page.t_with("budget-cost-line", &[("line", e.line.to_string())]));
+                }
+                errors.add("costs", text);
+                vec![]
+            }
+        };
+        if let (Some(k), Some(cost)) = (category, domain::total_cost(&items))
+            && !items.is_empty()
+            && !k.rules().admits_cost(cost)
+        {
+            let range = [("min", money::format(k.min_cost, page.lang)), ("max", money::format(k.max_cost, page.lang))];
+            errors.add("costs", page.t_with("budget-error-cost-range", &range));
+        }
+        errors.into_result()?;
+        Ok(ProjectText {
+            category_id: category.map(|k| k.id).unwrap_or_default(),
+            title: title.to_owned(),
+            summary: summary.to_owned(),
+            body: self.body.trim().to_owned(),
+            address: self.address.trim().to_owned(),
+            point,
+            items,
+        })
+    }
+}
+
+fn render_form(
+    page: &Page,
+    c: &Contest,
+    categories: &[Category],
+    form: &ProjectForm,
+    errors: &FieldErrors,
+    number: Option<i64>,
+) -> AppResult<Response> {
+    let options: Vec<Value> = categories
+        .iter()
+        .map(|k| {
+            context! {
+                value => k.id.to_string(),
+                label => format!("{} ({}–{})", k.name(page.lang), money::format(k.min_cost, page.lang), money::format(k.max_cost, page.lang)),
+            }
+        })
+        .collect();
+    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    page.render_status(
+        status,
+        "budget/project_form.html",
+        context! {
+            c => contest_view(page, c, today(&page.state)),
+            categories => options,
+            form => Serde(form),
+            errors => Serde(errors),
+            number => number,
+            action => match number {
+                Some(n) => page.url(&format!("/budget/projects/{n}/edit")),
+                None => page.url(&format!("/budget/{}/projects", c.number)),
+            },
+        },
+    )
+}
+
+fn refusal_key(e: Ineligible, authoring: bool) -> &'static str {
+    match (e, authoring) {
+        (Ineligible::AgeUnknown, _) => "budget-refused-age-unknown",
+        (Ineligible::UnderAge(_), true) => "budget-author-under-age",
+        (Ineligible::UnderAge(_), false) => "budget-refused-under-age",
+        (Ineligible::NotResident, true) => "budget-author-not-resident",
+        (Ineligible::NotResident, false) => "budget-refused-not-resident",
+    }
+}
+
+/// The identity level for authors, then the regulation's age and residency; a refusal is a page
+/// back to the contest with the reason.
+fn check_author(state: &AppState, page: &Page, tenant: &Tenant, c: &Contest) -> AppResult<Result<User, Response>> {
+    require_level(&page.viewer, &tenant.community, &SUBMIT)?;
+    let user = page.viewer.require_user()?.clone();
+    let back = tenant.url(&format!("/budget/{}", c.number));
+    if c.phase_at(today(state)) != Phase::Submission {
+        return Ok(Err(page.redirect_with(&back, Flash::error("budget-refused-not-submission"))));
+    }
+    if let Err(e) = c.rules.admits(today(state), &eligibility_of(&user)) {
+        return Ok(Err(page.redirect_with(&back, Flash::error(refusal_key(e, true)))));
+    }
+    Ok(Ok(user))
+}
+
+async fn new_form(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    let c = contest_by_number(&state, &tenant, number).await?;
+    if let Err(refused) = check_author(&state, &page, &tenant, &c)? {
+        return Ok(refused);
+    }
+    let categories = store::categories(&state.db, tenant.community.id, c.id).await?;
+    render_form(&page, &c, &categories, &ProjectForm::default(), &FieldErrors::new(), None)
+}
+
+async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+    Form(form): Form<ProjectForm>,
+) -> AppResult<Response> {
+    let c = contest_by_number(&state, &tenant, number).await?;
+    let user = match check_author(&state, &page, &tenant, &c)? {
+        Ok(user) => user,
+        Err(refused) => return Ok(refused),
+    };
+    if !state.limiter.hit(&format!("budget-project:{}", user.id), 20, std::time::Duration::from_secs(3600)) {
+        return Err(AppError::TooManyRequests);
+    }
+    let categories = store::categories(&state.db, tenant.community.id, c.id).await?;
+    let text = match form.check(&page, &categories) {
+        Ok(text) => text,
+        Err(errors) => return render_form(&page, &c, &categories, &form, &errors, None),
+    };
+    let p = store::create_project(&state.db, tenant.community.id, c.id, (user.id, &user.full_name), &text, state.now())
+        .await?;
+    Ok(page.redirect_with(&tenant.url(&format!("/budget/projects/{}", p.number)), Flash::success("budget-flash-draft")))
+}
+
+/// A project someone may see: public ones to all, a draft to its author and the commission.
+async fn visible(state: &AppState, tenant: &Tenant, viewer: &Viewer, number: i64) -> AppResult<Project> {
+    let p = store::project_by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
+    let own = viewer.user.as_ref().is_some_and(|u| u.id == p.author_id);
+    if p.status().public() || own || viewer.may(hromada_kernel::Permission::Moderate) {
+        Ok(p)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+async fn project_page(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    let p = visible(&state, &tenant, &page.viewer, number).await?;
+    let c = store::contest(&state.db, tenant.community.id, p.contest_id).await?.ok_or(AppError::NotFound)?;
+    let categories = store::categories(&state.db, tenant.community.id, c.id).await?;
+    let category = categories.iter().find(|k| k.id == p.category_id).map(|k| category_view(&page, k));
+    let items: Vec<Value> = p
+        .items
+        .iter()
+        .map(|i| {
+            context! {
+                name => &i.name, quantity => i.quantity,
+                price => money::format(i.unit_price, page.lang),
+                total => money::format(i.total().unwrap_or(0), page.lang),
+            }
+        })
+        .collect();
+    let events: Vec<Value> = store::timeline(&state.db, tenant.community.id, p.id)
+        .await?
+        .iter()
+        .map(|e| context! { at => e.at.to_rfc3339(), label => page.t(&format!("budget-status-{}", e.status)), note => &e.note })
+        .collect();
+    let checklist: Vec<Value> = domain::CHECKLIST
+        .iter()
+        .filter_map(|key| {
+            p.checklist.get(*key).map(|ok| context! { label => page.t(&format!("budget-check-{key}")), ok => ok })
+        })
+        .collect();
+    let own = page.viewer.user.as_ref().is_some_and(|u| u.id == p.author_id);
+    let phase = c.phase_at(today(&state));
+    let updates = store::progress(&state.db, tenant.community.id, p.id).await?;
+    let may_submit = own && domain::transition(p.status(), ProjectAction::Submit, phase).is_ok();
+    page.render(
+        "budget/project.html",
+        context! {
+            p => project_summary(&page, &p),
+            c => contest_view(&page, &c, today(&state)),
+            category => category,
+            body => Value::from_safe_string(hromada_web::markdown::render(&p.body)),
+            address => &p.address,
+            point => p.lat.zip(p.lon).map(|(lat, lon)| context! { lat => lat, lon => lon }),
+            items => items,
+            claimed => (p.cost_claimed != p.cost).then(|| money::format(p.cost_claimed, page.lang)),
+            checklist => checklist,
+            review_note => &p.review_note,
+            rejection => p.rejection_reason.as_ref().map(|r| page.t(&format!("budget-rejection-{r}"))),
+            revise_by => p.revise_by.map(date),
+            events => events,
+            editable => own && p.status().editable() && phase < Phase::Voting,
+            may_submit => may_submit,
+            updates => crate::implementation::updates_view(&page, &updates),
+            progress_status => page.t(&format!("budget-progress-{}", p.progress_status)),
+            progress_percent => p.progress_percent,
+            spent => money::format(p.spent, page.lang),
+        },
+    )
+}
+
+/// The signed-in author's own project, still open to changes.
+async fn authors_editable(
+    state: &AppState,
+    page: &Page,
+    tenant: &Tenant,
+    number: i64,
+) -> AppResult<(Project, Contest)> {
+    let user = page.viewer.require_user()?;
+    let p = store::project_by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
+    if p.author_id != user.id {
+        return Err(AppError::NotFound);
+    }
+    let c = store::contest(&state.db, tenant.community.id, p.contest_id).await?.ok_or(AppError::NotFound)?;
+    if !p.status().editable() || c.phase_at(today(state)) >= Phase::Voting {
+        return Err(AppError::Conflict("budget-error-not-editable"));
+    }
+    Ok((p, c))
+}
+
+async fn edit_form(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    let (p, c) = authors_editable(&state, &page, &tenant, number).await?;
+    let categories = store::categories(&state.db, tenant.community.id, c.id).await?;
+    render_form(&page, &c, &categories, &ProjectForm::of(&p), &FieldErrors::new(), Some(number))
+}
+
+async fn save_edit(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+    Form(form): Form<ProjectForm>,
+) -> AppResult<Response> {
+    let (p, c) = authors_editable(&state, &page, &tenant, number).await?;
+    let categories = store::categories(&state.db, tenant.community.id, c.id).await?;
+    let text = match form.check(&page, &categories) {
+        Ok(text) => text,
+        Err(errors) => return render_form(&page, &c, &categories, &form, &errors, Some(number)),
+    };
+    if !store::update_project(&state.db, tenant.community.id, p.id, &text).await? {
+        return Err(AppError::Conflict("budget-error-not-editable"));
+    }
+    Ok(page.redirect_with(&tenant.url(&format!("/budget/projects/{number}")), Flash::success("budget-flash-saved")))
+}
+
+async fn submit(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    let user = page.viewer.require_user()?;
+    let p = store::project_by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
+    if p.author_id != user.id {
+        return Err(AppError::NotFound);
+    }
+    let review = store::Review::default();
+    match store::step(
+        &state.db,
+        tenant.community.id,
+        p.id,
+        ProjectAction::Submit,
+        Some(user.id),
+        &review,
+        state.now(),
+        today(&state),
+    )
+    .await
+    {
+        Ok(_) => Ok(page.redirect_with(
+            &tenant.url(&format!("/budget/projects/{number}")),
+            Flash::success("budget-flash-submitted"),
+        )),
+        Err(store::StepError::Transition(_)) => Err(AppError::Conflict("budget-error-step")),
+        Err(store::StepError::Db(e)) => Err(e.into()),
+    }
+}
+
+// ---------- voting ----------
+
+/// The ballot as the voter sees it: each category with its admitted projects.
+async fn ballot_context(
+    state: &AppState,
+    page: &Page,
+    tenant: &Tenant,
+    c: &Contest,
+    chosen: &[i64],
+    error: Option<String>,
+) -> AppResult<Value> {
+    let categories = store::categories(&state.db, tenant.community.id, c.id).await?;
+    let projects = store::projects(&state.db, tenant.community.id, c.id, &["admitted"]).await?;
+    let groups: Vec<Value> = categories
+        .iter()
+        .map(|k| {
+            let list: Vec<Value> = projects
+                .iter()
+                .filter(|p| p.category_id == k.id)
+                .map(|p| context! { info => project_summary(page, p), chosen => chosen.contains(&p.number) })
+                .collect();
+            context! { category => category_view(page, k), projects => list }
+        })
+        .collect();
+    Ok(
+        context! { c => contest_view(page, c, today(state)), groups => groups, error => error, changeable => c.rules.changeable_ballots },
+    )
+}
+
+async fn ballot(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    let c = contest_by_number(&state, &tenant, number).await?;
+    let user = page.viewer.require_user()?.clone();
+    let back = tenant.url(&format!("/budget/{number}"));
+    if let Err(refusal) = may_vote(&state, &page, &tenant, &c, &user)? {
+        return Ok(page.redirect_with(&back, Flash::error(refusal)));
+    }
+    let slot = domain::voter_slot(&state.config.secret, c.id, &one_person_key(&user));
+    let mine = store::live_choices(&state.db, tenant.community.id, c.id, &slot).await?;
+    if mine.is_some() && !c.rules.changeable_ballots {
+        return Ok(page.redirect_with(&back, Flash::info("budget-refused-already-voted")));
+    }
+    let ctx = ballot_context(&state, &page, &tenant, &c, &mine.unwrap_or_default(), None).await?;
+    page.render("budget/ballot.html", ctx)
+}
+
+/// The level the community asks of voters, then the phase and the regulation's age and
+/// residency: `Err(message key)` when this person may not vote now.
+fn may_vote(
+    state: &AppState,
+    page: &Page,
+    tenant: &Tenant,
+    c: &Contest,
+    user: &User,
+) -> AppResult<Result<(), &'static str>> {
+    require_level(&page.viewer, &tenant.community, &VOTE)?;
+    let today = today(state);
+    if c.phase_at(today) != Phase::Voting {
+        return Ok(Err("budget-refused-not-voting"));
+    }
+    Ok(c.rules.admits(today, &eligibility_of(user)).map_err(|e| refusal_key(e, false)))
+}
+
+pub(crate) fn ballot_error_key(page: &Page, e: BallotError, categories: &[Category]) -> String {
+    let name = |id| categories.iter().find(|k| k.id == id).map(|k| k.name(page.lang).to_owned()).unwrap_or_default();
+    match e {
+        BallotError::Empty => page.t("budget-ballot-empty"),
+        BallotError::NotOnBallot(n) => page.t_with("budget-ballot-not-on-ballot", &[("number", n.to_string())]),
+        BallotError::TooMany { category, up_to } => {
+            page.t_with("budget-ballot-too-many", &[("category", name(category)), ("count", up_to.to_string())])
+        }
+        BallotError::OverBudget { category } => {
+            page.t_with("budget-ballot-over-budget", &[("category", name(category))])
+        }
+    }
+}
+
+/// What came of an attempt to vote.
+pub(crate) enum Casting {
+    /// The phase or the regulation says no: a message key.
+    Refused(&'static str),
+    /// The ballot breaks a category's rule: the message, in the reader's language.
+    Invalid(String),
+    Done {
+        outcome: BallotOutcome,
+        receipt: String,
+    },
+}
+
+/// Checks the phase, the regulation and each category's rule for this voter, then casts the
+/// ballot through the writer (durable when this returns).
+pub(crate) async fn cast_as(
+    state: &AppState,
+    page: &Page,
+    tenant: &Tenant,
+    user: &User,
+    c: &Contest,
+    chosen: &[i64],
+) -> AppResult<Casting> {
+    if !state.limiter.hit(&format!("budget-vote:{}", user.id), 30, std::time::Duration::from_secs(60)) {
+        return Err(AppError::TooManyRequests);
+    }
+    if let Err(refusal) = may_vote(state, page, tenant, c, user)? {
+        return Ok(Casting::Refused(refusal));
+    }
+    let categories = store::categories(&state.db, tenant.community.id, c.id).await?;
+    let candidates = candidates(state, tenant, c).await?;
+    let on_ballot: Vec<domain::BallotCategory> = categories.iter().map(Category::on_ballot).collect();
+    let choices = match domain::check_ballot(&on_ballot, &candidates, chosen) {
+        Ok(choices) => choices,
+        Err(e) => return Ok(Casting::Invalid(ballot_error_key(page, e, &categories))),
+    };
+    let voter_key = one_person_key(user);
+    let receipt = hromada_web::auth::receipt_code();
+    let request = BallotRequest {
+        community: tenant.community.id,
+        contest: c.id,
+        slot: domain::voter_slot(&state.config.secret, c.id, &voter_key),
+        voter_key,
+        choices,
+        receipt_code: receipt.clone(),
+        today: today(state),
+        paper: None,
+    };
+    let outcome = writer(state)?.submit(request).await.map_err(|e| AppError::unexpected(e.to_string()))?;
+    Ok(Casting::Done { outcome, receipt })
+}
+
+pub(crate) fn writer(state: &AppState) -> AppResult<&GroupCommit<BallotWriter>> {
+    state.extension::<GroupCommit<BallotWriter>>().ok_or_else(|| AppError::unexpected("no ballot writer"))
+}
+
+/// The projects on the ballot.
+pub(crate) async fn candidates(state: &AppState, tenant: &Tenant, c: &Contest) -> AppResult<Vec<domain::Candidate>> {
+    Ok(store::projects(&state.db, tenant.community.id, c.id, &["admitted"])
+        .await?
+        .iter()
+        .map(|p| domain::Candidate { id: p.id, number: p.number, category: p.category_id, cost: p.cost })
+        .collect())
+}
+
+async fn vote(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    let c = contest_by_number(&state, &tenant, number).await?;
+    let user = page.viewer.require_user()?.clone();
+    let back = tenant.url(&format!("/budget/{number}"));
+    let chosen: Vec<i64> = fields.iter().filter(|(k, _)| k == "p").filter_map(|(_, v)| v.parse().ok()).collect();
+    match cast_as(&state, &page, &tenant, &user, &c, &chosen).await? {
+        Casting::Refused(refusal) => Ok(page.redirect_with(&back, Flash::error(refusal))),
+        Casting::Invalid(message) => {
+            let ctx = ballot_context(&state, &page, &tenant, &c, &chosen, Some(message)).await?;
+            page.render_status(StatusCode::UNPROCESSABLE_ENTITY, "budget/ballot.html", ctx)
+        }
+        Casting::Done { outcome: BallotOutcome::Cast { seq, replaced }, receipt } => {
+            let mut response = page.render(
+                "budget/voted.html",
+                context! { c => contest_view(&page, &c, today(&state)), seq => seq, receipt => receipt, replaced => replaced, back => back },
+            )?;
+            response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            Ok(response)
+        }
+        Casting::Done { outcome: BallotOutcome::Closed, .. } => {
+            Ok(page.redirect_with(&back, Flash::error("budget-refused-not-voting")))
+        }
+        Casting::Done { .. } => Ok(page.redirect_with(&back, Flash::info("budget-refused-already-voted"))),
+    }
+}
+
+// ---------- results ----------
+
+async fn results_page(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    let c = contest_by_number(&state, &tenant, number).await?;
+    if !c.phase_at(today(&state)).shows_results() {
+        return Err(AppError::NotFound);
+    }
+    let (counted, projects) = results::count(&state.db, tenant.community.id, &c).await?;
+    let categories: Vec<Value> = counted
+        .iter()
+        .map(|r| {
+            let rows: Vec<Value> = r
+                .result
+                .ranked
+                .iter()
+                .filter_map(|x| projects.get(&x.project.project).map(|p| (x, p)))
+                .map(|(x, p)| {
+                    context! {
+                        rank => x.rank,
+                        p => project_summary(&page, p),
+                        votes => x.project.votes,
+                        share => results::share(x.project.votes, r.votes),
+                        outcome => x.outcome.code(),
+                        outcome_label => page.t(&format!("budget-outcome-{}", x.outcome.code())),
+                    }
+                })
+                .collect();
+            let bars: Vec<Bar> = r
+                .result
+                .ranked
+                .iter()
+                .map(|x| Bar {
+                    label: format!(
+                        "№ {} {}",
+                        x.project.number,
+                        projects.get(&x.project.project).map(|p| p.title.as_str()).unwrap_or("")
+                    ),
+                    value: x.project.votes,
+                    winner: x.outcome == domain::Outcome::Winner,
+                })
+                .collect();
+            context! {
+                category => category_view(&page, &r.category),
+                rows => rows,
+                used => money::format(r.result.used, page.lang),
+                left => money::format(r.result.budget - r.result.used, page.lang),
+                votes => r.votes,
+                chart => Value::from_safe_string(results::bar_chart(&bars)),
+            }
+        })
+        .collect();
+    let turnout = store::turnout(&state.db, tenant.community.id, c.id).await?;
+    let by: HashMap<String, i64> = turnout.into_iter().collect();
+    page.render(
+        "budget/results.html",
+        context! {
+            c => contest_view(&page, &c, today(&state)),
+            categories => categories,
+            web_voters => by.get("web").copied().unwrap_or(0),
+            paper_voters => by.get("paper").copied().unwrap_or(0),
+            head => hex::encode(&c.chain_head),
+            chain_length => c.chain_length,
+            live => c.phase_at(today(&state)) == Phase::Voting,
+        },
+    )
+}
+
+async fn results_csv(State(state): State<AppState>, tenant: Tenant, Path(number): Path<i64>) -> AppResult<Response> {
+    let c = contest_by_number(&state, &tenant, number).await?;
+    if !c.phase_at(today(&state)).shows_results() {
+        return Err(AppError::NotFound);
+    }
+    let (counted, projects) = results::count(&state.db, tenant.community.id, &c).await?;
+    let mut csv =
+        hromada_web::export::Csv::new(&["category", "rank", "number", "title", "cost", "votes", "share", "outcome"]);
+    for r in &counted {
+        for x in &r.result.ranked {
+            let title = projects.get(&x.project.project).map(|p| p.title.as_str()).unwrap_or("");
+            csv.row(&[
+                r.category.name(Lang::Uk),
+                &x.rank.to_string(),
+                &x.project.number.to_string(),
+                title,
+                &money::for_file(x.project.cost),
+                &x.project.votes.to_string(),
+                &results::share(x.project.votes, r.votes),
+                x.outcome.code(),
+            ]);
+        }
+    }
+    Ok(csv.into_download(&format!("budget-{number}-results.csv")))
+}
+
+#[derive(Debug, Deserialize, Default)]
+pub struct PageQuery {
+    page: Option<i64>,
+}
+
+async fn ballots_page(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+    Query(q): Query<PageQuery>,
+) -> AppResult<Response> {
+    let c = contest_by_number(&state, &tenant, number).await?;
+    let n = q.page.unwrap_or(1).max(1);
+    let per = 100;
+    let entries = store::chain(&state.db, tenant.community.id, c.id, (n - 1) * per, per + 1).await?;
+    let more = entries.len() as i64 > per;
+    let rows: Vec<_> = entries.into_iter().take(per as usize).collect();
+    page.render(
+        "budget/ballots.html",
+        context! {
+            c => contest_view(&page, &c, today(&state)), entries => Serde(&rows), page => n, more => more,
+            head => hex::encode(&c.chain_head), chain_length => c.chain_length, contest_id => c.id.to_string(),
+        },
+    )
+}
+
+// ---------- the demo ----------
+
+/// A demo contest in its voting days: two categories, admitted projects, a few ballots.
+pub async fn seed(ctx: SeedContext<'_>) -> anyhow::Result<()> {
+    let community = ctx.community.id;
+    if !store::contests(ctx.db, community).await?.is_empty() {
+        return Ok(());
+    }
+    let Some(author) = users::by_email(ctx.db, community, "resident@demo.hromada").await? else { return Ok(()) };
+    let today = hromada_kernel::clock::kyiv_time(ctx.clock.now()).date();
+    let days = |n: i64| today + chrono::Duration::days(n);
+    let timeline = domain::Timeline {
+        submission_from: days(-60),
+        submission_to: days(-40),
+        review_to: days(-20),
+        revision_to: days(-10),
+        voting_to: days(20),
+        results_to: days(35),
+    };
+    let settings = store::ContestSettings {
+        title: format!("Громадський бюджет {}", chrono::Datelike::year(&today) + 1),
+        title_en: Some(format!("Participatory budget {}", chrono::Datelike::year(&today) + 1)),
+        description: "Кожен мешканець від 16 років може запропонувати, як витратити частину бюджету громади, \
+                      і проголосувати за проєкти, які вважає найкращими."
+            .into(),
+        total_budget: 3_000_000 * 100,
+        timeline,
+        rules: domain::ContestRules::default(),
+    };
+    // The demo contest is created in the past so its projects could be handed in and reviewed.
+    let c = store::create_contest(ctx.db, community, &settings, ctx.clock.now()).await?;
+    let small = domain::CategoryRules {
+        budget: 1_000_000 * 100,
+        min_cost: 50_000 * 100,
+        max_cost: 300_000 * 100,
+        rule: domain::VotingRule::Approve { up_to: 3 },
+    };
+    let large = domain::CategoryRules {
+        budget: 2_000_000 * 100,
+        min_cost: 300_000 * 100,
+        max_cost: 1_500_000 * 100,
+        rule: domain::VotingRule::Knapsack,
+    };
+    let small_id = store::save_category(ctx.db, community, c.id, None, "Малі проєкти", Some("Small projects"), small)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo categories exceed the budget"))?;
+    let large_id = store::save_category(ctx.db, community, c.id, None, "Великі проєкти", Some("Large projects"), large)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo categories exceed the budget"))?;
+    let demo: &[(uuid::Uuid, &str, &str, &str, &str)] = &[
+        (
+            small_id,
+            "Лавки та урни в сквері Шевченка",
+            "Десять лавок і десять урн замість поламаних.",
+            "сквер Шевченка",
+            "Лавка; 10; 9500\nУрна; 10; 3200\nМонтаж; 1; 18000",
+        ),
+        (
+            small_id,
+            "Велопарковки біля шкіл",
+            "Накриті велопарковки біля трьох шкіл громади.",
+            "школи № 1, 3, 5",
+            "Велопарковка на 10 місць; 3; 42000\nНавіс; 3; 38000",
+        ),
+        (
+            small_id,
+            "Книжкова шафа в амбулаторії",
+            "Шафа для буккросингу й дитячий куточок у залі очікування.",
+            "вул. Лікарняна, 5",
+            "Шафа; 2; 28000\nДитячий куточок; 1; 45000",
+        ),
+        (
+            large_id,
+            "Спортивний майданчик на Набережній",
+            "Вуличні тренажери, воркаут і гумове покриття.",
+            "вул. Набережна",
+            "Тренажер; 8; 65000\nВоркаут-комплекс; 1; 240000\nГумове покриття, м²; 300; 1400",
+        ),
+        (
+            large_id,
+            "Сонячна станція для укриття школи № 2",
+            "Сонячні панелі й акумулятори, щоб укриття мало світло під час відключень.",
+            "школа № 2",
+            "Панель 450 Вт; 24; 9800\nІнвертор; 1; 160000\nАкумулятор; 4; 95000\nМонтаж; 1; 120000",
+        ),
+    ];
+    let then = ctx.clock.now() - chrono::Duration::days(50);
+    for (category, title, summary, address, costs) in demo {
+        let items = domain::parse_costs(costs).map_err(|e| anyhow::anyhow!("demo costs: {e:?}"))?;
+        let text = ProjectText {
+            category_id: *category,
+            title: (*title).into(),
+            summary: (*summary).into(),
+            body: format!("{summary}\n\nПроєкт підготували мешканці; кошторис — за цінами постачальників громади."),
+            address: (*address).into(),
+            point: None,
+            items,
+        };
+        let p = store::create_project(ctx.db, community, c.id, (author.id, &author.full_name), &text, then).await?;
+        for (action, day) in [(ProjectAction::Submit, -50), (ProjectAction::Admit, -30)] {
+            let review = store::Review {
+                checklist: domain::CHECKLIST.iter().map(|k| ((*k).to_owned(), true)).collect(),
+                note: if action == ProjectAction::Admit {
+                    "Відповідає положенню.".into()
+                } else {
+                    String::new()
+                },
+                ..Default::default()
+            };
+            store::step(ctx.db, community, p.id, action, None, &review, then, days(day))
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+        }
+    }
+    // A few ballots from demo voters (not accounts anyone signs in with).
+    let candidates: Vec<domain::Candidate> = store::projects(ctx.db, community, c.id, &["admitted"])
+        .await?
+        .iter()
+        .map(|p| domain::Candidate { id: p.id, number: p.number, category: p.category_id, cost: p.cost })
+        .collect();
+    let picks: &[&[usize]] = &[&[0, 1, 3], &[0, 4], &[1, 2, 4], &[0, 3], &[2, 4], &[0, 1, 4], &[3]];
+    let ballots: Vec<BallotRequest> = picks
+        .iter()
+        .enumerate()
+        .map(|(i, pick)| {
+            let voter_key = format!("demo-voter-{i}").into_bytes();
+            BallotRequest {
+                community,
+                contest: c.id,
+                slot: domain::voter_slot(b"demo", c.id, &voter_key),
+                voter_key,
+                choices: pick.iter().filter_map(|&j| candidates.get(j).copied()).collect(),
+                receipt_code: format!("DEMO{i:08}"),
+                today,
+                // The last came on paper, entered by an official.
+                paper: (i == 6).then(|| store::PaperEntry {
+                    full_name: "Демо Виборець".into(),
+                    entered_by: author.id,
+                    settles: None,
+                }),
+            }
+        })
+        .collect();
+    hromada_db::BatchWriter::write_batch(&store::BallotWriter, ctx.db, &ballots).await?;
+    Ok(())
+}
