@@ -47,6 +47,9 @@ pub enum Command {
     /// Petitions: check a published signer list.
     #[command(subcommand)]
     Petitions(PetitionsCommand),
+    /// Participatory budget: recount a contest's published ballots.
+    #[command(subcommand)]
+    Budget(crate::budget_cli::BudgetCommand),
     /// The CNAP catalogue: import and export service cards.
     #[command(subcommand)]
     Services(crate::services_cli::ServicesCommand),
@@ -231,6 +234,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Petitions(PetitionsCommand::Verify { url, file, receipt }) => {
             verify_petition(url, file, receipt).await
         }
+        Command::Budget(cmd) => crate::budget_cli::run(cmd).await,
         Command::Services(cmd) => {
             crate::services_cli::run(&Settings::load(&cli.overrides, None, "127.0.0.1:8080")?, cmd).await
         }
@@ -604,20 +608,27 @@ async fn restore(settings: &Settings, from: &std::path::Path) -> anyhow::Result<
     Ok(())
 }
 
-/// Fetches every page of a signer chain (or reads a saved one), recomputes it and compares it
-/// with the published count and head.
-async fn verify_petition(url: Option<String>, file: Option<PathBuf>, receipt: Option<String>) -> anyhow::Result<()> {
-    use hromada_petitions::domain::{self, ChainEntry};
-    let mut entries: Vec<ChainEntry> = vec![];
-    let first: serde_json::Value = match (&url, &file) {
-        (_, Some(path)) => serde_json::from_str(
-            &std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
-        )
-        .context("the file is not a chain page")?,
+/// The first page of a published chain and all its entries (as JSON), fetched page by page
+/// from the API (`after`, `limit`) or read from a saved page.
+pub(crate) async fn chain_pages(
+    url: Option<String>,
+    file: Option<PathBuf>,
+) -> anyhow::Result<(serde_json::Value, Vec<serde_json::Value>)> {
+    let entries_of = |page: &serde_json::Value| -> anyhow::Result<Vec<serde_json::Value>> {
+        page["entries"].as_array().cloned().context("malformed entries")
+    };
+    match (url, file) {
+        (_, Some(path)) => {
+            let page: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?,
+            )
+            .context("the file is not a chain page")?;
+            let entries = entries_of(&page)?;
+            Ok((page, entries))
+        }
         (Some(url), None) => {
             let http = reqwest::Client::new();
-            let mut after = 0u64;
-            let mut first = None;
+            let (mut after, mut first, mut entries) = (0u64, None, vec![]);
             loop {
                 let sep = if url.contains('?') { '&' } else { '?' };
                 let page: serde_json::Value = http
@@ -628,23 +639,28 @@ async fn verify_petition(url: Option<String>, file: Option<PathBuf>, receipt: Op
                     .json()
                     .await
                     .context("the answer is not a chain page")?;
-                let batch: Vec<ChainEntry> =
-                    serde_json::from_value(page["entries"].clone()).context("malformed entries")?;
+                let batch = entries_of(&page)?;
                 let done = batch.is_empty();
-                after = batch.last().map(|e| e.seq).unwrap_or(after);
+                after = batch.last().and_then(|e| e["seq"].as_u64()).unwrap_or(after);
                 entries.extend(batch);
                 first.get_or_insert(page);
                 if done {
                     break;
                 }
             }
-            first.context("no answer")?
+            Ok((first.context("no answer")?, entries))
         }
         (None, None) => bail!("give --url or --file"),
-    };
-    if file.is_some() {
-        entries = serde_json::from_value(first["entries"].clone()).context("malformed entries")?;
     }
+}
+
+/// Fetches every page of a signer chain (or reads a saved one), recomputes it and compares it
+/// with the published count and head.
+async fn verify_petition(url: Option<String>, file: Option<PathBuf>, receipt: Option<String>) -> anyhow::Result<()> {
+    use hromada_petitions::domain::{self, ChainEntry};
+    let (first, raw) = chain_pages(url, file).await?;
+    let mut entries: Vec<ChainEntry> =
+        raw.into_iter().map(serde_json::from_value).collect::<Result<_, _>>().context("malformed entries")?;
     let petition: uuid::Uuid =
         first["petition"].as_str().context("no petition id")?.parse().context("bad petition id")?;
     // Signatures may arrive while the pages are read: check the list as it was when first asked.

@@ -1,6 +1,7 @@
 //! The `hromada` program: settings, the module registry, the HTTP application, background
 //! workers, demo content and the command line.
 
+pub mod budget_cli;
 pub mod cli;
 pub mod demo;
 pub mod mailer;

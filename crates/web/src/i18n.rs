@@ -66,6 +66,13 @@ impl I18n {
         self.t_args(lang, key, Some(&fluent))
     }
 
+    /// A message that agrees with a number (Ukrainian: one / few / many).
+    pub fn t_count(&self, lang: Lang, key: &str, count: i64) -> String {
+        let mut args = FluentArgs::new();
+        args.set("count", count);
+        self.t_args(lang, key, Some(&args))
+    }
+
     pub fn has(&self, lang: Lang, key: &str) -> bool {
         self.keys.get(&lang).is_some_and(|k| k.contains(key))
     }

@@ -105,18 +105,12 @@ impl Page {
 
     /// A message that agrees with a number (Ukrainian: one / few / many).
     pub fn t_count(&self, key: &str, count: i64) -> String {
-        let mut args = fluent_bundle::FluentArgs::new();
-        args.set("count", count);
-        self.state.i18n.t_args(self.lang, key, Some(&args))
+        self.state.i18n.t_count(self.lang, key, count)
     }
 
     /// A message with named text arguments (names, dates, sums already written out).
     pub fn t_with(&self, key: &str, args: &[(&str, String)]) -> String {
-        let mut fluent = fluent_bundle::FluentArgs::new();
-        for (name, value) in args {
-            fluent.set(*name, value.clone());
-        }
-        self.state.i18n.t_args(self.lang, key, Some(&fluent))
+        self.state.i18n.t_pairs(self.lang, key, args)
     }
 
     /// The layout's context; page templates extend `layout.html` and read these.

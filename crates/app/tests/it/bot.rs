@@ -85,7 +85,7 @@ async fn verified(app: &TestApp, c: &communities::Community, email: &str, tax: &
 
 /// Presses a button of the web chat (by its data) or sends a text, as the page's forms do,
 /// and gives the page shown next.
-async fn chat(b: &Browser, slug: &str, fields: &[(&str, &str)]) -> Reply {
+pub(crate) async fn chat(b: &Browser, slug: &str, fields: &[(&str, &str)]) -> Reply {
     let page = format!("/c/{slug}/chat");
     let sent = b.submit(&page, &page, fields).await;
     assert_eq!(sent.status, 303, "{}", sent.text());
@@ -93,7 +93,7 @@ async fn chat(b: &Browser, slug: &str, fields: &[(&str, &str)]) -> Reply {
 }
 
 /// The text of the last message in the chat page.
-fn last_message(page: &Reply) -> String {
+pub(crate) fn last_message(page: &Reply) -> String {
     let body = hromada_testkit::browser::decode_entities(&page.body);
     let at = body.rfind("class=\"chat-msg").expect("a message");
     let end = body[at..].find("</ol>").map(|e| at + e).unwrap_or(body.len());

@@ -700,6 +700,37 @@ async fn paper_ballots_are_checked_and_a_second_vote_waits_for_the_officials_the
             let counted = tally.get(&p.id).copied().unwrap_or(0) as u64;
             assert_eq!(counted, recount.votes.get(number).copied().unwrap_or(0), "[{bk}] project {number}");
         }
+        // Anyone recounts the published ballots with the command line; Olena finds hers, replaced.
+        let u = app.url("/c/paper/api/v1/budget/contests/1/ballots");
+        let code = receipt["receipt_code"].as_str().unwrap().to_owned();
+        let out = tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_hromada"))
+                .args(["budget", "verify", "--url", &u, "--receipt", &code])
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        let printed = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(out.status.success(), "[{bk}] {} {printed}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            printed.contains("live ballots: 3") && printed.contains("match the published count"),
+            "[{bk}] {printed}"
+        );
+        assert!(
+            printed.contains("your ballot is No. 1") && printed.contains("replaced by a later ballot"),
+            "[{bk}] {printed}"
+        );
+        let u = app.url("/c/paper/api/v1/budget/contests/1/ballots");
+        let wrong = tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_hromada"))
+                .args(["budget", "verify", "--url", &u, "--receipt", "NOPE"])
+                .output()
+                .unwrap()
+        })
+        .await
+        .unwrap();
+        assert!(!wrong.status.success(), "[{bk}]");
         let results = app.browser().get("/c/paper/budget/1/results").await.text();
         assert!(results.contains("з них на папері: 3"), "[{bk}] {results}");
 
@@ -726,5 +757,42 @@ async fn paper_ballots_are_checked_and_a_second_vote_waits_for_the_officials_the
         // Paper ballots and decisions are in the audit log.
         let audit = admin.get("/c/paper/admin/audit").await.text();
         assert!(audit.contains("budget.paper_ballot") && audit.contains("budget.paper_conflict.count"), "[{bk}]");
+    }
+}
+
+#[tokio::test]
+async fn a_resident_votes_in_the_chat_by_the_same_rules() {
+    use crate::bot::{chat, last_message};
+    let clock = Arc::new(FixedClock::new(march_first()));
+    for app in apps(&clock).await {
+        clock.set(march_first());
+        let bk = app.backend;
+        let (c, _) = contest(&app, "chat", false).await;
+        let n = admitted(&app, &c).await;
+        clock.set(day(5, 15));
+        verified_voter(&app, &c, "olena@chat.test", "1234567890").await;
+        let olena = app.signed_in(&c, "olena@chat.test").await;
+        let listed = chat(&olena, "chat", &[("press", "budget|list")]).await;
+        assert!(last_message(&listed).contains("Громадський бюджет 2027"), "[{bk}] {}", listed.text());
+        let shown = chat(&olena, "chat", &[("press", "budget|c:1")]).await;
+        assert!(last_message(&shown).contains(&format!("№{} ", n[3])), "[{bk}] {}", last_message(&shown));
+        chat(&olena, "chat", &[("press", "budget|v:1")]).await;
+        let empty = chat(&olena, "chat", &[("press", "budget|cast")]).await;
+        assert!(empty.text().contains("Оберіть хоча б один проєкт"), "[{bk}] {}", empty.text());
+        for number in [n[0], n[1], n[1], n[2]] {
+            chat(&olena, "chat", &[("press", &format!("budget|t:{number}"))]).await;
+        }
+        let ticked = chat(&olena, "chat", &[("press", &format!("budget|t:{}", n[3]))]).await;
+        assert!(last_message(&ticked).contains(&format!("☑ №{}", n[3])), "[{bk}] {}", last_message(&ticked));
+        chat(&olena, "chat", &[("press", &format!("budget|t:{}", n[3]))]).await;
+        let cast = chat(&olena, "chat", &[("press", "budget|cast")]).await;
+        assert!(last_message(&cast).contains("бюлетень № 1"), "[{bk}] {}", last_message(&cast));
+        let contest = store::contest_by_number(&app.db, c.id, 1).await.unwrap().unwrap();
+        let entries = store::chain(&app.db, c.id, contest.id, 0, 10).await.unwrap();
+        assert_eq!(entries[0].choices, vec![n[0], n[2]], "[{bk}] the ticks as left");
+        let again = chat(&olena, "chat", &[("press", "budget|v:1")]).await;
+        assert!(last_message(&again).contains("Ви вже проголосували"), "[{bk}]");
+        let results = chat(&olena, "chat", &[("press", "budget|r:1")]).await;
+        assert!(last_message(&results).contains("Переможець"), "[{bk}] {}", last_message(&results));
     }
 }

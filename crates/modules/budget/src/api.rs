@@ -212,7 +212,7 @@ async fn cast(
 ) -> AppResult<Response> {
     let user = page.viewer.user.as_ref().filter(|_| page.viewer.by_token).ok_or(AppError::Unauthorized)?.clone();
     let c = contest_by_number(&state, &tenant, number).await?;
-    match cast_as(&state, &page, &tenant, &user, &c, &input.choices).await? {
+    match cast_as(&state, &tenant, &user, page.lang, &c, &input.choices).await? {
         Casting::Refused(key) => {
             Ok((StatusCode::FORBIDDEN, Json(serde_json::json!({ "error": key, "message": page.t(key) })))
                 .into_response())

@@ -60,7 +60,7 @@ async fn enter(
     let on_ballot: Vec<domain::BallotCategory> = categories.iter().map(Category::on_ballot).collect();
     let choices = match domain::check_ballot(&on_ballot, list, &ballot.choices) {
         Ok(choices) => choices,
-        Err(e) => return Ok(Entered::Refused(crate::web::ballot_error_key(page, e, categories))),
+        Err(e) => return Ok(Entered::Refused(crate::web::ballot_error_text(state, page.lang, e, categories))),
     };
     let key = hromada_web::auth::person_key(&state.config.secret, &ballot.tax_number)
         .ok_or_else(|| AppError::unexpected("a normalised tax number has no key"))?;

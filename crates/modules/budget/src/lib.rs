@@ -9,6 +9,7 @@
 
 mod admin;
 mod api;
+mod bot;
 mod desk;
 pub mod domain;
 mod implementation;
@@ -103,6 +104,10 @@ impl Module for Budget {
         let (writer, task) = GroupCommit::spawn(builder.db.clone(), store::BallotWriter, GroupCommitConfig::default());
         builder.extension(writer);
         builder.tasks.push(task);
+    }
+
+    fn chat_flows(&self) -> Vec<std::sync::Arc<dyn hromada_web::chat::ChatFlow>> {
+        vec![std::sync::Arc::new(bot::BudgetInChat)]
     }
 
     fn sitemap<'a>(&'a self, db: &'a Db, community: &'a Community) -> BoxFuture<'a, anyhow::Result<Vec<SitemapEntry>>> {

@@ -64,12 +64,27 @@ pub(crate) fn contest_view(page: &Page, c: &Contest, today: NaiveDate) -> Value 
     }
 }
 
-pub(crate) fn rule_text(page: &Page, category: &Category) -> String {
+/// How a category's ballot is filled in, in words.
+pub(crate) fn rule_text(state: &AppState, lang: Lang, category: &Category) -> String {
     match category.voting_rule() {
-        domain::VotingRule::Approve { up_to } => page.t_count("budget-rule-approve", i64::from(up_to)),
-        domain::VotingRule::Knapsack => page.t("budget-rule-knapsack"),
-        domain::VotingRule::One => page.t("budget-rule-one"),
+        domain::VotingRule::Approve { up_to } => state.i18n.t_count(lang, "budget-rule-approve", i64::from(up_to)),
+        domain::VotingRule::Knapsack => state.i18n.t(lang, "budget-rule-knapsack"),
+        domain::VotingRule::One => state.i18n.t(lang, "budget-rule-one"),
     }
+}
+
+/// A category's money and rule in one sentence, for a chat.
+pub(crate) fn category_view_text(state: &AppState, lang: Lang, k: &Category) -> String {
+    let facts = state.i18n.t_pairs(
+        lang,
+        "budget-category-facts",
+        &[
+            ("budget", money::format(k.budget, lang)),
+            ("min", money::format(k.min_cost, lang)),
+            ("max", money::format(k.max_cost, lang)),
+        ],
+    );
+    format!("{facts} {}", rule_text(state, lang, k))
 }
 
 pub(crate) fn category_view(page: &Page, category: &Category) -> Value {
@@ -82,7 +97,7 @@ pub(crate) fn category_view(page: &Page, category: &Category) -> Value {
         max_cost => money::format(category.max_cost, page.lang),
         rule => category.voting_rule().code(),
         up_to => category.voting_rule().up_to(),
-        rule_text => rule_text(page, category),
+        rule_text => rule_text(&page.state, page.lang, category),
     }
 }
 
@@ -569,7 +584,7 @@ async fn ballot(
     let c = contest_by_number(&state, &tenant, number).await?;
     let user = page.viewer.require_user()?.clone();
     let back = tenant.url(&format!("/budget/{number}"));
-    if let Err(refusal) = may_vote(&state, &page, &tenant, &c, &user)? {
+    if let Err(refusal) = may_vote(&state, &tenant, &c, &user)? {
         return Ok(page.redirect_with(&back, Flash::error(refusal)));
     }
     let slot = domain::voter_slot(&state.config.secret, c.id, &one_person_key(&user));
@@ -583,14 +598,16 @@ async fn ballot(
 
 /// The level the community asks of voters, then the phase and the regulation's age and
 /// residency: `Err(message key)` when this person may not vote now.
-fn may_vote(
+pub(crate) fn may_vote(
     state: &AppState,
-    page: &Page,
     tenant: &Tenant,
     c: &Contest,
     user: &User,
 ) -> AppResult<Result<(), &'static str>> {
-    require_level(&page.viewer, &tenant.community, &VOTE)?;
+    let needed = hromada_web::module::required_level(&tenant.community, &VOTE);
+    if !user.identity_level().satisfies(needed) {
+        return Err(AppError::IdentityRequired(needed));
+    }
     let today = today(state);
     if c.phase_at(today) != Phase::Voting {
         return Ok(Err("budget-refused-not-voting"));
@@ -598,17 +615,17 @@ fn may_vote(
     Ok(c.rules.admits(today, &eligibility_of(user)).map_err(|e| refusal_key(e, false)))
 }
 
-pub(crate) fn ballot_error_key(page: &Page, e: BallotError, categories: &[Category]) -> String {
-    let name = |id| categories.iter().find(|k| k.id == id).map(|k| k.name(page.lang).to_owned()).unwrap_or_default();
+/// What is wrong with a ballot, in the reader's language.
+pub(crate) fn ballot_error_text(state: &AppState, lang: Lang, e: BallotError, categories: &[Category]) -> String {
+    let name = |id| categories.iter().find(|k| k.id == id).map(|k| k.name(lang).to_owned()).unwrap_or_default();
+    let t = |key: &str, args: &[(&str, String)]| state.i18n.t_pairs(lang, key, args);
     match e {
-        BallotError::Empty => page.t("budget-ballot-empty"),
-        BallotError::NotOnBallot(n) => page.t_with("budget-ballot-not-on-ballot", &[("number", n.to_string())]),
+        BallotError::Empty => t("budget-ballot-empty", &[]),
+        BallotError::NotOnBallot(n) => t("budget-ballot-not-on-ballot", &[("number", n.to_string())]),
         BallotError::TooMany { category, up_to } => {
-            page.t_with("budget-ballot-too-many", &[("category", name(category)), ("count", up_to.to_string())])
+            t("budget-ballot-too-many", &[("category", name(category)), ("count", up_to.to_string())])
         }
-        BallotError::OverBudget { category } => {
-            page.t_with("budget-ballot-over-budget", &[("category", name(category))])
-        }
+        BallotError::OverBudget { category } => t("budget-ballot-over-budget", &[("category", name(category))]),
     }
 }
 
@@ -628,16 +645,16 @@ pub(crate) enum Casting {
 /// ballot through the writer (durable when this returns).
 pub(crate) async fn cast_as(
     state: &AppState,
-    page: &Page,
     tenant: &Tenant,
     user: &User,
+    lang: Lang,
     c: &Contest,
     chosen: &[i64],
 ) -> AppResult<Casting> {
     if !state.limiter.hit(&format!("budget-vote:{}", user.id), 30, std::time::Duration::from_secs(60)) {
         return Err(AppError::TooManyRequests);
     }
-    if let Err(refusal) = may_vote(state, page, tenant, c, user)? {
+    if let Err(refusal) = may_vote(state, tenant, c, user)? {
         return Ok(Casting::Refused(refusal));
     }
     let categories = store::categories(&state.db, tenant.community.id, c.id).await?;
@@ -645,7 +662,7 @@ pub(crate) async fn cast_as(
     let on_ballot: Vec<domain::BallotCategory> = categories.iter().map(Category::on_ballot).collect();
     let choices = match domain::check_ballot(&on_ballot, &candidates, chosen) {
         Ok(choices) => choices,
-        Err(e) => return Ok(Casting::Invalid(ballot_error_key(page, e, &categories))),
+        Err(e) => return Ok(Casting::Invalid(ballot_error_text(state, lang, e, &categories))),
     };
     let voter_key = one_person_key(user);
     let receipt = hromada_web::auth::receipt_code();
@@ -687,7 +704,7 @@ async fn vote(
     let user = page.viewer.require_user()?.clone();
     let back = tenant.url(&format!("/budget/{number}"));
     let chosen: Vec<i64> = fields.iter().filter(|(k, _)| k == "p").filter_map(|(_, v)| v.parse().ok()).collect();
-    match cast_as(&state, &page, &tenant, &user, &c, &chosen).await? {
+    match cast_as(&state, &tenant, &user, page.lang, &c, &chosen).await? {
         Casting::Refused(refusal) => Ok(page.redirect_with(&back, Flash::error(refusal))),
         Casting::Invalid(message) => {
             let ctx = ballot_context(&state, &page, &tenant, &c, &chosen, Some(message)).await?;

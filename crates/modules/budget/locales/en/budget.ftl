@@ -309,3 +309,10 @@ budget-flash-progress = The update is published.
 budget-error-progress-status = Choose a status.
 budget-error-progress-percent = A percentage from 0 to 100; a finished project is 100%.
 budget-error-photo = The photo was not taken: one image with a description is needed.
+
+budget-bot-entry = Participatory budget
+budget-bot-contests = Participatory budget contests:
+budget-bot-open = Open on the website
+budget-bot-back = Back to the contest
+budget-bot-ballot = Tick the projects you vote for and press «Cast my vote».
+budget-bot-voted = Your vote is counted: ballot No. { $seq }. Receipt code: { $receipt } — with it you find your ballot in the public list.

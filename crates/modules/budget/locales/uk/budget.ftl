@@ -313,3 +313,10 @@ budget-flash-progress = Оновлення опубліковано.
 budget-error-progress-status = Оберіть стан.
 budget-error-progress-percent = Відсоток — від 0 до 100; виконаний проєкт — це 100 %.
 budget-error-photo = Фото не прийнято: потрібне одне зображення з описом.
+
+budget-bot-entry = Громадський бюджет
+budget-bot-contests = Конкурси громадського бюджету:
+budget-bot-open = Відкрити на сайті
+budget-bot-back = До конкурсу
+budget-bot-ballot = Позначте проєкти, за які голосуєте, і натисніть «Проголосувати».
+budget-bot-voted = Ваш голос зараховано: бюлетень № { $seq }. Код квитанції: { $receipt } — за ним ви знайдете свій бюлетень у публічному переліку.
