@@ -859,6 +859,7 @@ pub async fn seed(ctx: SeedContext<'_>) -> anyhow::Result<()> {
         return Ok(());
     }
     let Some(author) = users::by_email(ctx.db, community, "resident@demo.hromada").await? else { return Ok(()) };
+    let official = users::by_email(ctx.db, community, "admin@demo.hromada").await?.unwrap_or_else(|| author.clone());
     let today = hromada_kernel::clock::kyiv_time(ctx.clock.now()).date();
     let days = |n: i64| today + chrono::Duration::days(n);
     let timeline = domain::Timeline {
@@ -987,7 +988,7 @@ pub async fn seed(ctx: SeedContext<'_>) -> anyhow::Result<()> {
                 // The last came on paper, entered by an official.
                 paper: (i == 6).then(|| store::PaperEntry {
                     full_name: "Демо Виборець".into(),
-                    entered_by: author.id,
+                    entered_by: official.id,
                     settles: None,
                 }),
             }
