@@ -2,7 +2,7 @@
 //! ballots (counted from the votes at request time, nothing precomputed), and ballots per second
 //! through the HTTP API against the ballot writer's own rate, with the same method as signatures.
 
-use crate::{seed_signers, serve_in_process};
+use crate::{post_with_tokens, seed_signers, serve_in_process};
 use hromada_budget::domain::{self, Candidate, CategoryRules, ContestRules, Timeline, VotingRule};
 use hromada_budget::results;
 use hromada_budget::store::{self, BallotOutcome, BallotRequest, BallotWriter, ContestSettings};
@@ -10,7 +10,6 @@ use hromada_db::core::communities::{self, Contacts, NewCommunity};
 use hromada_db::{Db, GroupCommit, GroupCommitConfig};
 use hromada_kernel::{Clock, SystemClock};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -177,41 +176,11 @@ pub async fn run(args: BudgetArgs) -> anyhow::Result<()> {
     let tokens: Vec<String> = seed_signers(&db, community, args.voters).await?.into_iter().map(|s| s.token).collect();
     let (addr, _app) = serve_in_process(&db, clock.clone(), modules).await?;
     let endpoint = format!("http://{addr}/c/{slug}/api/v1/budget/contests/{}/ballots", web_contest.number);
-    let http = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
-    let next = Arc::new(AtomicUsize::new(0));
-    let tokens = Arc::new(tokens);
-    let ballot = Arc::new(serde_json::json!({
+    let ballot = serde_json::json!({
         "choices": [web_candidates[0].number, web_candidates[1].number, web_candidates[15].number]
-    }));
-    let started = Instant::now();
-    let mut workers = vec![];
-    for _ in 0..args.concurrency {
-        let (http, endpoint, next, tokens, ballot) =
-            (http.clone(), endpoint.clone(), next.clone(), tokens.clone(), ballot.clone());
-        workers.push(tokio::spawn(async move {
-            let (mut latencies, mut failures) = (vec![], 0usize);
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= tokens.len() {
-                    break;
-                }
-                let t = Instant::now();
-                match http.post(&endpoint).bearer_auth(&tokens[i]).json(&*ballot).send().await {
-                    Ok(r) if r.status() == 201 => latencies.push(t.elapsed()),
-                    _ => failures += 1,
-                }
-            }
-            (latencies, failures)
-        }));
-    }
-    let (mut latencies, mut failures) = (vec![], 0);
-    for w in workers {
-        let (l, f) = w.await?;
-        latencies.extend(l);
-        failures += f;
-    }
-    let http_elapsed = started.elapsed();
-    latencies.sort();
+    });
+    let (latencies, failures, http_elapsed) =
+        post_with_tokens(&endpoint, tokens, Some(ballot), args.concurrency).await?;
     let entries = store::chain(&db, community, web_contest.id, 0, i64::MAX).await?;
     let recount = domain::verify_chain(web_contest.id, &entries).map_err(|e| anyhow::anyhow!("{e}"))?;
     let stored = store::contest(&db, community, web_contest.id).await?.expect("contest");

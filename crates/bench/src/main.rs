@@ -120,39 +120,7 @@ async fn rate(args: Args) -> anyhow::Result<()> {
 
     // Through HTTP: each signer signs once with their own token.
     let endpoint = format!("http://{addr}/c/{slug}/api/v1/petitions/{}/signatures", petition.number);
-    let http = reqwest::Client::builder().pool_max_idle_per_host(args.concurrency).build()?;
-    let next = Arc::new(AtomicUsize::new(0));
-    let tokens = Arc::new(tokens);
-    let started = Instant::now();
-    let mut workers = vec![];
-    for _ in 0..args.concurrency {
-        let (http, endpoint, next, tokens) = (http.clone(), endpoint.clone(), next.clone(), tokens.clone());
-        workers.push(tokio::spawn(async move {
-            let mut latencies = vec![];
-            let mut failures = 0usize;
-            loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                if i >= tokens.len() {
-                    break;
-                }
-                let t = Instant::now();
-                match http.post(&endpoint).bearer_auth(&tokens[i]).send().await {
-                    Ok(r) if r.status() == 201 => latencies.push(t.elapsed()),
-                    _ => failures += 1,
-                }
-            }
-            (latencies, failures)
-        }));
-    }
-    let mut latencies = vec![];
-    let mut failures = 0;
-    for w in workers {
-        let (l, f) = w.await?;
-        latencies.extend(l);
-        failures += f;
-    }
-    let http_elapsed = started.elapsed();
-    latencies.sort();
+    let (latencies, failures, http_elapsed) = post_with_tokens(&endpoint, tokens, None, args.concurrency).await?;
     let stored = store::get(&db, community, petition.id).await?.expect("petition");
     let entries = store::chain(&db, community, petition.id, 0, i64::MAX).await?;
     let (count, _) = domain::verify_chain(petition.id, &entries).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -210,6 +178,53 @@ async fn rate(args: Args) -> anyhow::Result<()> {
     println!("HTTP / raw:     {:>9.1} %", 100.0 * http_rate / raw_rate);
     println!("chain verified: {count} entries, counter {}", stored.signature_count);
     Ok(())
+}
+
+/// POSTs to `endpoint` once per token (with `body` as JSON, if any) from `concurrency` clients at
+/// once; gives the sorted latencies of the 201 answers, the failures, and the time it all took.
+pub(crate) async fn post_with_tokens(
+    endpoint: &str,
+    tokens: Vec<String>,
+    body: Option<serde_json::Value>,
+    concurrency: usize,
+) -> anyhow::Result<(Vec<Duration>, usize, Duration)> {
+    let http = reqwest::Client::builder().pool_max_idle_per_host(concurrency).build()?;
+    let next = Arc::new(AtomicUsize::new(0));
+    let (tokens, body) = (Arc::new(tokens), Arc::new(body));
+    let started = Instant::now();
+    let mut workers = vec![];
+    for _ in 0..concurrency {
+        let (http, endpoint, next, tokens, body) =
+            (http.clone(), endpoint.to_owned(), next.clone(), tokens.clone(), body.clone());
+        workers.push(tokio::spawn(async move {
+            let (mut latencies, mut failures) = (vec![], 0usize);
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= tokens.len() {
+                    break;
+                }
+                let t = Instant::now();
+                let mut request = http.post(&endpoint).bearer_auth(&tokens[i]);
+                if let Some(body) = body.as_ref() {
+                    request = request.json(body);
+                }
+                match request.send().await {
+                    Ok(r) if r.status() == 201 => latencies.push(t.elapsed()),
+                    _ => failures += 1,
+                }
+            }
+            (latencies, failures)
+        }));
+    }
+    let (mut latencies, mut failures) = (vec![], 0);
+    for w in workers {
+        let (l, f) = w.await?;
+        latencies.extend(l);
+        failures += f;
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    Ok((latencies, failures, elapsed))
 }
 
 /// A fresh community whose statute lets any verified account sign; (its id, its slug).

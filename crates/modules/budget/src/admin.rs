@@ -258,14 +258,7 @@ async fn edit_contest(
 ) -> AppResult<Response> {
     viewer.require(Permission::ManageSettings)?;
     let c = crate::web::contest_by_number(&state, &tenant, number).await?;
-    let settings = ContestSettings {
-        title: c.title.clone(),
-        title_en: c.title_en.clone(),
-        description: c.description.clone(),
-        total_budget: c.total_budget,
-        timeline: c.timeline(),
-        rules: c.rules.0.clone(),
-    };
+    let settings = c.settings();
     render_contest(
         &state,
         &page,
@@ -377,14 +370,7 @@ async fn save_category(
         errors.add("budget", "budget-error-categories-over-total");
     }
     if !errors.is_empty() {
-        let settings = ContestSettings {
-            title: c.title.clone(),
-            title_en: c.title_en.clone(),
-            description: c.description.clone(),
-            total_budget: c.total_budget,
-            timeline: c.timeline(),
-            rules: c.rules.0.clone(),
-        };
+        let settings = c.settings();
         return render_contest(
             &state,
             &page,
@@ -503,11 +489,7 @@ async fn review(
     let items = match domain::parse_costs(field("costs")) {
         Ok(items) => Some(items),
         Err(e) => {
-            let mut text = page.t(e.key);
-            if e.line > 0 {
-                text = format!("{} {text}", page.t_with("budget-cost-line", &[("line", e.line.to_string())]));
-            }
-            errors.add("costs", text);
+            errors.add("costs", crate::web::cost_error(&page, &e));
             None
         }
     };

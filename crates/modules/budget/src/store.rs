@@ -60,6 +60,18 @@ impl Contest {
     pub fn title(&self, lang: Lang) -> &str {
         lang.pick(&self.title, self.title_en.as_deref())
     }
+
+    /// What officials set, as the settings form edits it.
+    pub fn settings(&self) -> ContestSettings {
+        ContestSettings {
+            title: self.title.clone(),
+            title_en: self.title_en.clone(),
+            description: self.description.clone(),
+            total_budget: self.total_budget,
+            timeline: self.timeline(),
+            rules: self.rules.0.clone(),
+        }
+    }
 }
 
 const CONTEST_COLUMNS: &str = "id, number, title, title_en, description, total_budget, submission_from, submission_to, \

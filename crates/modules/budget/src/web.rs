@@ -264,11 +264,7 @@ impl ProjectForm {
         let items = match domain::parse_costs(&self.costs) {
             Ok(items) => items,
             Err(e) => {
-                let mut text = page.t(e.key);
-                if e.line > 0 {
-                    text = format!("{} {text}", page.t_with("budget-cost-line", &[("line", e.line.to_string())]));
-                }
-                errors.add("costs", text);
+                errors.add("costs", cost_error(page, &e));
                 vec![]
             }
         };
@@ -289,6 +285,16 @@ impl ProjectForm {
             point,
             items,
         })
+    }
+}
+
+/// What is wrong with a cost breakdown, with the line it is on.
+pub(crate) fn cost_error(page: &Page, e: &domain::CostLineError) -> String {
+    let text = page.t(e.key);
+    if e.line == 0 {
+        text
+    } else {
+        format!("{} {text}", page.t_with("budget-cost-line", &[("line", e.line.to_string())]))
     }
 }
 
