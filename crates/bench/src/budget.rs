@@ -78,7 +78,12 @@ async fn voting_contest(
                 body: "Бенчмарк".into(),
                 address: "Бенчмарк".into(),
                 point: None,
-                items: vec![domain::CostItem { name: "Усе".into(), quantity: 1, unit_price: cost + i * 1000 }],
+                items: vec![domain::CostItem {
+                    name: "Усе".into(),
+                    quantity: 1,
+                    unit_price: cost + i * 1000,
+                    comment: String::new(),
+                }],
             };
             let p = store::create_project(db, community, contest.id, (Uuid::now_v7(), "Автор"), &text, now).await?;
             // Written straight: the phases of a real review are not what is measured here.

@@ -278,7 +278,7 @@ async fn a_contest_runs_from_submission_through_review_and_voting_to_results() {
         for (n, costs) in [
             (benches, "Лавка; 10; 9500\nМонтаж; 1; 5000"),
             (bikes, "Велопарковка; 2; 20000"),
-            (stadium, "Покриття; 1; 450000"),
+            (stadium, "Покриття; 1; 450000; дорожчий матеріал за нормами"),
             (solar, "Станція; 1; 350000"),
         ] {
             let admitted = review(
@@ -299,6 +299,7 @@ async fn a_contest_runs_from_submission_through_review_and_voting_to_results() {
         let page = app.browser().get(&format!("/c/pb/budget/projects/{stadium}")).await.text();
         assert!(page.contains("450 000 грн") && page.contains("заявлено автором: 400 000 грн"), "[{bk}] {page}");
         assert!(page.contains("У межах повноважень місцевої ради: так"), "[{bk}]");
+        assert!(page.contains("Коментар комісії") && page.contains("дорожчий матеріал за нормами"), "[{bk}]");
         let page = app.browser().get(&format!("/c/pb/budget/projects/{rejected}")).await.text();
         assert!(page.contains("не відповідає інтересам громади") && page.contains("Парковка біля магазину."), "[{bk}]");
         // The author revises the returned one and submits again; the commission admits it.
@@ -583,7 +584,9 @@ async fn admitted(app: &TestApp, c: &Community) -> Vec<i64> {
             body: "Опис проєкту для мешканців.".into(),
             address: "Центр".into(),
             point: None,
-            items: vec![domain::CostItem { name: "Усе".into(), quantity: 1, unit_price: cost }],
+            items: vec![domain::CostItem {
+                name: "Усе".into(), quantity: 1, unit_price: cost, comment: String::new()
+            }],
         };
         let p = store::create_project(&app.db, c.id, contest.id, (author.id, "Автор"), &text, app.now()).await.unwrap();
         let review = store::Review::default();
@@ -794,5 +797,90 @@ async fn a_resident_votes_in_the_chat_by_the_same_rules() {
         assert!(last_message(&again).contains("Ви вже проголосували"), "[{bk}]");
         let results = chat(&olena, "chat", &[("press", "budget|r:1")]).await;
         assert!(last_message(&results).contains("Переможець"), "[{bk}] {}", last_message(&results));
+    }
+}
+
+#[tokio::test]
+async fn a_project_needs_its_supports_before_the_commission_may_admit_it() {
+    let clock = Arc::new(FixedClock::new(march_first()));
+    for app in apps(&clock).await {
+        clock.set(march_first());
+        let bk = app.backend;
+        let c = app.community("sup").await;
+        communities::set_statute(&app.db, c.id, "identity", serde_json::json!({ "budget.vote": "email" }))
+            .await
+            .unwrap();
+        app.user(&c, "admin@sup.test", &[Role::Admin]).await;
+        let admin = app.signed_in(&c, "admin@sup.test").await;
+        let mut fields = CONTEST.to_vec();
+        fields.push(("supports_needed", "2"));
+        assert_eq!(
+            admin.submit("/c/sup/admin/budget/new", "/c/sup/admin/budget/new", &fields).await.status,
+            303,
+            "[{bk}]"
+        );
+        let category =
+            [("name", "Усі"), ("budget", "100000"), ("min_cost", "1000"), ("max_cost", "100000"), ("rule", "one")];
+        admin.submit("/c/sup/admin/budget/1", "/c/sup/admin/budget/1/categories", &category).await;
+        let contest = store::contest_by_number(&app.db, c.id, 1).await.unwrap().unwrap();
+        let k = store::categories(&app.db, c.id, contest.id).await.unwrap()[0].id.to_string();
+        app.user(&c, "anna@sup.test", &[]).await;
+        let anna = app.signed_in(&c, "anna@sup.test").await;
+        let backed = project(&anna, "sup", &k, "Клумби біля ЦНАП", "Квіти; 100; 50").await;
+        let lonely = project(&anna, "sup", &k, "Годинник на площі", "Годинник; 1; 20000").await;
+        let page = format!("/c/sup/budget/projects/{backed}");
+        // Her own project shows no button; a forged press is refused all the same.
+        let own = anna.follow(anna.submit("/c/sup/budget/1/projects/new", &format!("{page}/support"), &[]).await).await;
+        assert!(own.text().contains("Власний проєкт підтримати не можна"), "[{bk}]");
+        // Fifty presses of one resident at once are one support.
+        app.user(&c, "borys@sup.test", &[]).await;
+        let borys = app.signed_in(&c, "borys@sup.test").await;
+        let shown = borys.get(&page).await;
+        let token =
+            hromada_testkit::browser::csrf_token(&shown.body).unwrap_or_else(|| panic!("[{bk}] {}", shown.text()));
+        let mut presses = JoinSet::new();
+        for _ in 0..50 {
+            let (client, url, token) = (borys.client().clone(), app.url(&format!("{page}/support")), token.clone());
+            presses.spawn(
+                async move { client.post(url).form(&[("_csrf", token)]).send().await.unwrap().status().as_u16() },
+            );
+        }
+        assert!(presses.join_all().await.iter().all(|s| *s == 303), "[{bk}]");
+        let p = store::project_by_number(&app.db, c.id, backed).await.unwrap().unwrap();
+        assert_eq!(p.supports, 1, "[{bk}]");
+        app.user(&c, "vira@sup.test", &[]).await;
+        let vira = app.signed_in(&c, "vira@sup.test").await;
+        let backed_by_vira = vira.follow(vira.submit(&page, &format!("{page}/support"), &[]).await).await.text();
+        assert!(backed_by_vira.contains("Підтримали: 2 з 2"), "[{bk}] {backed_by_vira}");
+        let lonely_page = format!("/c/sup/budget/projects/{lonely}");
+        vira.submit(&lonely_page, &format!("{lonely_page}/support"), &[]).await;
+
+        // Review: the project with one support cannot be admitted; the other can.
+        clock.set(day(4, 5));
+        let admin = app.signed_in(&c, "admin@sup.test").await;
+        let short =
+            review(&admin, "sup", lonely, &[("action", "admit"), ("costs", "Годинник; 1; 20000"), ("note", "")]).await;
+        assert_eq!(short.status, 422, "[{bk}]");
+        assert!(short.text().contains("ще не зібрав потрібної"), "[{bk}]");
+        let ok = review(&admin, "sup", backed, &[("action", "admit"), ("costs", "Квіти; 100; 50"), ("note", "")]).await;
+        assert_eq!(ok.status, 303, "[{bk}]");
+        let rejected = review(
+            &admin,
+            "sup",
+            lonely,
+            &[
+                ("action", "reject"),
+                ("costs", "Годинник; 1; 20000"),
+                ("note", "Одна підтримка з двох."),
+                ("reason", "not_enough_supports"),
+            ],
+        )
+        .await;
+        assert_eq!(rejected.status, 303, "[{bk}]");
+        // Supporting is over once submission closes.
+        app.user(&c, "late@sup.test", &[]).await;
+        let late = app.signed_in(&c, "late@sup.test").await;
+        let late = late.follow(late.submit("/c/sup/account", &format!("{page}/support"), &[]).await).await;
+        assert!(late.text().contains("лише після подання"), "[{bk}]");
     }
 }

@@ -87,6 +87,8 @@ pub struct ContestForm {
     changeable_ballots: Option<String>,
     #[serde(default)]
     min_votes_to_win: String,
+    #[serde(default)]
+    supports_needed: String,
 }
 
 impl ContestForm {
@@ -109,6 +111,7 @@ impl ContestForm {
             accept_idp: on(s.rules.accept_idp),
             changeable_ballots: on(s.rules.changeable_ballots),
             min_votes_to_win: s.rules.min_votes_to_win.to_string(),
+            supports_needed: s.rules.supports_needed.to_string(),
         }
     }
 
@@ -148,6 +151,11 @@ impl ContestForm {
             accept_idp: self.accept_idp.is_some(),
             changeable_ballots: self.changeable_ballots.is_some(),
             min_votes_to_win: self.min_votes_to_win.trim().parse().unwrap_or(u32::MAX),
+            // An empty field is no support stage.
+            supports_needed: match self.supports_needed.trim() {
+                "" => 0,
+                n => n.parse().unwrap_or(u32::MAX),
+            },
         };
         if let Err(domain::InvalidRule(field)) = rules.validate() {
             errors.add(field, "budget-error-number");
@@ -435,6 +443,8 @@ async fn render_review(
             reasons => reasons,
             note => &p.review_note,
             actions => actions,
+            supports => p.supports,
+            supports_needed => c.rules.supports_needed,
             errors => Serde(errors),
             progress_status => page.t(&format!("budget-progress-{}", p.progress_status)),
             progress_percent => p.progress_percent,
@@ -531,6 +541,11 @@ async fn review(
                 .audit(Some(tenant.community.id), &Actor::user(user), &what, "budget_project", p.id, &done.title)
                 .await?;
             Ok(page.redirect_with(&tenant.url("/admin/budget"), Flash::success("budget-flash-reviewed")))
+        }
+        Err(store::StepError::NotEnoughSupports(..)) => {
+            let mut errors = FieldErrors::new();
+            errors.add("action", "budget-error-supports");
+            render_review(&state, &page, &tenant, number, &errors, Some(field("costs"))).await
         }
         Err(store::StepError::Transition(_)) => Err(AppError::Conflict("budget-error-step")),
         Err(store::StepError::Db(e)) => Err(e.into()),

@@ -166,11 +166,21 @@ pub struct ContestRules {
     pub changeable_ballots: bool,
     /// Votes a project needs to be able to win at all.
     pub min_votes_to_win: u32,
+    /// Supports a submitted project needs from residents before the commission may admit it
+    /// (0: no support stage).
+    pub supports_needed: u32,
 }
 
 impl Default for ContestRules {
     fn default() -> Self {
-        Self { min_age: 16, residents_only: true, accept_idp: true, changeable_ballots: false, min_votes_to_win: 1 }
+        Self {
+            min_age: 16,
+            residents_only: true,
+            accept_idp: true,
+            changeable_ballots: false,
+            min_votes_to_win: 1,
+            supports_needed: 0,
+        }
     }
 }
 
@@ -181,6 +191,9 @@ impl ContestRules {
         }
         if self.min_votes_to_win > 1_000_000 {
             return Err(InvalidRule("min_votes_to_win"));
+        }
+        if self.supports_needed > 100_000 {
+            return Err(InvalidRule("supports_needed"));
         }
         Ok(())
     }
@@ -364,6 +377,18 @@ pub fn transition(
     next.filter(|n| *n != status).ok_or(TransitionError { status, action, phase })
 }
 
+/// Whether residents may back a project now: during submission, once it is handed in, and not
+/// by its own author.
+pub fn may_support(status: ProjectStatus, phase: Phase, own: bool) -> Result<(), &'static str> {
+    if own {
+        return Err("budget-support-own");
+    }
+    if status != ProjectStatus::Submitted || phase != Phase::Submission {
+        return Err("budget-support-closed");
+    }
+    Ok(())
+}
+
 /// Why the commission rejects a project.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RejectionReason {
@@ -379,16 +404,19 @@ pub enum RejectionReason {
     AlreadyFunded,
     /// Serves a narrow group or a business rather than the community.
     NotPublicInterest,
+    /// Fewer residents supported it than the regulation asks before review.
+    NotEnoughSupports,
 }
 
 impl RejectionReason {
-    pub const ALL: [RejectionReason; 6] = [
+    pub const ALL: [RejectionReason; 7] = [
         Self::OutsideCompetence,
         Self::NotCommunityProperty,
         Self::CostOutOfRange,
         Self::NotFeasibleInYear,
         Self::AlreadyFunded,
         Self::NotPublicInterest,
+        Self::NotEnoughSupports,
     ];
 
     pub fn code(self) -> &'static str {
@@ -399,6 +427,7 @@ impl RejectionReason {
             Self::NotFeasibleInYear => "not_feasible_in_year",
             Self::AlreadyFunded => "already_funded",
             Self::NotPublicInterest => "not_public_interest",
+            Self::NotEnoughSupports => "not_enough_supports",
         }
     }
 
@@ -417,6 +446,9 @@ pub struct CostItem {
     pub quantity: i64,
     /// Price of one, in kopiykas.
     pub unit_price: i64,
+    /// Why the review commission changed the line (empty when it did not).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub comment: String,
 }
 
 impl CostItem {
@@ -433,7 +465,8 @@ pub struct CostLineError {
 }
 
 /// Reads a cost breakdown written one item a line as «name; quantity; price» (price of one, in
-/// hryvnias; a tab or `|` also separates). Blank lines are skipped.
+/// hryvnias; a tab or `|` also separates), with an optional fourth part: the commission's comment
+/// on a corrected line. Blank lines are skipped.
 pub fn parse_costs(text: &str) -> Result<Vec<CostItem>, CostLineError> {
     let mut items = vec![];
     for (i, raw) in text.lines().enumerate() {
@@ -443,7 +476,14 @@ pub fn parse_costs(text: &str) -> Result<Vec<CostItem>, CostLineError> {
         }
         let error = |key| CostLineError { line: i + 1, key };
         let parts: Vec<&str> = line.split([';', '\t', '|']).map(str::trim).collect();
-        let [name, quantity, price] = parts[..] else { return Err(error("budget-cost-line-shape")) };
+        let (name, quantity, price, comment) = match parts[..] {
+            [name, quantity, price] => (name, quantity, price, ""),
+            [name, quantity, price, comment] => (name, quantity, price, comment),
+            _ => return Err(error("budget-cost-line-shape")),
+        };
+        if comment.chars().count() > 500 {
+            return Err(error("budget-cost-line-comment"));
+        }
         if name.is_empty() || name.chars().count() > 200 {
             return Err(error("budget-cost-line-name"));
         }
@@ -451,7 +491,7 @@ pub fn parse_costs(text: &str) -> Result<Vec<CostItem>, CostLineError> {
             quantity.parse().ok().filter(|q| (1..=1_000_000).contains(q)).ok_or(error("budget-cost-line-quantity"))?;
         let unit_price =
             hromada_kernel::money::parse(price).ok().filter(|p| *p > 0).ok_or(error("budget-cost-line-price"))?;
-        items.push(CostItem { name: name.to_owned(), quantity, unit_price });
+        items.push(CostItem { name: name.to_owned(), quantity, unit_price, comment: comment.to_owned() });
         if items.len() > 100 {
             return Err(error("budget-cost-too-many"));
         }
@@ -467,7 +507,10 @@ pub fn parse_costs(text: &str) -> Result<Vec<CostItem>, CostLineError> {
 pub fn costs_text(items: &[CostItem]) -> String {
     items
         .iter()
-        .map(|i| format!("{}; {}; {}", i.name, i.quantity, hromada_kernel::money::for_file(i.unit_price)))
+        .map(|i| {
+            let line = format!("{}; {}; {}", i.name, i.quantity, hromada_kernel::money::for_file(i.unit_price));
+            if i.comment.is_empty() { line } else { format!("{line}; {}", i.comment) }
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -852,6 +895,14 @@ mod tests {
     }
 
     #[test]
+    fn supports_come_during_submission_from_others() {
+        assert_eq!(may_support(ProjectStatus::Submitted, Phase::Submission, false), Ok(()));
+        assert_eq!(may_support(ProjectStatus::Submitted, Phase::Submission, true), Err("budget-support-own"));
+        assert_eq!(may_support(ProjectStatus::Draft, Phase::Submission, false), Err("budget-support-closed"));
+        assert_eq!(may_support(ProjectStatus::Submitted, Phase::Review, false), Err("budget-support-closed"));
+    }
+
+    #[test]
     fn category_rules_are_checked() {
         let ok = CategoryRules {
             budget: 100_000 * 100,
@@ -876,7 +927,13 @@ mod tests {
     fn cost_breakdowns_read_line_by_line() {
         let items = parse_costs("Лавка; 4; 3 500\n\nУрна | 2 | 1200,50\nМонтаж\t1\t5000").unwrap();
         assert_eq!(items.len(), 3);
-        assert_eq!(items[1], CostItem { name: "Урна".into(), quantity: 2, unit_price: 120_050 });
+        assert_eq!(
+            items[1],
+            CostItem { name: "Урна".into(), quantity: 2, unit_price: 120_050, comment: String::new() }
+        );
+        let corrected = parse_costs("Лавка; 4; 3000; ціна постачальника громади").unwrap();
+        assert_eq!(corrected[0].comment, "ціна постачальника громади");
+        assert_eq!(parse_costs(&costs_text(&corrected)).unwrap(), corrected);
         assert_eq!(total_cost(&items), Some(4 * 3_500 * 100 + 2 * 120_050 + 5_000 * 100));
         assert_eq!(parse_costs(&costs_text(&items)).unwrap(), items, "written back, it reads the same");
         assert_eq!(parse_costs("Лавка; 4").unwrap_err(), CostLineError { line: 1, key: "budget-cost-line-shape" });

@@ -39,7 +39,11 @@ pub const VOTE: GatedAction =
     GatedAction { key: "budget.vote", label: "budget-gate-vote", default_level: IdentityLevel::Eid };
 
 pub fn migrations() -> Vec<Migration> {
-    vec![migration!(KEY, 1, "0001_budget"), migration!(KEY, 2, "0002_paper_and_implementation")]
+    vec![
+        migration!(KEY, 1, "0001_budget"),
+        migration!(KEY, 2, "0002_paper_and_implementation"),
+        migration!(KEY, 3, "0003_supports"),
+    ]
 }
 
 pub struct Budget;

@@ -8,7 +8,7 @@ use crate::domain::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use hromada_db::core::communities::LOCK_COMMUNITY;
-use hromada_db::{BatchWriter, Db, DbError, DbResult, execute, fetch_all, fetch_optional, write_tx};
+use hromada_db::{BatchWriter, Db, DbError, DbResult, execute, fetch_all, fetch_one, fetch_optional, write_tx};
 use hromada_kernel::{CommunityId, Lang, UserId};
 use sqlx::FromRow;
 use sqlx::types::Json;
@@ -275,6 +275,8 @@ pub struct Project {
     pub progress_percent: i64,
     /// Spent so far, in kopiykas.
     pub spent: i64,
+    /// Residents who backed it in the support stage.
+    pub supports: i64,
 }
 
 impl Project {
@@ -285,7 +287,7 @@ impl Project {
 
 const PROJECT_COLUMNS: &str = "id, contest_id, number, category_id, author_id, author_name, title, summary, body, address, \
      lat, lon, status, cost_claimed, cost, items, checklist, rejection_reason, review_note, revise_by, created_at, \
-     submitted_at, reviewed_at, progress_status, progress_percent, spent";
+     submitted_at, reviewed_at, progress_status, progress_percent, spent, supports";
 
 /// What an author writes.
 #[derive(Debug, Clone)]
@@ -386,6 +388,9 @@ pub async fn by_author(db: &Db, community: CommunityId, author: UserId) -> DbRes
 pub enum StepError {
     #[error(transparent)]
     Transition(#[from] TransitionError),
+    /// The regulation's support stage is not passed: (supports, needed).
+    #[error("{0} supports of {1} needed")]
+    NotEnoughSupports(i64, u32),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -430,6 +435,10 @@ pub async fn step(
         let c: Contest = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(community).bind(p.contest_id)
             .fetch_optional(&mut *tx).await?.ok_or(DbError::NotFound)?;
         let next = domain::transition(p.status(), action, c.phase_at(today))?;
+        let needed = c.rules.supports_needed;
+        if next == ProjectStatus::Admitted && p.supports < i64::from(needed) {
+            return Err(StepError::NotEnoughSupports(p.supports, needed));
+        }
         if action == ProjectAction::Submit {
             sqlx::query("UPDATE budget_projects SET status = $3, submitted_at = $4 WHERE community_id = $1 AND id = $2")
                 .bind(community).bind(id).bind(next.code()).bind(now).execute(&mut *tx).await?;
@@ -876,4 +885,41 @@ pub async fn progress(db: &Db, community: CommunityId, project: Uuid) -> DbResul
         .bind(community)
         .bind(project)
     )?)
+}
+
+// ---------- supports ----------
+
+/// One resident backs a project; false when they already had. The count moves in the same
+/// transaction, so it always equals the rows.
+pub async fn support(
+    db: &Db,
+    community: CommunityId,
+    project: Uuid,
+    voter_key: &[u8],
+    now: DateTime<Utc>,
+) -> DbResult<bool> {
+    write_tx!(db, tx => {
+        let added = sqlx::query(
+            "INSERT INTO budget_supports (community_id, project_id, voter_key, at) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (community_id, project_id, voter_key) DO NOTHING")
+            .bind(community).bind(project).bind(voter_key).bind(now).execute(&mut *tx).await?.rows_affected();
+        if added == 1 {
+            sqlx::query("UPDATE budget_projects SET supports = supports + 1 WHERE community_id = $1 AND id = $2")
+                .bind(community).bind(project).execute(&mut *tx).await?;
+        }
+        Ok(added == 1)
+    })
+}
+
+pub async fn has_supported(db: &Db, community: CommunityId, project: Uuid, voter_key: &[u8]) -> DbResult<bool> {
+    let (found,): (i64,) = fetch_one!(
+        db,
+        sqlx::query_as(
+            "SELECT COUNT(*) FROM budget_supports WHERE community_id = $1 AND project_id = $2 AND voter_key = $3"
+        )
+        .bind(community)
+        .bind(project)
+        .bind(voter_key)
+    )?;
+    Ok(found > 0)
 }

@@ -36,6 +36,7 @@ pub fn routes() -> Router<AppState> {
         .route("/budget/projects/{number}", get(project_page))
         .route("/budget/projects/{number}/edit", get(edit_form).post(save_edit))
         .route("/budget/projects/{number}/submit", post(submit))
+        .route("/budget/projects/{number}/support", post(support))
 }
 
 /// Today in Kyiv: phases change at local midnight.
@@ -187,6 +188,7 @@ async fn contest_page(
             residents_only => c.rules.residents_only,
             accept_idp => c.rules.accept_idp,
             changeable => c.rules.changeable_ballots,
+            supports_needed => c.rules.supports_needed,
             vote_level => page.t(&format!("level-{}", hromada_web::module::required_level(&tenant.community, &VOTE).code())),
         },
     )
@@ -423,7 +425,7 @@ async fn project_page(
         .iter()
         .map(|i| {
             context! {
-                name => &i.name, quantity => i.quantity,
+                name => &i.name, quantity => i.quantity, comment => &i.comment,
                 price => money::format(i.unit_price, page.lang),
                 total => money::format(i.total().unwrap_or(0), page.lang),
             }
@@ -444,6 +446,11 @@ async fn project_page(
     let phase = c.phase_at(today(&state));
     let updates = store::progress(&state.db, tenant.community.id, p.id).await?;
     let may_submit = own && domain::transition(p.status(), ProjectAction::Submit, phase).is_ok();
+    let supporting = c.rules.supports_needed > 0 && domain::may_support(p.status(), phase, own).is_ok();
+    let supported = match (&page.viewer.user, supporting) {
+        (Some(u), true) => store::has_supported(&state.db, tenant.community.id, p.id, &one_person_key(u)).await?,
+        _ => false,
+    };
     page.render(
         "budget/project.html",
         context! {
@@ -454,6 +461,7 @@ async fn project_page(
             address => &p.address,
             point => p.lat.zip(p.lon).map(|(lat, lon)| context! { lat => lat, lon => lon }),
             items => items,
+            commented => p.items.iter().any(|i| !i.comment.is_empty()),
             claimed => (p.cost_claimed != p.cost).then(|| money::format(p.cost_claimed, page.lang)),
             checklist => checklist,
             review_note => &p.review_note,
@@ -462,6 +470,10 @@ async fn project_page(
             events => events,
             editable => own && p.status().editable() && phase < Phase::Voting,
             may_submit => may_submit,
+            supports => p.supports,
+            supports_needed => c.rules.supports_needed,
+            supporting => supporting,
+            supported => supported,
             updates => crate::implementation::updates_view(&page, &updates),
             progress_status => page.t(&format!("budget-progress-{}", p.progress_status)),
             progress_percent => p.progress_percent,
@@ -547,8 +559,37 @@ async fn submit(
             &tenant.url(&format!("/budget/projects/{number}")),
             Flash::success("budget-flash-submitted"),
         )),
-        Err(store::StepError::Transition(_)) => Err(AppError::Conflict("budget-error-step")),
+        Err(store::StepError::Transition(_) | store::StepError::NotEnoughSupports(..)) => {
+            Err(AppError::Conflict("budget-error-step"))
+        }
         Err(store::StepError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// A resident backs a submitted project in the support stage: the identity level for
+/// authors, the regulation's age and residency, once per person.
+async fn support(
+    State(state): State<AppState>,
+    page: Page,
+    tenant: Tenant,
+    Path(number): Path<i64>,
+) -> AppResult<Response> {
+    require_level(&page.viewer, &tenant.community, &SUBMIT)?;
+    let user = page.viewer.require_user()?.clone();
+    let p = store::project_by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
+    let c = store::contest(&state.db, tenant.community.id, p.contest_id).await?.ok_or(AppError::NotFound)?;
+    let back = tenant.url(&format!("/budget/projects/{number}"));
+    let today = today(&state);
+    if let Err(key) = domain::may_support(p.status(), c.phase_at(today), p.author_id == user.id) {
+        return Ok(page.redirect_with(&back, Flash::error(key)));
+    }
+    if let Err(e) = c.rules.admits(today, &eligibility_of(&user)) {
+        return Ok(page.redirect_with(&back, Flash::error(refusal_key(e, false))));
+    }
+    if store::support(&state.db, tenant.community.id, p.id, &one_person_key(&user), state.now()).await? {
+        Ok(page.redirect_with(&back, Flash::success("budget-flash-supported")))
+    } else {
+        Ok(page.redirect_with(&back, Flash::info("budget-support-already")))
     }
 }
 
