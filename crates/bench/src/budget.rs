@@ -84,6 +84,7 @@ async fn voting_contest(
                     unit_price: cost + i * 1000,
                     comment: String::new(),
                 }],
+                answers: Default::default(),
             };
             let p = store::create_project(db, community, contest.id, (Uuid::now_v7(), "Автор"), &text, now).await?;
             // Written straight: the phases of a real review are not what is measured here.

@@ -587,6 +587,7 @@ async fn admitted(app: &TestApp, c: &Community) -> Vec<i64> {
             items: vec![domain::CostItem {
                 name: "Усе".into(), quantity: 1, unit_price: cost, comment: String::new()
             }],
+            answers: Default::default(),
         };
         let p = store::create_project(&app.db, c.id, contest.id, (author.id, "Автор"), &text, app.now()).await.unwrap();
         let review = store::Review::default();
@@ -882,5 +883,113 @@ async fn a_project_needs_its_supports_before_the_commission_may_admit_it() {
         let late = app.signed_in(&c, "late@sup.test").await;
         let late = late.follow(late.submit("/c/sup/account", &format!("{page}/support"), &[]).await).await;
         assert!(late.text().contains("лише після подання"), "[{bk}]");
+    }
+}
+
+#[tokio::test]
+async fn authors_answer_the_contests_questions_add_images_and_co_authors() {
+    let clock = Arc::new(FixedClock::new(march_first()));
+    for app in apps(&clock).await {
+        clock.set(march_first());
+        let bk = app.backend;
+        let c = app.community("ask").await;
+        app.user(&c, "admin@ask.test", &[Role::Admin]).await;
+        let admin = app.signed_in(&c, "admin@ask.test").await;
+        let mut fields = CONTEST.to_vec();
+        fields.push(("questionnaire", "пісня | Що?"));
+        let bad = admin.submit("/c/ask/admin/budget/new", "/c/ask/admin/budget/new", &fields).await;
+        assert_eq!(bad.status, 422, "[{bk}]");
+        assert!(bad.text().contains("Рядок 1: вид питання"), "[{bk}]");
+        fields.pop();
+        fields.push((
+            "questionnaire",
+            "текст | Кому допоможе проєкт? | обов'язкове\nвибір | Тип проєкту | обов'язкове | освіта, спорт\nфайл | Погодження власника\nмісце | Точка входу",
+        ));
+        assert_eq!(
+            admin.submit("/c/ask/admin/budget/new", "/c/ask/admin/budget/new", &fields).await.status,
+            303,
+            "[{bk}]"
+        );
+        let category =
+            [("name", "Усі"), ("budget", "100000"), ("min_cost", "1000"), ("max_cost", "100000"), ("rule", "one")];
+        admin.submit("/c/ask/admin/budget/1", "/c/ask/admin/budget/1/categories", &category).await;
+        let contest = store::contest_by_number(&app.db, c.id, 1).await.unwrap().unwrap();
+        assert_eq!(contest.rules.questions.len(), 4, "[{bk}]");
+        let k = store::categories(&app.db, c.id, contest.id).await.unwrap()[0].id.to_string();
+
+        app.user(&c, "anna@ask.test", &[]).await;
+        let borys = app.user(&c, "borys@ask.test", &[]).await;
+        let anna = app.signed_in(&c, "anna@ask.test").await;
+        let form = "/c/ask/budget/1/projects/new";
+        let mut answer = vec![
+            ("category", k.as_str()),
+            ("title", "Пандус до бібліотеки"),
+            ("summary", "Пандус і поручні."),
+            ("body", "Бібліотека недоступна для людей на візках і батьків із візочками."),
+            ("address", "вул. Бібліотечна, 2"),
+            ("costs", "Пандус; 1; 45000"),
+            ("q_q2", "спорт"),
+            ("q_q4", "500, 30"),
+            ("coauthors", "nobody@ask.test"),
+            ("image_alt", ""),
+        ];
+        let pdf = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+        let refused = anna
+            .submit_files(form, "/c/ask/budget/1/projects", &answer, &[("image", "rampa.png", crate::bot::png())])
+            .await;
+        assert_eq!(refused.status, 422, "[{bk}]");
+        let text = refused.text();
+        assert!(text.contains("Це питання обов'язкове"), "[{bk}] {text}");
+        assert!(text.contains("Широта від -90 до 90"), "[{bk}]");
+        assert!(text.contains("Немає облікового запису з адресою nobody@ask.test"), "[{bk}]");
+        assert!(text.contains("Опишіть, що на зображенні"), "[{bk}]");
+        answer.retain(|(k, _)| !["q_q4", "coauthors", "image_alt"].contains(k));
+        answer.extend([
+            ("q_q1", "Людям на візках і батькам"),
+            ("q_q4", "50.45, 30.52"),
+            ("coauthors", "borys@ask.test"),
+            ("image_alt", "Сходи бібліотеки без пандуса"),
+        ]);
+        let saved = anna
+            .submit_files(
+                form,
+                "/c/ask/budget/1/projects",
+                &answer,
+                &[("image", "rampa.png", crate::bot::png()), ("q_q3", "pogodzhennia.pdf", pdf)],
+            )
+            .await;
+        assert_eq!(saved.status, 303, "[{bk}] {}", saved.text());
+        let href = saved.location().unwrap();
+        // The co-author sees the draft, changes it and hands it in; the answers and the file stay.
+        let b = app.signed_in(&c, "borys@ask.test").await;
+        let edit = format!("{href}/edit");
+        let mut changed = answer.clone();
+        changed.retain(|(k, _)| *k != "image_alt" && *k != "coauthors");
+        changed.push(("coauthors", "borys@ask.test"));
+        for f in changed.iter_mut() {
+            if f.0 == "summary" {
+                f.1 = "Пандус і поручні до входу.";
+            }
+        }
+        let edited = b.submit_files(&edit, &edit, &changed, &[]).await;
+        assert_eq!(edited.status, 303, "[{bk}] {}", edited.text());
+        assert_eq!(b.submit(&href, &format!("{href}/submit"), &[]).await.status, 303, "[{bk}]");
+        let page = app.browser().get(&href).await;
+        let html = page.html();
+        let text = page.text();
+        assert!(
+            text.contains("Пандус і поручні до входу.") && text.contains("Співавтори: Тестовий borys"),
+            "[{bk}] {text}"
+        );
+        assert!(text.contains("Кому допоможе проєкт?") && text.contains("Людям на візках і батькам"), "[{bk}]");
+        assert!(text.contains("Тип проєкту") && text.contains("спорт") && text.contains("50.45, 30.52"), "[{bk}]");
+        assert!(text.contains("pogodzhennia.pdf"), "[{bk}] the file answer is kept through the edit");
+        assert!(html.contains("alt=\"Сходи бібліотеки без пандуса\""), "[{bk}]");
+        // Submitted, the image is public like the project.
+        let src = html.split("alt=\"Сходи бібліотеки без пандуса\"").next().unwrap().rsplit("src=\"").next().unwrap();
+        let src = src.split('"').next().unwrap().replace("&#x2f;", "/");
+        assert_eq!(app.browser().get(&src).await.status, 200, "[{bk}] {src}");
+        let p = store::project_by_number(&app.db, c.id, 1).await.unwrap().unwrap();
+        assert_eq!(p.author_id, store::coauthored(&app.db, c.id, borys.id).await.unwrap()[0].author_id, "[{bk}]");
     }
 }

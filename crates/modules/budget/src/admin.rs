@@ -89,6 +89,8 @@ pub struct ContestForm {
     min_votes_to_win: String,
     #[serde(default)]
     supports_needed: String,
+    #[serde(default)]
+    questionnaire: String,
 }
 
 impl ContestForm {
@@ -112,10 +114,11 @@ impl ContestForm {
             changeable_ballots: on(s.rules.changeable_ballots),
             min_votes_to_win: s.rules.min_votes_to_win.to_string(),
             supports_needed: s.rules.supports_needed.to_string(),
+            questionnaire: domain::questionnaire_text(&s.rules.questions),
         }
     }
 
-    fn check(&self) -> Result<ContestSettings, FieldErrors> {
+    fn check(&self, page: &Page) -> Result<ContestSettings, FieldErrors> {
         let mut errors = FieldErrors::new();
         let title = self.title.trim();
         if title.is_empty() || title.chars().count() > 200 {
@@ -156,6 +159,10 @@ impl ContestForm {
                 "" => 0,
                 n => n.parse().unwrap_or(u32::MAX),
             },
+            questions: domain::parse_questionnaire(&self.questionnaire).unwrap_or_else(|e| {
+                errors.add("questionnaire", crate::web::cost_error(page, &e));
+                vec![]
+            }),
         };
         if let Err(domain::InvalidRule(field)) = rules.validate() {
             errors.add(field, "budget-error-number");
@@ -243,7 +250,7 @@ async fn create_contest(
     Form(form): Form<ContestForm>,
 ) -> AppResult<Response> {
     let user = viewer.require(Permission::ManageSettings)?;
-    let settings = match form.check() {
+    let settings = match form.check(&page) {
         Ok(s) => s,
         Err(errors) => return render_contest(&state, &page, &tenant, None, &form, &errors, &FieldErrors::new()).await,
     };
@@ -289,7 +296,7 @@ async fn save_contest(
 ) -> AppResult<Response> {
     let user = viewer.require(Permission::ManageSettings)?;
     let c = crate::web::contest_by_number(&state, &tenant, number).await?;
-    let settings = match form.check() {
+    let settings = match form.check(&page) {
         Ok(s) => s,
         Err(errors) => {
             return render_contest(&state, &page, &tenant, Some(&c), &form, &errors, &FieldErrors::new()).await;

@@ -169,6 +169,8 @@ pub struct ContestRules {
     /// Supports a submitted project needs from residents before the commission may admit it
     /// (0: no support stage).
     pub supports_needed: u32,
+    /// The contest's own questions to authors, beyond the standard fields.
+    pub questions: Vec<Question>,
 }
 
 impl Default for ContestRules {
@@ -180,6 +182,7 @@ impl Default for ContestRules {
             changeable_ballots: false,
             min_votes_to_win: 1,
             supports_needed: 0,
+            questions: vec![],
         }
     }
 }
@@ -283,6 +286,150 @@ impl CategoryRules {
 /// The categories' budgets together may not exceed the contest's.
 pub fn fits_total(total: i64, budgets: impl IntoIterator<Item = i64>) -> bool {
     budgets.into_iter().try_fold(0i64, |sum, b| sum.checked_add(b)).is_some_and(|sum| sum <= total)
+}
+
+// ---------- the questionnaire ----------
+
+/// What kind of answer a question takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum QuestionKind {
+    Text,
+    Number,
+    /// One of the question's options.
+    Choice,
+    /// A document or an image.
+    File,
+    /// A point: latitude and longitude.
+    Location,
+}
+
+impl QuestionKind {
+    const WORDS: [(QuestionKind, &'static [&'static str]); 5] = [
+        (QuestionKind::Text, &["text", "текст"]),
+        (QuestionKind::Number, &["number", "число"]),
+        (QuestionKind::Choice, &["choice", "вибір"]),
+        (QuestionKind::File, &["file", "файл"]),
+        (QuestionKind::Location, &["location", "місце"]),
+    ];
+
+    pub fn code(self) -> &'static str {
+        Self::WORDS.iter().find(|(k, _)| *k == self).map_or("text", |(_, w)| w[0])
+    }
+
+    fn parse(word: &str) -> Option<QuestionKind> {
+        let word = word.trim().to_lowercase();
+        Self::WORDS.iter().find(|(_, words)| words.contains(&word.as_str())).map(|(k, _)| *k)
+    }
+}
+
+/// One question of a contest's questionnaire.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Question {
+    /// Stable within the contest: `q1`, `q2`, … in the order written.
+    pub key: String,
+    pub label: String,
+    pub kind: QuestionKind,
+    pub required: bool,
+    /// For a choice.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<String>,
+}
+
+const REQUIRED_WORDS: [&str; 3] = ["обов'язкове", "required", "*"];
+
+/// Reads a questionnaire written one question a line as «kind | question | required | options»
+/// (kinds: text, number, choice, file, location — or текст, число, вибір, файл, місце; «required»
+/// or «обов'язкове» to make it so; a choice's options separated by commas).
+pub fn parse_questionnaire(text: &str) -> Result<Vec<Question>, CostLineError> {
+    let mut questions = vec![];
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let error = |key| CostLineError { line: i + 1, key };
+        let parts: Vec<&str> = line.split('|').map(str::trim).collect();
+        let kind = parts.first().and_then(|w| QuestionKind::parse(w)).ok_or(error("budget-question-kind"))?;
+        let label = parts.get(1).copied().unwrap_or("");
+        if label.is_empty() || label.chars().count() > 300 {
+            return Err(error("budget-question-label"));
+        }
+        let mut required = false;
+        let mut options = vec![];
+        for part in parts.iter().skip(2).filter(|p| !p.is_empty()) {
+            if REQUIRED_WORDS.contains(&part.to_lowercase().replace('’', "'").as_str()) {
+                required = true;
+            } else {
+                options.extend(part.split(',').map(str::trim).filter(|o| !o.is_empty()).map(str::to_owned));
+            }
+        }
+        // A choice needs options; nothing else takes them.
+        if (kind == QuestionKind::Choice) == options.is_empty() {
+            return Err(error("budget-question-options"));
+        }
+        questions.push(Question {
+            key: format!("q{}", questions.len() + 1),
+            label: label.to_owned(),
+            kind,
+            required,
+            options,
+        });
+        if questions.len() > 30 {
+            return Err(error("budget-question-too-many"));
+        }
+    }
+    Ok(questions)
+}
+
+/// The questionnaire written back as the settings form takes it.
+pub fn questionnaire_text(questions: &[Question]) -> String {
+    questions
+        .iter()
+        .map(|q| {
+            let mut line = format!("{} | {}", q.kind.code(), q.label);
+            if q.required {
+                line.push_str(" | required");
+            }
+            if !q.options.is_empty() {
+                line.push_str(&format!(" | {}", q.options.join(", ")));
+            }
+            line
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An answer to a question that is not a file, checked and tidied; `Ok("")` for an optional
+/// question left blank.
+pub fn check_answer(q: &Question, value: &str) -> Result<String, &'static str> {
+    let value = value.trim();
+    if value.is_empty() {
+        return if q.required { Err("budget-answer-required") } else { Ok(String::new()) };
+    }
+    match q.kind {
+        QuestionKind::Text if value.chars().count() <= 5000 => Ok(value.to_owned()),
+        QuestionKind::Number => value
+            .replace([' ', '\u{a0}'], "")
+            .replace(',', ".")
+            .parse::<f64>()
+            .ok()
+            .filter(|n| n.is_finite())
+            .map(|n| n.to_string())
+            .ok_or("budget-answer-number"),
+        QuestionKind::Choice => q.options.iter().find(|o| *o == value).cloned().ok_or("budget-answer-choice"),
+        QuestionKind::Location => {
+            let parts: Vec<f64> =
+                value.split([',', ';', ' ']).filter(|p| !p.is_empty()).filter_map(|p| p.parse().ok()).collect();
+            match parts[..] {
+                [lat, lon] if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
+                    Ok(format!("{lat}, {lon}"))
+                }
+                _ => Err("budget-answer-location"),
+            }
+        }
+        _ => Err("budget-answer-text"),
+    }
 }
 
 // ---------- projects ----------
@@ -900,6 +1047,38 @@ mod tests {
         assert_eq!(may_support(ProjectStatus::Submitted, Phase::Submission, true), Err("budget-support-own"));
         assert_eq!(may_support(ProjectStatus::Draft, Phase::Submission, false), Err("budget-support-closed"));
         assert_eq!(may_support(ProjectStatus::Submitted, Phase::Review, false), Err("budget-support-closed"));
+    }
+
+    #[test]
+    fn a_questionnaire_reads_line_by_line_and_answers_are_checked() {
+        let text = "текст | Кому допоможе проєкт? | обов'язкове\n\
+                    number | Скільки людей користуватиметься\n\
+                    choice | Тип проєкту | required | освіта, спорт, благоустрій\n\
+                    файл | Погодження власника\n\
+                    location | Точка на мапі";
+        let q = parse_questionnaire(text).unwrap();
+        assert_eq!(q.len(), 5);
+        assert_eq!((q[0].key.as_str(), q[0].kind, q[0].required), ("q1", QuestionKind::Text, true));
+        assert_eq!(q[2].options, vec!["освіта", "спорт", "благоустрій"]);
+        assert!(q[2].required && !q[1].required);
+        assert_eq!(q[3].kind, QuestionKind::File);
+        assert_eq!(parse_questionnaire(&questionnaire_text(&q)).unwrap(), q, "written back, it reads the same");
+        assert_eq!(
+            parse_questionnaire("пісня | Що?").unwrap_err(),
+            CostLineError { line: 1, key: "budget-question-kind" }
+        );
+        assert_eq!(parse_questionnaire("\nchoice | Тип").unwrap_err().line, 2);
+        assert_eq!(parse_questionnaire("text | Що? | а, б").unwrap_err().key, "budget-question-options");
+        assert_eq!(parse_questionnaire("text |  ").unwrap_err().key, "budget-question-label");
+
+        assert_eq!(check_answer(&q[0], " "), Err("budget-answer-required"));
+        assert_eq!(check_answer(&q[1], ""), Ok(String::new()));
+        assert_eq!(check_answer(&q[1], "1 200,5"), Ok("1200.5".into()));
+        assert_eq!(check_answer(&q[1], "багато"), Err("budget-answer-number"));
+        assert_eq!(check_answer(&q[2], "спорт"), Ok("спорт".into()));
+        assert_eq!(check_answer(&q[2], "музика"), Err("budget-answer-choice"));
+        assert_eq!(check_answer(&q[4], "50.45, 30.52"), Ok("50.45, 30.52".into()));
+        assert_eq!(check_answer(&q[4], "500, 30"), Err("budget-answer-location"));
     }
 
     #[test]

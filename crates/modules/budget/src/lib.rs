@@ -9,6 +9,7 @@
 
 mod admin;
 mod api;
+mod authoring;
 mod bot;
 mod desk;
 pub mod domain;
@@ -43,6 +44,7 @@ pub fn migrations() -> Vec<Migration> {
         migration!(KEY, 1, "0001_budget"),
         migration!(KEY, 2, "0002_paper_and_implementation"),
         migration!(KEY, 3, "0003_supports"),
+        migration!(KEY, 4, "0004_questionnaire_and_coauthors"),
     ]
 }
 

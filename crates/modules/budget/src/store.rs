@@ -277,6 +277,8 @@ pub struct Project {
     pub spent: i64,
     /// Residents who backed it in the support stage.
     pub supports: i64,
+    /// Answers to the contest's questionnaire by question key (a file answer is its media id).
+    pub answers: Json<BTreeMap<String, String>>,
 }
 
 impl Project {
@@ -287,7 +289,7 @@ impl Project {
 
 const PROJECT_COLUMNS: &str = "id, contest_id, number, category_id, author_id, author_name, title, summary, body, address, \
      lat, lon, status, cost_claimed, cost, items, checklist, rejection_reason, review_note, revise_by, created_at, \
-     submitted_at, reviewed_at, progress_status, progress_percent, spent, supports";
+     submitted_at, reviewed_at, progress_status, progress_percent, spent, supports, answers";
 
 /// What an author writes.
 #[derive(Debug, Clone)]
@@ -299,6 +301,7 @@ pub struct ProjectText {
     pub address: String,
     pub point: Option<(f64, f64)>,
     pub items: Vec<CostItem>,
+    pub answers: BTreeMap<String, String>,
 }
 
 pub async fn create_project(
@@ -315,13 +318,13 @@ pub async fn create_project(
         sqlx::query(LOCK_COMMUNITY).bind(community).execute(&mut *tx).await?;
         sqlx::query(
             "INSERT INTO budget_projects (community_id, id, contest_id, number, category_id, author_id, author_name, title,
-               summary, body, address, lat, lon, status, cost_claimed, cost, items, checklist, review_note, created_at)
+               summary, body, address, lat, lon, status, cost_claimed, cost, items, checklist, review_note, created_at, answers)
              VALUES ($1, $2, $3, (SELECT COALESCE(MAX(number), 0) + 1 FROM budget_projects WHERE community_id = $1),
-               $4, $5, $6, $7, $8, $9, $10, $11, $12, 'draft', $13, $13, $14, $15, '', $16)")
+               $4, $5, $6, $7, $8, $9, $10, $11, $12, 'draft', $13, $13, $14, $15, '', $16, $17)")
             .bind(community).bind(id).bind(contest).bind(text.category_id).bind(author.0).bind(author.1)
             .bind(&text.title).bind(&text.summary).bind(&text.body).bind(&text.address)
             .bind(text.point.map(|p| p.0)).bind(text.point.map(|p| p.1)).bind(cost).bind(Json(&text.items))
-            .bind(Json(BTreeMap::<String, bool>::new())).bind(now)
+            .bind(Json(BTreeMap::<String, bool>::new())).bind(now).bind(Json(&text.answers))
             .execute(&mut *tx).await?;
         sqlx::query(
             "INSERT INTO budget_project_events (community_id, project_id, id, at, status, actor_id, note)
@@ -339,7 +342,7 @@ pub async fn update_project(db: &Db, community: CommunityId, id: Uuid, text: &Pr
         db,
         sqlx::query(
             "UPDATE budget_projects SET category_id = $3, title = $4, summary = $5, body = $6, address = $7, lat = $8,
-               lon = $9, cost_claimed = $10, cost = $10, items = $11
+               lon = $9, cost_claimed = $10, cost = $10, items = $11, answers = $12
              WHERE community_id = $1 AND id = $2 AND status IN ('draft', 'returned')"
         )
         .bind(community)
@@ -353,6 +356,7 @@ pub async fn update_project(db: &Db, community: CommunityId, id: Uuid, text: &Pr
         .bind(text.point.map(|p| p.1))
         .bind(cost)
         .bind(Json(&text.items))
+        .bind(Json(&text.answers))
     )?;
     Ok(n == 1)
 }
@@ -922,4 +926,45 @@ pub async fn has_supported(db: &Db, community: CommunityId, project: Uuid, voter
         .bind(voter_key)
     )?;
     Ok(found > 0)
+}
+
+// ---------- co-authors ----------
+
+/// A project's co-authors: (account, name as shown).
+pub async fn coauthors(db: &Db, community: CommunityId, project: Uuid) -> DbResult<Vec<(UserId, String)>> {
+    Ok(fetch_all!(
+        db,
+        sqlx::query_as(
+            "SELECT user_id, name FROM budget_coauthors WHERE community_id = $1 AND project_id = $2 ORDER BY name"
+        )
+        .bind(community)
+        .bind(project)
+    )?)
+}
+
+/// Replaces a project's co-authors.
+pub async fn set_coauthors(
+    db: &Db,
+    community: CommunityId,
+    project: Uuid,
+    people: &[(UserId, String)],
+) -> DbResult<()> {
+    write_tx!(db, tx => {
+        sqlx::query("DELETE FROM budget_coauthors WHERE community_id = $1 AND project_id = $2")
+            .bind(community).bind(project).execute(&mut *tx).await?;
+        for (user, name) in people {
+            sqlx::query("INSERT INTO budget_coauthors (community_id, project_id, user_id, name) VALUES ($1, $2, $3, $4)")
+                .bind(community).bind(project).bind(user).bind(name).execute(&mut *tx).await?;
+        }
+    });
+    Ok(())
+}
+
+/// Projects the account co-authors (besides its own).
+pub async fn coauthored(db: &Db, community: CommunityId, user: UserId) -> DbResult<Vec<Project>> {
+    let sql = format!(
+        "SELECT {PROJECT_COLUMNS} FROM budget_projects WHERE community_id = $1 AND id IN
+           (SELECT project_id FROM budget_coauthors WHERE community_id = $1 AND user_id = $2) ORDER BY number DESC"
+    );
+    Ok(fetch_all!(db, sqlx::query_as::<_, Project>(sqlx::AssertSqlSafe(sql)).bind(community).bind(user))?)
 }

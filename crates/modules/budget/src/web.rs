@@ -15,7 +15,6 @@ use hromada_db::GroupCommit;
 use hromada_db::core::users::{self, User};
 use hromada_kernel::{Ineligible, Lang, money};
 use hromada_web::auth::{Viewer, eligibility_of, one_person_key};
-use hromada_web::forms::FieldErrors;
 use hromada_web::module::{SeedContext, require_level};
 use hromada_web::{AppError, AppResult, AppState, Flash, Page, Serde, Tenant, Value, context};
 use serde::Deserialize;
@@ -24,18 +23,15 @@ use std::collections::HashMap;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .merge(crate::implementation::routes())
+        .merge(crate::authoring::routes())
         .route("/budget", get(index))
         .route("/budget/{contest}", get(contest_page))
-        .route("/budget/{contest}/projects", post(create))
-        .route("/budget/{contest}/projects/new", get(new_form))
         .route("/budget/{contest}/vote", get(ballot).post(vote))
         .route("/budget/{contest}/results", get(results_page))
         .route("/budget/{contest}/results.csv", get(results_csv))
         .route("/budget/{contest}/ballots", get(ballots_page))
         .route("/budget/{contest}/ballots.json", get(crate::api::ballots))
         .route("/budget/projects/{number}", get(project_page))
-        .route("/budget/projects/{number}/edit", get(edit_form).post(save_edit))
-        .route("/budget/projects/{number}/submit", post(submit))
         .route("/budget/projects/{number}/support", post(support))
 }
 
@@ -122,11 +118,11 @@ async fn index(State(state): State<AppState>, page: Page, tenant: Tenant) -> App
     let contests: Vec<Value> =
         store::contests(&state.db, tenant.community.id).await?.iter().map(|c| contest_view(&page, c, today)).collect();
     let mine: Vec<Value> = match &page.viewer.user {
-        Some(u) => store::by_author(&state.db, tenant.community.id, u.id)
-            .await?
-            .iter()
-            .map(|p| project_summary(&page, p))
-            .collect(),
+        Some(u) => {
+            let mut mine = store::by_author(&state.db, tenant.community.id, u.id).await?;
+            mine.extend(store::coauthored(&state.db, tenant.community.id, u.id).await?);
+            mine.iter().map(|p| project_summary(&page, p)).collect()
+        }
         None => vec![],
     };
     page.render("budget/index.html", context! { contests => contests, mine => mine })
@@ -196,100 +192,6 @@ async fn contest_page(
 
 // ---------- writing a project ----------
 
-#[derive(Debug, Deserialize, Default, serde::Serialize)]
-pub struct ProjectForm {
-    #[serde(default)]
-    category: String,
-    #[serde(default)]
-    title: String,
-    #[serde(default)]
-    summary: String,
-    #[serde(default)]
-    body: String,
-    #[serde(default)]
-    address: String,
-    #[serde(default)]
-    lat: String,
-    #[serde(default)]
-    lon: String,
-    #[serde(default)]
-    costs: String,
-}
-
-impl ProjectForm {
-    fn of(p: &Project) -> Self {
-        ProjectForm {
-            category: p.category_id.to_string(),
-            title: p.title.clone(),
-            summary: p.summary.clone(),
-            body: p.body.clone(),
-            address: p.address.clone(),
-            lat: p.lat.map(|v| v.to_string()).unwrap_or_default(),
-            lon: p.lon.map(|v| v.to_string()).unwrap_or_default(),
-            costs: domain::costs_text(&p.items.0),
-        }
-    }
-
-    /// The project as the author wrote it, or every problem, each under its field.
-    fn check(&self, page: &Page, categories: &[Category]) -> Result<ProjectText, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let category = categories.iter().find(|k| k.id.to_string() == self.category);
-        if category.is_none() {
-            errors.add("category", "budget-error-category");
-        }
-        let title = self.title.trim();
-        if title.chars().count() < 5 || title.chars().count() > 200 {
-            errors.add("title", "budget-error-title");
-        }
-        let summary = self.summary.trim();
-        if summary.is_empty() || summary.chars().count() > 500 {
-            errors.add("summary", "budget-error-summary");
-        }
-        if self.body.trim().chars().count() < 20 || self.body.chars().count() > 20_000 {
-            errors.add("body", "budget-error-body");
-        }
-        if self.address.trim().is_empty() || self.address.chars().count() > 300 {
-            errors.add("address", "budget-error-address");
-        }
-        let point = match (self.lat.trim(), self.lon.trim()) {
-            ("", "") => None,
-            (lat, lon) => match (lat.replace(',', ".").parse::<f64>(), lon.replace(',', ".").parse::<f64>()) {
-                (Ok(lat), Ok(lon)) if (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) => {
-                    Some((lat, lon))
-                }
-                _ => {
-                    errors.add("lat", "budget-error-point");
-                    None
-                }
-            },
-        };
-        let items = match domain::parse_costs(&self.costs) {
-            Ok(items) => items,
-            Err(e) => {
-                errors.add("costs", cost_error(page, &e));
-                vec![]
-            }
-        };
-        if let (Some(k), Some(cost)) = (category, domain::total_cost(&items))
-            && !items.is_empty()
-            && !k.rules().admits_cost(cost)
-        {
-            let range = [("min", money::format(k.min_cost, page.lang)), ("max", money::format(k.max_cost, page.lang))];
-            errors.add("costs", page.t_with("budget-error-cost-range", &range));
-        }
-        errors.into_result()?;
-        Ok(ProjectText {
-            category_id: category.map(|k| k.id).unwrap_or_default(),
-            title: title.to_owned(),
-            summary: summary.to_owned(),
-            body: self.body.trim().to_owned(),
-            address: self.address.trim().to_owned(),
-            point,
-            items,
-        })
-    }
-}
-
 /// What is wrong with a cost breakdown, with the line it is on.
 pub(crate) fn cost_error(page: &Page, e: &domain::CostLineError) -> String {
     let text = page.t(e.key);
@@ -300,42 +202,7 @@ pub(crate) fn cost_error(page: &Page, e: &domain::CostLineError) -> String {
     }
 }
 
-fn render_form(
-    page: &Page,
-    c: &Contest,
-    categories: &[Category],
-    form: &ProjectForm,
-    errors: &FieldErrors,
-    number: Option<i64>,
-) -> AppResult<Response> {
-    let options: Vec<Value> = categories
-        .iter()
-        .map(|k| {
-            context! {
-                value => k.id.to_string(),
-                label => format!("{} ({}–{})", k.name(page.lang), money::format(k.min_cost, page.lang), money::format(k.max_cost, page.lang)),
-            }
-        })
-        .collect();
-    let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
-    page.render_status(
-        status,
-        "budget/project_form.html",
-        context! {
-            c => contest_view(page, c, today(&page.state)),
-            categories => options,
-            form => Serde(form),
-            errors => Serde(errors),
-            number => number,
-            action => match number {
-                Some(n) => page.url(&format!("/budget/projects/{n}/edit")),
-                None => page.url(&format!("/budget/{}/projects", c.number)),
-            },
-        },
-    )
-}
-
-fn refusal_key(e: Ineligible, authoring: bool) -> &'static str {
+pub(crate) fn refusal_key(e: Ineligible, authoring: bool) -> &'static str {
     match (e, authoring) {
         (Ineligible::AgeUnknown, _) => "budget-refused-age-unknown",
         (Ineligible::UnderAge(_), true) => "budget-author-under-age",
@@ -345,64 +212,14 @@ fn refusal_key(e: Ineligible, authoring: bool) -> &'static str {
     }
 }
 
-/// The identity level for authors, then the regulation's age and residency; a refusal is a page
-/// back to the contest with the reason.
-fn check_author(state: &AppState, page: &Page, tenant: &Tenant, c: &Contest) -> AppResult<Result<User, Response>> {
-    require_level(&page.viewer, &tenant.community, &SUBMIT)?;
-    let user = page.viewer.require_user()?.clone();
-    let back = tenant.url(&format!("/budget/{}", c.number));
-    if c.phase_at(today(state)) != Phase::Submission {
-        return Ok(Err(page.redirect_with(&back, Flash::error("budget-refused-not-submission"))));
-    }
-    if let Err(e) = c.rules.admits(today(state), &eligibility_of(&user)) {
-        return Ok(Err(page.redirect_with(&back, Flash::error(refusal_key(e, true)))));
-    }
-    Ok(Ok(user))
-}
-
-async fn new_form(
-    State(state): State<AppState>,
-    page: Page,
-    tenant: Tenant,
-    Path(number): Path<i64>,
-) -> AppResult<Response> {
-    let c = contest_by_number(&state, &tenant, number).await?;
-    if let Err(refused) = check_author(&state, &page, &tenant, &c)? {
-        return Ok(refused);
-    }
-    let categories = store::categories(&state.db, tenant.community.id, c.id).await?;
-    render_form(&page, &c, &categories, &ProjectForm::default(), &FieldErrors::new(), None)
-}
-
-async fn create(
-    State(state): State<AppState>,
-    page: Page,
-    tenant: Tenant,
-    Path(number): Path<i64>,
-    Form(form): Form<ProjectForm>,
-) -> AppResult<Response> {
-    let c = contest_by_number(&state, &tenant, number).await?;
-    let user = match check_author(&state, &page, &tenant, &c)? {
-        Ok(user) => user,
-        Err(refused) => return Ok(refused),
-    };
-    if !state.limiter.hit(&format!("budget-project:{}", user.id), 20, std::time::Duration::from_secs(3600)) {
-        return Err(AppError::TooManyRequests);
-    }
-    let categories = store::categories(&state.db, tenant.community.id, c.id).await?;
-    let text = match form.check(&page, &categories) {
-        Ok(text) => text,
-        Err(errors) => return render_form(&page, &c, &categories, &form, &errors, None),
-    };
-    let p = store::create_project(&state.db, tenant.community.id, c.id, (user.id, &user.full_name), &text, state.now())
-        .await?;
-    Ok(page.redirect_with(&tenant.url(&format!("/budget/projects/{}", p.number)), Flash::success("budget-flash-draft")))
-}
-
 /// A project someone may see: public ones to all, a draft to its author and the commission.
 async fn visible(state: &AppState, tenant: &Tenant, viewer: &Viewer, number: i64) -> AppResult<Project> {
     let p = store::project_by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
-    let own = viewer.user.as_ref().is_some_and(|u| u.id == p.author_id);
+    let own = match &viewer.user {
+        Some(u) if u.id == p.author_id => true,
+        Some(u) => store::coauthors(&state.db, tenant.community.id, p.id).await?.iter().any(|(id, _)| *id == u.id),
+        None => false,
+    };
     if p.status().public() || own || viewer.may(hromada_kernel::Permission::Moderate) {
         Ok(p)
     } else {
@@ -442,9 +259,12 @@ async fn project_page(
             p.checklist.get(*key).map(|ok| context! { label => page.t(&format!("budget-check-{key}")), ok => ok })
         })
         .collect();
-    let own = page.viewer.user.as_ref().is_some_and(|u| u.id == p.author_id);
+    let coauthors = store::coauthors(&state.db, tenant.community.id, p.id).await?;
+    let own =
+        page.viewer.user.as_ref().is_some_and(|u| u.id == p.author_id || coauthors.iter().any(|(id, _)| *id == u.id));
     let phase = c.phase_at(today(&state));
     let updates = store::progress(&state.db, tenant.community.id, p.id).await?;
+    let extras = crate::authoring::extras(&state, &page, &c, &p).await?;
     let may_submit = own && domain::transition(p.status(), ProjectAction::Submit, phase).is_ok();
     let supporting = c.rules.supports_needed > 0 && domain::may_support(p.status(), phase, own).is_ok();
     let supported = match (&page.viewer.user, supporting) {
@@ -475,95 +295,12 @@ async fn project_page(
             supporting => supporting,
             supported => supported,
             updates => crate::implementation::updates_view(&page, &updates),
+            extras => extras,
             progress_status => page.t(&format!("budget-progress-{}", p.progress_status)),
             progress_percent => p.progress_percent,
             spent => money::format(p.spent, page.lang),
         },
     )
-}
-
-/// The signed-in author's own project, still open to changes.
-async fn authors_editable(
-    state: &AppState,
-    page: &Page,
-    tenant: &Tenant,
-    number: i64,
-) -> AppResult<(Project, Contest)> {
-    let user = page.viewer.require_user()?;
-    let p = store::project_by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
-    if p.author_id != user.id {
-        return Err(AppError::NotFound);
-    }
-    let c = store::contest(&state.db, tenant.community.id, p.contest_id).await?.ok_or(AppError::NotFound)?;
-    if !p.status().editable() || c.phase_at(today(state)) >= Phase::Voting {
-        return Err(AppError::Conflict("budget-error-not-editable"));
-    }
-    Ok((p, c))
-}
-
-async fn edit_form(
-    State(state): State<AppState>,
-    page: Page,
-    tenant: Tenant,
-    Path(number): Path<i64>,
-) -> AppResult<Response> {
-    let (p, c) = authors_editable(&state, &page, &tenant, number).await?;
-    let categories = store::categories(&state.db, tenant.community.id, c.id).await?;
-    render_form(&page, &c, &categories, &ProjectForm::of(&p), &FieldErrors::new(), Some(number))
-}
-
-async fn save_edit(
-    State(state): State<AppState>,
-    page: Page,
-    tenant: Tenant,
-    Path(number): Path<i64>,
-    Form(form): Form<ProjectForm>,
-) -> AppResult<Response> {
-    let (p, c) = authors_editable(&state, &page, &tenant, number).await?;
-    let categories = store::categories(&state.db, tenant.community.id, c.id).await?;
-    let text = match form.check(&page, &categories) {
-        Ok(text) => text,
-        Err(errors) => return render_form(&page, &c, &categories, &form, &errors, Some(number)),
-    };
-    if !store::update_project(&state.db, tenant.community.id, p.id, &text).await? {
-        return Err(AppError::Conflict("budget-error-not-editable"));
-    }
-    Ok(page.redirect_with(&tenant.url(&format!("/budget/projects/{number}")), Flash::success("budget-flash-saved")))
-}
-
-async fn submit(
-    State(state): State<AppState>,
-    page: Page,
-    tenant: Tenant,
-    Path(number): Path<i64>,
-) -> AppResult<Response> {
-    let user = page.viewer.require_user()?;
-    let p = store::project_by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
-    if p.author_id != user.id {
-        return Err(AppError::NotFound);
-    }
-    let review = store::Review::default();
-    match store::step(
-        &state.db,
-        tenant.community.id,
-        p.id,
-        ProjectAction::Submit,
-        Some(user.id),
-        &review,
-        state.now(),
-        today(&state),
-    )
-    .await
-    {
-        Ok(_) => Ok(page.redirect_with(
-            &tenant.url(&format!("/budget/projects/{number}")),
-            Flash::success("budget-flash-submitted"),
-        )),
-        Err(store::StepError::Transition(_) | store::StepError::NotEnoughSupports(..)) => {
-            Err(AppError::Conflict("budget-error-step"))
-        }
-        Err(store::StepError::Db(e)) => Err(e.into()),
-    }
 }
 
 /// A resident backs a submitted project in the support stage: the identity level for
@@ -995,6 +732,7 @@ pub async fn seed(ctx: SeedContext<'_>) -> anyhow::Result<()> {
             address: (*address).into(),
             point: None,
             items,
+            answers: Default::default(),
         };
         let p = store::create_project(ctx.db, community, c.id, (author.id, &author.full_name), &text, then).await?;
         for (action, day) in [(ProjectAction::Submit, -50), (ProjectAction::Admit, -30)] {
