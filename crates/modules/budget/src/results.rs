@@ -71,7 +71,7 @@ fn escape(text: &str) -> String {
 /// colour, so the chart reads in grey too.
 pub fn bar_chart(bars: &[Bar]) -> String {
     const ROW: u64 = 28;
-    const LABEL: u64 = 260;
+    const LABEL: u64 = 300;
     const WIDTH: u64 = 640;
     let max = bars.iter().map(|b| b.value).max().unwrap_or(0).max(1);
     let height = ROW * bars.len() as u64 + 8;
@@ -85,7 +85,12 @@ pub fn bar_chart(bars: &[Bar]) -> String {
         let y = i as u64 * ROW + 4;
         let length = (WIDTH - LABEL - 60) * bar.value / max;
         let fill = if bar.winner { "url(#win)" } else { "#5c6bc0" };
-        let label: String = bar.label.chars().take(38).collect();
+        // About what fits before the bars; the table has the whole name.
+        let label: String = if bar.label.chars().count() > 34 {
+            bar.label.chars().take(33).chain(['…']).collect()
+        } else {
+            bar.label.clone()
+        };
         svg.push_str(&format!(
             "<text x=\"0\" y=\"{ty}\" font-size=\"13\" fill=\"#212121\">{label}</text>\
              <rect x=\"{LABEL}\" y=\"{y}\" width=\"{length}\" height=\"{h}\" fill=\"{fill}\"/>\
@@ -120,7 +125,9 @@ mod tests {
             Bar { label: "Лавки".into(), value: 5, winner: false },
         ]);
         assert!(svg.contains("&lt;біля&gt;") && svg.contains("&amp;") && !svg.contains("<біля>"));
-        assert!(svg.contains("width=\"320\"") && svg.contains("width=\"160\""), "{svg}");
+        assert!(svg.contains("width=\"280\"") && svg.contains("width=\"140\""), "{svg}");
+        let long = bar_chart(&[Bar { label: "№ 5 Сонячна станція для укриття школи № 2".into(), value: 1, winner: false }]);
+        assert!(long.contains("№ 5 Сонячна станція для укриття ш…"), "{long}");
         assert!(svg.contains("aria-hidden=\"true\""));
         assert!(bar_chart(&[]).starts_with("<svg"));
     }
