@@ -257,6 +257,14 @@ async fn a_contest_runs_from_submission_through_review_and_voting_to_results() {
         )
         .await;
         assert_eq!(returned.status, 303, "[{bk}] {}", returned.text());
+        let mail = hromada_db::core::outbox::recent(&app.db, c.id, 5).await.unwrap();
+        assert!(
+            mail.iter().any(|m| m.to_addr == "anna@pb.test"
+                && m.subject.contains("повернуто на доопрацювання")
+                && m.body_text.contains("05.05.2027")
+                && m.body_text.contains("Додайте фото місця.")),
+            "[{bk}] the author is told, with the date and the findings"
+        );
         let no_reason =
             review(&admin, "pb", rejected, &[("action", "reject"), ("costs", "Парковка; 1; 200000"), ("note", "Ні.")])
                 .await;
@@ -335,6 +343,31 @@ async fn a_contest_runs_from_submission_through_review_and_voting_to_results() {
             app.user(&c, &format!("v{i}@pb.test"), &[]).await;
             voters.push(app.signed_in(&c, &format!("v{i}@pb.test")).await);
         }
+        // Voting has started: the categories and the rules are fixed now.
+        let admin = app.signed_in(&c, "admin@pb.test").await;
+        let locked = admin
+            .submit(
+                "/c/pb/admin/budget/1",
+                "/c/pb/admin/budget/1/categories",
+                &[
+                    ("id", small),
+                    ("name", "Малі проєкти"),
+                    ("budget", "300000"),
+                    ("min_cost", "10000"),
+                    ("max_cost", "150000"),
+                    ("rule", "approve"),
+                    ("up_to", "3"),
+                ],
+            )
+            .await;
+        assert!(admin.follow(locked).await.text().contains("Голосування вже почалося"), "[{bk}]");
+        let mut later = changed.clone();
+        later.push(("changeable_ballots", "1"));
+        let refused = admin.submit("/c/pb/admin/budget/1", "/c/pb/admin/budget/1", &later).await;
+        assert_eq!(refused.status, 422, "[{bk}]");
+        let mut extended = changed.clone();
+        extended[9] = ("results_to", "2027-06-20");
+        assert_eq!(admin.submit("/c/pb/admin/budget/1", "/c/pb/admin/budget/1", &extended).await.status, 303, "[{bk}]");
         // Three small projects where two are allowed, and two large ones over the category's budget.
         let too_many = vote(&voters[0], "pb", &[benches, bikes, books]).await;
         assert_eq!(too_many.status, 422, "[{bk}]");

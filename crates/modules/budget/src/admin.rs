@@ -309,6 +309,13 @@ async fn save_contest(
         errors.add("total_budget", "budget-error-categories-over-total");
         return render_contest(&state, &page, &tenant, Some(&c), &form, &errors, &FieldErrors::new()).await;
     }
+    // Once voting has started, who may vote and how ballots count are fixed; dates and texts
+    // may still be corrected (a deadline extended by the council's decision, a typo).
+    if c.phase_at(today(&state)) >= domain::Phase::Voting && settings.rules != c.rules.0 {
+        let mut errors = FieldErrors::new();
+        errors.add("min_age", "budget-error-locked");
+        return render_contest(&state, &page, &tenant, Some(&c), &form, &errors, &FieldErrors::new()).await;
+    }
     store::update_contest(&state.db, tenant.community.id, c.id, &settings).await?;
     state
         .audit(
@@ -354,6 +361,10 @@ async fn save_category(
 ) -> AppResult<Response> {
     let user = viewer.require(Permission::ManageSettings)?;
     let c = crate::web::contest_by_number(&state, &tenant, number).await?;
+    let back = tenant.url(&format!("/admin/budget/{number}"));
+    if c.phase_at(today(&state)) >= domain::Phase::Voting {
+        return Ok(page.redirect_with(&back, Flash::error("budget-error-locked")));
+    }
     let mut errors = FieldErrors::new();
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > 120 {
@@ -464,6 +475,28 @@ async fn render_review(
     )
 }
 
+/// Mails the commission's decision to the author and the co-authors (and, through the linked
+/// accounts, to their chat).
+async fn tell_authors(state: &AppState, tenant: &Tenant, p: &store::Project, action: ProjectAction) -> AppResult<()> {
+    let mut to = vec![p.author_id];
+    to.extend(store::coauthors(&state.db, tenant.community.id, p.id).await?.into_iter().map(|(id, _)| id));
+    let link = tenant.absolute_url(state, &format!("/budget/projects/{}", p.number)).await;
+    let number = p.number.to_string();
+    let date = p.revise_by.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default();
+    let values = [
+        ("title", p.title.as_str()),
+        ("number", number.as_str()),
+        ("link", link.as_str()),
+        ("note", p.review_note.as_str()),
+        ("date", date.as_str()),
+    ];
+    let key = format!("budget-mail-{}", action_code(action));
+    hromada_web::mail::to_accounts(state, &tenant.community, &to, &key, &values)
+        .await
+        .map_err(|e| AppError::unexpected(e.to_string()))?;
+    Ok(())
+}
+
 fn action_code(a: ProjectAction) -> &'static str {
     match a {
         ProjectAction::Admit => "admit",
@@ -547,6 +580,7 @@ async fn review(
             state
                 .audit(Some(tenant.community.id), &Actor::user(user), &what, "budget_project", p.id, &done.title)
                 .await?;
+            tell_authors(&state, &tenant, &done, action).await?;
             Ok(page.redirect_with(&tenant.url("/admin/budget"), Flash::success("budget-flash-reviewed")))
         }
         Err(store::StepError::NotEnoughSupports(..)) => {

@@ -126,7 +126,10 @@ mod tests {
         ]);
         assert!(svg.contains("&lt;біля&gt;") && svg.contains("&amp;") && !svg.contains("<біля>"));
         assert!(svg.contains("width=\"280\"") && svg.contains("width=\"140\""), "{svg}");
-        let long = bar_chart(&[Bar { label: "№ 5 Сонячна станція для укриття школи № 2".into(), value: 1, winner: false }]);
+        let long =
+            bar_chart(&[Bar {
+                label: "№ 5 Сонячна станція для укриття школи № 2".into(), value: 1, winner: false
+            }]);
         assert!(long.contains("№ 5 Сонячна станція для укриття ш…"), "{long}");
         assert!(svg.contains("aria-hidden=\"true\""));
         assert!(bar_chart(&[]).starts_with("<svg"));

@@ -358,3 +358,19 @@ budget-question-kind = the kind is text, number, choice, file or location.
 budget-question-label = a question is 1 to 300 characters.
 budget-question-options = options are for a choice question, and only for it.
 budget-question-too-many = at most 30 questions.
+budget-error-locked = Voting has started: the contest's rules and categories can no longer change (dates and texts can).
+budget-mail-admit-subject = Project No. { $number } is on the ballot — { $community }
+budget-mail-admit-body =
+    The commission admitted your project «{ $title }» to the participatory budget vote.
+    { $note }
+    { $link }
+budget-mail-reject-subject = Project No. { $number } was rejected — { $community }
+budget-mail-reject-body =
+    The commission rejected your project «{ $title }». Its findings:
+    { $note }
+    { $link }
+budget-mail-return-subject = Project No. { $number } is returned for revision — { $community }
+budget-mail-return-body =
+    The commission asks you to revise your project «{ $title }» by { $date }. Its findings:
+    { $note }
+    Change the project and submit it again: { $link }

@@ -362,3 +362,19 @@ budget-question-kind = вид питання — текст, число, виб�
 budget-question-label = питання має бути від 1 до 300 знаків.
 budget-question-options = варіанти потрібні для питання-вибору, і лише для нього.
 budget-question-too-many = питань може бути не більше 30.
+budget-error-locked = Голосування вже почалося: правила конкурсу й категорії змінити не можна (дати й тексти — можна).
+budget-mail-admit-subject = Проєкт № { $number } допущено до голосування — { $community }
+budget-mail-admit-body =
+    Комісія допустила ваш проєкт «{ $title }» до голосування громадського бюджету.
+    { $note }
+    { $link }
+budget-mail-reject-subject = Проєкт № { $number } відхилено — { $community }
+budget-mail-reject-body =
+    Комісія відхилила ваш проєкт «{ $title }». Висновок комісії:
+    { $note }
+    { $link }
+budget-mail-return-subject = Проєкт № { $number } повернуто на доопрацювання — { $community }
+budget-mail-return-body =
+    Комісія просить доопрацювати ваш проєкт «{ $title }» до { $date }. Висновок комісії:
+    { $note }
+    Змініть проєкт і подайте його знову: { $link }
