@@ -124,9 +124,12 @@ describe('participatory budget: submit, review, vote, results', () => {
     assert.equal(await resident.locator('svg.bar-chart').count(), 1);
     await open(resident, c(`/budget/${contest}/ballots`));
     await expectNoAxeViolations(resident, 'budget: public ballots');
-    // The demo contest, with paper ballots and several projects, reads the same way.
+    // The demo's past edition: its results, and its winners being carried out.
     await open(resident, c('/budget/1/results'));
     await expectNoAxeViolations(resident, 'budget: demo results');
+    await open(resident, c('/budget/1/implementation'));
+    await expectNoAxeViolations(resident, 'budget: implementation');
+    assert.match(await visibleText(resident), /Виконано/);
   });
 });
 

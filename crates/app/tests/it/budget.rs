@@ -216,6 +216,7 @@ async fn a_contest_runs_from_submission_through_review_and_voting_to_results() {
         let stadium = project(&anna, "pb", large, "Стадіон", "Покриття; 1; 400000").await;
         let solar = project(&anna, "pb", large, "Сонячна станція", "Станція; 1; 350000").await;
         let rejected = project(&anna, "pb", large, "Приватна парковка", "Парковка; 1; 200000").await;
+        let late = project(&anna, "pb", small, "Фонтан на площі", "Фонтан; 1; 90000").await;
         // A draft is the author's only: nobody else sees it.
         let form = "/c/pb/budget/1/projects/new";
         let draft = anna
@@ -265,6 +266,19 @@ async fn a_contest_runs_from_submission_through_review_and_voting_to_results() {
                 && m.body_text.contains("Додайте фото місця.")),
             "[{bk}] the author is told, with the date and the findings"
         );
+        let short_deadline = review(
+            &admin,
+            "pb",
+            late,
+            &[
+                ("action", "return"),
+                ("costs", "Фонтан; 1; 90000"),
+                ("note", "Уточніть кошторис."),
+                ("revise_by", "2027-04-20"),
+            ],
+        )
+        .await;
+        assert_eq!(short_deadline.status, 303, "[{bk}]");
         let no_reason =
             review(&admin, "pb", rejected, &[("action", "reject"), ("costs", "Парковка; 1; 200000"), ("note", "Ні.")])
                 .await;
@@ -332,6 +346,10 @@ async fn a_contest_runs_from_submission_through_review_and_voting_to_results() {
         assert_eq!(revised.status, 303, "[{bk}] {}", revised.text());
         let href = format!("/c/pb/budget/projects/{books}");
         assert_eq!(anna.submit(&href, &format!("{href}/submit"), &[]).await.status, 303, "[{bk}]");
+        // Past the commission's date, a returned project cannot be handed in again.
+        let overdue = format!("/c/pb/budget/projects/{late}");
+        let refused = anna.follow(anna.submit(&overdue, &format!("{overdue}/submit"), &[]).await).await;
+        assert!(refused.text().contains("Строк доопрацювання, встановлений комісією, минув"), "[{bk}]");
         let admitted =
             review(&admin, "pb", books, &[("action", "admit"), ("costs", "Шафа; 1; 30000"), ("note", "Добре.")]).await;
         assert_eq!(admitted.status, 303, "[{bk}]");

@@ -29,5 +29,16 @@ async fn the_demo_is_seeded_once_with_every_role() {
         assert_eq!(users::count(&t.db, main.id).await.unwrap(), users_main);
         assert_eq!(users::count(&t.db, second.id).await.unwrap(), users_second);
         assert_eq!(hromada_about::store::list(&t.db, main.id).await.unwrap().len(), 4, "module seeds run once");
+        // The participatory budget: last year's edition being carried out, this year's voting.
+        let contests = hromada_budget::store::contests(&t.db, main.id).await.unwrap();
+        assert_eq!(contests.len(), 2, "[{}]", t.backend_name());
+        let today = hromada_kernel::clock::kyiv_time(chrono::Utc::now()).date();
+        let phases: Vec<_> = contests.iter().map(|c| c.phase_at(today)).collect();
+        use hromada_budget::domain::Phase;
+        assert_eq!(phases, vec![Phase::Voting, Phase::Implementation], "[{}]", t.backend_name());
+        assert!(contests.iter().all(|c| c.ballot_count > 0), "[{}]", t.backend_name());
+        let past = &contests[1];
+        let winners = hromada_budget::store::projects(&t.db, main.id, past.id, &["admitted"]).await.unwrap();
+        assert!(winners.iter().any(|p| p.progress_status == "done"), "[{}]", t.backend_name());
     }
 }

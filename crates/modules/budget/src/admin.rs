@@ -588,7 +588,9 @@ async fn review(
             errors.add("action", "budget-error-supports");
             render_review(&state, &page, &tenant, number, &errors, Some(field("costs"))).await
         }
-        Err(store::StepError::Transition(_)) => Err(AppError::Conflict("budget-error-step")),
+        Err(store::StepError::Transition(_) | store::StepError::RevisionOverdue(_)) => {
+            Err(AppError::Conflict("budget-error-step"))
+        }
         Err(store::StepError::Db(e)) => Err(e.into()),
     }
 }

@@ -469,6 +469,10 @@ async fn submit(
                 Flash::success("budget-flash-submitted"),
             ))
         }
+        Err(store::StepError::RevisionOverdue(_)) => Ok(page.redirect_with(
+            &tenant.url(&format!("/budget/projects/{number}")),
+            Flash::error("budget-error-revision-overdue"),
+        )),
         Err(store::StepError::Transition(_) | store::StepError::NotEnoughSupports(..)) => {
             Err(AppError::Conflict("budget-error-step"))
         }

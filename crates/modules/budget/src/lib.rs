@@ -11,6 +11,7 @@ mod admin;
 mod api;
 mod authoring;
 mod bot;
+mod demo;
 mod desk;
 pub mod domain;
 mod implementation;
@@ -146,6 +147,6 @@ impl Module for Budget {
     }
 
     fn seed_demo<'a>(&'a self, ctx: SeedContext<'a>) -> BoxFuture<'a, anyhow::Result<()>> {
-        Box::pin(web::seed(ctx))
+        Box::pin(demo::seed(ctx))
     }
 }

@@ -395,6 +395,9 @@ pub enum StepError {
     /// The regulation's support stage is not passed: (supports, needed).
     #[error("{0} supports of {1} needed")]
     NotEnoughSupports(i64, u32),
+    /// A returned project handed in again after the date the commission set.
+    #[error("the revision was due on {0}")]
+    RevisionOverdue(NaiveDate),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -439,6 +442,11 @@ pub async fn step(
         let c: Contest = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(community).bind(p.contest_id)
             .fetch_optional(&mut *tx).await?.ok_or(DbError::NotFound)?;
         let next = domain::transition(p.status(), action, c.phase_at(today))?;
+        if action == ProjectAction::Submit
+            && let Some(due) = p.revise_by.filter(|due| p.status() == ProjectStatus::Returned && today > *due)
+        {
+            return Err(StepError::RevisionOverdue(due));
+        }
         let needed = c.rules.supports_needed;
         if next == ProjectStatus::Admitted && p.supports < i64::from(needed) {
             return Err(StepError::NotEnoughSupports(p.supports, needed));

@@ -3,7 +3,7 @@
 
 use crate::domain::{self, BallotError, Phase, ProjectAction};
 use crate::results::{self, Bar};
-use crate::store::{self, BallotOutcome, BallotRequest, BallotWriter, Category, Contest, Project, ProjectText};
+use crate::store::{self, BallotOutcome, BallotRequest, BallotWriter, Category, Contest, Project};
 use crate::{SUBMIT, VOTE};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderValue, StatusCode, header};
@@ -12,10 +12,10 @@ use axum::routing::{get, post};
 use axum::{Form, Router};
 use chrono::NaiveDate;
 use hromada_db::GroupCommit;
-use hromada_db::core::users::{self, User};
+use hromada_db::core::users::User;
 use hromada_kernel::{Ineligible, Lang, money};
 use hromada_web::auth::{Viewer, eligibility_of, one_person_key};
-use hromada_web::module::{SeedContext, require_level};
+use hromada_web::module::require_level;
 use hromada_web::{AppError, AppResult, AppState, Flash, Page, Serde, Tenant, Value, context};
 use serde::Deserialize;
 use std::collections::HashMap;
@@ -265,7 +265,8 @@ async fn project_page(
     let phase = c.phase_at(today(&state));
     let updates = store::progress(&state.db, tenant.community.id, p.id).await?;
     let extras = crate::authoring::extras(&state, &page, &c, &p).await?;
-    let may_submit = own && domain::transition(p.status(), ProjectAction::Submit, phase).is_ok();
+    let overdue = p.status() == domain::ProjectStatus::Returned && p.revise_by.is_some_and(|d| today(&state) > d);
+    let may_submit = own && !overdue && domain::transition(p.status(), ProjectAction::Submit, phase).is_ok();
     let supporting = c.rules.supports_needed > 0 && domain::may_support(p.status(), phase, own).is_ok();
     let supported = match (&page.viewer.user, supporting) {
         (Some(u), true) => store::has_supported(&state.db, tenant.community.id, p.id, &one_person_key(u)).await?,
@@ -632,153 +633,4 @@ async fn ballots_page(
             head => hex::encode(&c.chain_head), chain_length => c.chain_length, contest_id => c.id.to_string(),
         },
     )
-}
-
-// ---------- the demo ----------
-
-/// A demo contest in its voting days: two categories, admitted projects, a few ballots.
-pub async fn seed(ctx: SeedContext<'_>) -> anyhow::Result<()> {
-    let community = ctx.community.id;
-    if !store::contests(ctx.db, community).await?.is_empty() {
-        return Ok(());
-    }
-    let Some(author) = users::by_email(ctx.db, community, "resident@demo.hromada").await? else { return Ok(()) };
-    let official = users::by_email(ctx.db, community, "admin@demo.hromada").await?.unwrap_or_else(|| author.clone());
-    let today = hromada_kernel::clock::kyiv_time(ctx.clock.now()).date();
-    let days = |n: i64| today + chrono::Duration::days(n);
-    let timeline = domain::Timeline {
-        submission_from: days(-60),
-        submission_to: days(-40),
-        review_to: days(-20),
-        revision_to: days(-10),
-        voting_to: days(20),
-        results_to: days(35),
-    };
-    let settings = store::ContestSettings {
-        title: format!("Громадський бюджет {}", chrono::Datelike::year(&today) + 1),
-        title_en: Some(format!("Participatory budget {}", chrono::Datelike::year(&today) + 1)),
-        description: "Кожен мешканець від 16 років може запропонувати, як витратити частину бюджету громади, \
-                      і проголосувати за проєкти, які вважає найкращими."
-            .into(),
-        total_budget: 3_000_000 * 100,
-        timeline,
-        rules: domain::ContestRules::default(),
-    };
-    // The demo contest is created in the past so its projects could be handed in and reviewed.
-    let c = store::create_contest(ctx.db, community, &settings, ctx.clock.now()).await?;
-    let small = domain::CategoryRules {
-        budget: 1_000_000 * 100,
-        min_cost: 50_000 * 100,
-        max_cost: 300_000 * 100,
-        rule: domain::VotingRule::Approve { up_to: 3 },
-    };
-    let large = domain::CategoryRules {
-        budget: 2_000_000 * 100,
-        min_cost: 300_000 * 100,
-        max_cost: 1_500_000 * 100,
-        rule: domain::VotingRule::Knapsack,
-    };
-    let small_id = store::save_category(ctx.db, community, c.id, None, "Малі проєкти", Some("Small projects"), small)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("demo categories exceed the budget"))?;
-    let large_id = store::save_category(ctx.db, community, c.id, None, "Великі проєкти", Some("Large projects"), large)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("demo categories exceed the budget"))?;
-    let demo: &[(uuid::Uuid, &str, &str, &str, &str)] = &[
-        (
-            small_id,
-            "Лавки та урни в сквері Шевченка",
-            "Десять лавок і десять урн замість поламаних.",
-            "сквер Шевченка",
-            "Лавка; 10; 9500\nУрна; 10; 3200\nМонтаж; 1; 18000",
-        ),
-        (
-            small_id,
-            "Велопарковки біля шкіл",
-            "Накриті велопарковки біля трьох шкіл громади.",
-            "школи № 1, 3, 5",
-            "Велопарковка на 10 місць; 3; 42000\nНавіс; 3; 38000",
-        ),
-        (
-            small_id,
-            "Книжкова шафа в амбулаторії",
-            "Шафа для буккросингу й дитячий куточок у залі очікування.",
-            "вул. Лікарняна, 5",
-            "Шафа; 2; 28000\nДитячий куточок; 1; 45000",
-        ),
-        (
-            large_id,
-            "Спортивний майданчик на Набережній",
-            "Вуличні тренажери, воркаут і гумове покриття.",
-            "вул. Набережна",
-            "Тренажер; 8; 65000\nВоркаут-комплекс; 1; 240000\nГумове покриття, м²; 300; 1400",
-        ),
-        (
-            large_id,
-            "Сонячна станція для укриття школи № 2",
-            "Сонячні панелі й акумулятори, щоб укриття мало світло під час відключень.",
-            "школа № 2",
-            "Панель 450 Вт; 24; 9800\nІнвертор; 1; 160000\nАкумулятор; 4; 95000\nМонтаж; 1; 120000",
-        ),
-    ];
-    let then = ctx.clock.now() - chrono::Duration::days(50);
-    for (category, title, summary, address, costs) in demo {
-        let items = domain::parse_costs(costs).map_err(|e| anyhow::anyhow!("demo costs: {e:?}"))?;
-        let text = ProjectText {
-            category_id: *category,
-            title: (*title).into(),
-            summary: (*summary).into(),
-            body: format!("{summary}\n\nПроєкт підготували мешканці; кошторис — за цінами постачальників громади."),
-            address: (*address).into(),
-            point: None,
-            items,
-            answers: Default::default(),
-        };
-        let p = store::create_project(ctx.db, community, c.id, (author.id, &author.full_name), &text, then).await?;
-        for (action, day) in [(ProjectAction::Submit, -50), (ProjectAction::Admit, -30)] {
-            let review = store::Review {
-                checklist: domain::CHECKLIST.iter().map(|k| ((*k).to_owned(), true)).collect(),
-                note: if action == ProjectAction::Admit {
-                    "Відповідає положенню.".into()
-                } else {
-                    String::new()
-                },
-                ..Default::default()
-            };
-            store::step(ctx.db, community, p.id, action, None, &review, then, days(day))
-                .await
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-        }
-    }
-    // A few ballots from demo voters (not accounts anyone signs in with).
-    let candidates: Vec<domain::Candidate> = store::projects(ctx.db, community, c.id, &["admitted"])
-        .await?
-        .iter()
-        .map(|p| domain::Candidate { id: p.id, number: p.number, category: p.category_id, cost: p.cost })
-        .collect();
-    let picks: &[&[usize]] = &[&[0, 1, 3], &[0, 4], &[1, 2, 4], &[0, 3], &[2, 4], &[0, 1, 4], &[3]];
-    let ballots: Vec<BallotRequest> = picks
-        .iter()
-        .enumerate()
-        .map(|(i, pick)| {
-            let voter_key = format!("demo-voter-{i}").into_bytes();
-            BallotRequest {
-                community,
-                contest: c.id,
-                slot: domain::voter_slot(b"demo", c.id, &voter_key),
-                voter_key,
-                choices: pick.iter().filter_map(|&j| candidates.get(j).copied()).collect(),
-                receipt_code: format!("DEMO{i:08}"),
-                today,
-                // The last came on paper, entered by an official.
-                paper: (i == 6).then(|| store::PaperEntry {
-                    full_name: "Демо Виборець".into(),
-                    entered_by: official.id,
-                    settles: None,
-                }),
-            }
-        })
-        .collect();
-    hromada_db::BatchWriter::write_batch(&store::BallotWriter, ctx.db, &ballots).await?;
-    Ok(())
 }

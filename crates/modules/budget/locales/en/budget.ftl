@@ -374,3 +374,4 @@ budget-mail-return-body =
     The commission asks you to revise your project «{ $title }» by { $date }. Its findings:
     { $note }
     Change the project and submit it again: { $link }
+budget-error-revision-overdue = The commission's date for revision has passed: the project can no longer be submitted again.
