@@ -2,6 +2,7 @@
 //! the one-time codes that link a chat to an account.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use hromada_db::batch::{by_size, values_sql};
 use hromada_db::{Db, DbResult, execute, fetch_all, fetch_optional, write_tx};
 use hromada_kernel::{CommunityId, UserId};
 use hromada_web::chat::{Inbound, Reply};
@@ -466,66 +467,8 @@ impl hromada_db::BatchWriter for TurnWriter {
     }
 }
 
-/// A statement's parameters, in bytes, kept under one TCP segment on loopback: sqlx 0.9.0
-/// leaves Nagle's algorithm on, and a statement sent in two segments waits for the server's
-/// delayed ACK (40 ms) before its tail goes out.
-const BYTES_PER_STATEMENT: usize = 24 * 1024;
-
-/// Slices of `rows` whose JSON bodies add up to at most [`BYTES_PER_STATEMENT`] (one row at
-/// least) and at most [`ROWS_PER_STATEMENT`] rows.
-fn by_size<T>(rows: &[T], size: impl Fn(&T) -> usize) -> Vec<&[T]> {
-    let mut out = vec![];
-    let (mut start, mut bytes) = (0, 0);
-    for (i, row) in rows.iter().enumerate() {
-        let n = size(row) + 64;
-        if i > start && (bytes + n > BYTES_PER_STATEMENT || i - start >= ROWS_PER_STATEMENT) {
-            out.push(&rows[start..i]);
-            start = i;
-            bytes = 0;
-        }
-        bytes += n;
-    }
-    if start < rows.len() {
-        out.push(&rows[start..]);
-    }
-    // Row counts that are powers of two: a few statement texts, each prepared once per
-    // connection, instead of a new one for every count.
-    out.into_iter()
-        .flat_map(|mut slice| {
-            let mut parts = vec![];
-            while !slice.is_empty() {
-                let n = 1 << slice.len().ilog2();
-                parts.push(&slice[..n]);
-                slice = &slice[n..];
-            }
-            parts
-        })
-        .collect()
-}
-
 fn json_size(value: &impl Serialize) -> usize {
     serde_json::to_vec(value).map(|v| v.len()).unwrap_or(0)
-}
-
-/// Rows per multi-row statement; 13 parameters a row stays under SQLite's 32,766.
-const ROWS_PER_STATEMENT: usize = 500;
-
-/// `head` + `rows` groups of `per_row` numbered parameters + `tail`.
-fn values_sql(head: &str, rows: usize, per_row: usize, tail: &str) -> String {
-    let mut sql = String::with_capacity(head.len() + tail.len() + rows * per_row * 5);
-    sql.push_str(head);
-    for r in 0..rows {
-        sql.push_str(if r == 0 { "(" } else { ",(" });
-        for c in 0..per_row {
-            if c > 0 {
-                sql.push_str(", ");
-            }
-            sql.push_str(&format!("${}", r * per_row + c + 1));
-        }
-        sql.push(')');
-    }
-    sql.push_str(tail);
-    sql
 }
 
 /// Adds a message to a messenger chat's conversation and queues it for delivery (a notice, an

@@ -3,6 +3,7 @@
 //! Queries are runtime `sqlx` queries written once with `$1..$N` placeholders; the
 //! [`dispatch!`] macro runs the same body on whichever pool the installation uses.
 
+pub mod batch;
 pub mod core;
 pub mod error;
 pub mod group_commit;

@@ -5,11 +5,12 @@ use chrono::{DateTime, NaiveDate, Utc};
 use hromada_db::core::changes::ChangeCounter;
 use hromada_db::core::communities::LOCK_COMMUNITY;
 use hromada_db::core::holidays;
+use hromada_db::batch::{by_size, params_from, values_sql_from};
 use hromada_db::{BatchWriter, Db, DbError, DbResult, fetch_all, fetch_optional, write_tx};
 use hromada_kernel::{CommunityId, UserId, WorkingCalendar};
 use serde::Serialize;
 use sqlx::FromRow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
 
 #[derive(Debug, Clone, FromRow, Serialize)]
@@ -495,7 +496,23 @@ impl BatchWriter for SignatureWriter {
                 let Some(SigningRow { status, signature_count: mut count, chain_head: head, threshold, collection_ends: ends, consideration_days: consideration }) = row else { continue };
                 let Ok(mut prev) = <[u8; 32]>::try_from(head.as_slice()) else { continue };
                 let start = count;
+                // Who of this batch has signed before: one statement per few dozen signers,
+                // under the petition's lock, so nobody can sign in between.
+                let keys: Vec<&[u8]> = members.iter().map(|&i| items[i].signer_key.as_slice()).collect();
+                let mut signed: HashSet<Vec<u8>> = HashSet::new();
+                for chunk in by_size(&keys, |k| k.len()) {
+                    let sql = format!(
+                        "SELECT signer_key FROM petition_signatures WHERE community_id = $1 AND petition_id = $2 AND signer_key IN ({})",
+                        params_from(3, chunk.len())
+                    );
+                    let mut q = sqlx::query_scalar::<_, Vec<u8>>(sqlx::AssertSqlSafe(sql)).bind(community).bind(petition);
+                    for key in chunk {
+                        q = q.bind(*key);
+                    }
+                    signed.extend(q.fetch_all(&mut *tx).await?);
+                }
                 let mut networks: HashMap<(DateTime<Utc>, &str), i64> = HashMap::new();
+                let mut rows: Vec<(usize, i64, [u8; 32], [u8; 32])> = vec![];
                 for &i in members {
                     let item = &items[i];
                     let open = status == "collecting" && ends.is_some_and(|e| item.at.date_naive() <= e) && count < threshold;
@@ -503,26 +520,36 @@ impl BatchWriter for SignatureWriter {
                         outcomes[i] = SignOutcome::NotCollecting;
                         continue;
                     }
-                    let seq = count + 1;
-                    let commitment = domain::receipt_commitment(*petition, seq as u64, &item.receipt_code);
-                    let hash = domain::entry_hash(&prev, *petition, seq as u64, &item.display_name, item.at, &commitment);
-                    let inserted = sqlx::query(
-                        "INSERT INTO petition_signatures (community_id, petition_id, seq, signer_key, user_id, display_name, signed_at, commitment, hash)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                         ON CONFLICT (community_id, petition_id, signer_key) DO NOTHING")
-                        .bind(community).bind(petition).bind(seq).bind(&item.signer_key).bind(item.user_id)
-                        .bind(&item.display_name).bind(item.at).bind(commitment.to_vec()).bind(hash.to_vec())
-                        .execute(&mut *tx).await?;
-                    if inserted.rows_affected() == 0 {
+                    if !signed.insert(item.signer_key.clone()) {
                         outcomes[i] = SignOutcome::AlreadySigned;
                         continue;
                     }
+                    let seq = count + 1;
+                    let commitment = domain::receipt_commitment(*petition, seq as u64, &item.receipt_code);
+                    let hash = domain::entry_hash(&prev, *petition, seq as u64, &item.display_name, item.at, &commitment);
+                    rows.push((i, seq, commitment, hash));
                     count = seq;
                     prev = hash;
                     outcomes[i] = SignOutcome::Signed { seq, count };
                     if !item.network.is_empty() {
                         *networks.entry((hour_of(item.at), item.network.as_str())).or_default() += 1;
                     }
+                }
+                for chunk in by_size(&rows, |(i, ..)| items[*i].display_name.len() + items[*i].signer_key.len() + 96) {
+                    let sql = values_sql_from(
+                        "INSERT INTO petition_signatures (community_id, petition_id, seq, signer_key, user_id, display_name, signed_at, commitment, hash) VALUES ",
+                        1,
+                        chunk.len(),
+                        9,
+                        "",
+                    );
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (i, seq, commitment, hash) in chunk {
+                        let item = &items[*i];
+                        q = q.bind(community).bind(petition).bind(seq).bind(&item.signer_key).bind(item.user_id)
+                            .bind(&item.display_name).bind(item.at).bind(commitment.to_vec()).bind(hash.to_vec());
+                    }
+                    q.execute(&mut *tx).await?;
                 }
                 if count == start {
                     continue;
