@@ -7,6 +7,7 @@ use crate::domain::{
     TransitionError, VotingRule,
 };
 use chrono::{DateTime, NaiveDate, Utc};
+use hromada_db::batch::{by_size, params_from, values_sql_from};
 use hromada_db::core::communities::LOCK_COMMUNITY;
 use hromada_db::{BatchWriter, Db, DbError, DbResult, execute, fetch_all, fetch_one, fetch_optional, write_tx};
 use hromada_kernel::{CommunityId, Lang, UserId};
@@ -584,6 +585,26 @@ impl BatchWriter for BallotWriter {
                 let Some(row) = row else { continue };
                 let Ok(mut prev) = <[u8; 32]>::try_from(row.chain_head.as_slice()) else { continue };
                 let (mut count, mut length) = (row.ballot_count, row.chain_length);
+                // Who of this batch is in the register already: a few statements under the
+                // contest's lock, so nobody can vote in between.
+                let keys: Vec<&[u8]> = members.iter().map(|&i| items[i].voter_key.as_slice()).collect();
+                let mut registered: HashMap<Vec<u8>, String> = HashMap::new();
+                for chunk in by_size(&keys, |k| k.len()) {
+                    let sql = format!(
+                        "SELECT voter_key, channel FROM budget_voters WHERE community_id = $1 AND contest_id = $2 AND voter_key IN ({})",
+                        params_from(3, chunk.len())
+                    );
+                    let mut q = sqlx::query_as::<_, (Vec<u8>, String)>(sqlx::AssertSqlSafe(sql)).bind(community).bind(contest);
+                    for key in chunk {
+                        q = q.bind(*key);
+                    }
+                    registered.extend(q.fetch_all(&mut *tx).await?);
+                }
+                // What this batch writes, in order; a ballot replaced within the batch is written
+                // as replaced and its votes are never written.
+                let mut new_voters: Vec<(usize, &'static str)> = vec![];
+                let mut ballots: Vec<PendingBallot> = vec![];
+                let mut live_here: HashMap<&[u8], usize> = HashMap::new();
                 for &i in members {
                     let item = &items[i];
                     // Paper ballots from the polling points may be entered until results are final.
@@ -593,11 +614,9 @@ impl BatchWriter for BallotWriter {
                         outcomes[i] = BallotOutcome::Closed;
                         continue;
                     }
-                    let voted: Option<(String,)> = sqlx::query_as(
-                        "SELECT channel FROM budget_voters WHERE community_id = $1 AND contest_id = $2 AND voter_key = $3")
-                        .bind(community).bind(contest).bind(&item.voter_key).fetch_optional(&mut *tx).await?;
+                    let channel: &'static str = if paper.is_some() { "paper" } else { "web" };
                     let mut supersedes = None;
-                    if let Some((channel,)) = voted {
+                    if let Some(before) = registered.get(&item.voter_key).cloned() {
                         let settled = paper.and_then(|p| p.settles);
                         if let Some(p) = paper.filter(|_| settled.is_none()) {
                             // Someone who voted twice (on the web and on paper, or on two papers):
@@ -608,14 +627,14 @@ impl BatchWriter for BallotWriter {
                                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'open')")
                                 .bind(community).bind(contest).bind(hromada_kernel::new_id()).bind(&item.voter_key)
                                 .bind(&p.full_name).bind(choices_text(&item.choices.iter().map(|c| c.number).collect::<Vec<_>>()))
-                                .bind(item.choices.iter().map(|c| c.id.to_string()).collect::<Vec<_>>().join(","))
+                                .bind(ids_text(&item.choices))
                                 .bind(p.entered_by).bind(item.today).execute(&mut *tx).await?;
                             outcomes[i] = BallotOutcome::Conflict;
                             continue;
                         }
                         // A web ballot never replaces a paper one; it replaces a web one only where
                         // the regulation lets voters change their ballot.
-                        if settled.is_none() && (!row.rules.changeable_ballots || channel == "paper") {
+                        if settled.is_none() && (!row.rules.changeable_ballots || before == "paper") {
                             outcomes[i] = BallotOutcome::AlreadyVoted;
                             continue;
                         }
@@ -628,47 +647,84 @@ impl BatchWriter for BallotWriter {
                                 continue;
                             }
                         }
-                        let old: Option<(i64, String)> = sqlx::query_as(
-                            "SELECT seq, project_ids FROM budget_ballots WHERE community_id = $1 AND contest_id = $2 AND slot = $3 AND live")
-                            .bind(community).bind(contest).bind(&item.slot).fetch_optional(&mut *tx).await?;
-                        if let Some((old_seq, old_projects)) = old {
-                            sqlx::query("UPDATE budget_ballots SET live = $4 WHERE community_id = $1 AND contest_id = $2 AND seq = $3")
-                                .bind(community).bind(contest).bind(old_seq).bind(false).execute(&mut *tx).await?;
-                            for project in old_projects.split(',').filter_map(|id| Uuid::parse_str(id).ok()) {
-                                sqlx::query(
-                                    "DELETE FROM budget_votes WHERE community_id = $1 AND contest_id = $2 AND project_id = $3 AND seq = $4")
-                                    .bind(community).bind(contest).bind(project).bind(old_seq).execute(&mut *tx).await?;
+                        if let Some(&k) = live_here.get(item.slot.as_slice()) {
+                            // Replaces a ballot of this same batch: that one is written as replaced.
+                            ballots[k].live = false;
+                            supersedes = Some(ballots[k].seq);
+                        } else {
+                            let old: Option<(i64, String)> = sqlx::query_as(
+                                "SELECT seq, project_ids FROM budget_ballots WHERE community_id = $1 AND contest_id = $2 AND slot = $3 AND live")
+                                .bind(community).bind(contest).bind(&item.slot).fetch_optional(&mut *tx).await?;
+                            if let Some((old_seq, old_projects)) = old {
+                                sqlx::query("UPDATE budget_ballots SET live = $4 WHERE community_id = $1 AND contest_id = $2 AND seq = $3")
+                                    .bind(community).bind(contest).bind(old_seq).bind(false).execute(&mut *tx).await?;
+                                for project in old_projects.split(',').filter_map(|id| Uuid::parse_str(id).ok()) {
+                                    sqlx::query(
+                                        "DELETE FROM budget_votes WHERE community_id = $1 AND contest_id = $2 AND project_id = $3 AND seq = $4")
+                                        .bind(community).bind(contest).bind(project).bind(old_seq).execute(&mut *tx).await?;
+                                }
+                                supersedes = Some(old_seq);
                             }
-                            supersedes = Some(old_seq);
                         }
-                        sqlx::query("UPDATE budget_voters SET voted_on = $4, channel = $5 WHERE community_id = $1 AND contest_id = $2 AND voter_key = $3")
-                            .bind(community).bind(contest).bind(&item.voter_key).bind(item.today)
-                            .bind(if paper.is_some() { "paper" } else { "web" }).execute(&mut *tx).await?;
+                        if before != channel {
+                            registered.insert(item.voter_key.clone(), channel.to_owned());
+                            if let Some(pending) = new_voters.iter_mut().find(|(j, _)| items[*j].voter_key == item.voter_key) {
+                                pending.1 = channel;
+                            } else {
+                                sqlx::query("UPDATE budget_voters SET channel = $4 WHERE community_id = $1 AND contest_id = $2 AND voter_key = $3")
+                                    .bind(community).bind(contest).bind(&item.voter_key).bind(channel).execute(&mut *tx).await?;
+                            }
+                        }
                     } else {
-                        sqlx::query(
-                            "INSERT INTO budget_voters (community_id, contest_id, voter_key, voted_on, channel) VALUES ($1, $2, $3, $4, $5)")
-                            .bind(community).bind(contest).bind(&item.voter_key).bind(item.today)
-                            .bind(if paper.is_some() { "paper" } else { "web" }).execute(&mut *tx).await?;
+                        registered.insert(item.voter_key.clone(), channel.to_owned());
+                        new_voters.push((i, channel));
                         count += 1;
                     }
                     let seq = length + 1;
                     let numbers: Vec<i64> = item.choices.iter().map(|c| c.number).collect();
                     let commitment = domain::receipt_commitment(*contest, seq as u64, &item.receipt_code);
                     let hash = domain::entry_hash(&prev, *contest, seq as u64, &numbers, supersedes.map(|s| s as u64), paper.is_some(), &commitment);
-                    sqlx::query(
-                        "INSERT INTO budget_ballots (community_id, contest_id, seq, slot, choices, project_ids, supersedes, live, paper, commitment, hash)
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)")
-                        .bind(community).bind(contest).bind(seq).bind(&item.slot).bind(choices_text(&numbers))
-                        .bind(item.choices.iter().map(|c| c.id.to_string()).collect::<Vec<_>>().join(",")).bind(supersedes)
-                        .bind(true).bind(paper.is_some()).bind(commitment.to_vec()).bind(hash.to_vec())
-                        .execute(&mut *tx).await?;
-                    for c in &item.choices {
-                        sqlx::query("INSERT INTO budget_votes (community_id, contest_id, project_id, seq) VALUES ($1, $2, $3, $4)")
-                            .bind(community).bind(contest).bind(c.id).bind(seq).execute(&mut *tx).await?;
-                    }
+                    live_here.insert(item.slot.as_slice(), ballots.len());
+                    ballots.push(PendingBallot { item: i, seq, supersedes, live: true, commitment, hash, numbers });
                     length = seq;
                     prev = hash;
                     outcomes[i] = BallotOutcome::Cast { seq, replaced: supersedes.is_some() };
+                }
+                for chunk in by_size(&new_voters, |(i, _)| items[*i].voter_key.len()) {
+                    let sql = values_sql_from(
+                        "INSERT INTO budget_voters (community_id, contest_id, voter_key, voted_on, channel) VALUES ", 1, chunk.len(), 5, "");
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (i, channel) in chunk {
+                        q = q.bind(community).bind(contest).bind(&items[*i].voter_key).bind(items[*i].today).bind(*channel);
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                for chunk in by_size(&ballots, |b| b.numbers.len() * 45 + 160) {
+                    let sql = values_sql_from(
+                        "INSERT INTO budget_ballots (community_id, contest_id, seq, slot, choices, project_ids, supersedes, live, paper, commitment, hash) VALUES ",
+                        1, chunk.len(), 11, "");
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for b in chunk {
+                        let item = &items[b.item];
+                        q = q.bind(community).bind(contest).bind(b.seq).bind(&item.slot).bind(choices_text(&b.numbers))
+                            .bind(ids_text(&item.choices)).bind(b.supersedes).bind(b.live).bind(item.paper.is_some())
+                            .bind(b.commitment.to_vec()).bind(b.hash.to_vec());
+                    }
+                    q.execute(&mut *tx).await?;
+                }
+                let votes: Vec<(Uuid, i64)> = ballots
+                    .iter()
+                    .filter(|b| b.live)
+                    .flat_map(|b| items[b.item].choices.iter().map(move |c| (c.id, b.seq)))
+                    .collect();
+                for chunk in by_size(&votes, |_| 0) {
+                    let sql = values_sql_from(
+                        "INSERT INTO budget_votes (community_id, contest_id, project_id, seq) VALUES ", 1, chunk.len(), 4, "");
+                    let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+                    for (project, seq) in chunk {
+                        q = q.bind(community).bind(contest).bind(project).bind(seq);
+                    }
+                    q.execute(&mut *tx).await?;
                 }
                 if length != row.chain_length {
                     sqlx::query("UPDATE budget_contests SET ballot_count = $3, chain_length = $4, chain_head = $5 WHERE community_id = $1 AND id = $2")
@@ -678,6 +734,22 @@ impl BatchWriter for BallotWriter {
         });
         Ok(outcomes)
     }
+}
+
+/// A ballot of the batch being written.
+struct PendingBallot {
+    item: usize,
+    seq: i64,
+    supersedes: Option<i64>,
+    /// False when a later ballot of the same voter in the same batch replaced it.
+    live: bool,
+    commitment: [u8; 32],
+    hash: [u8; 32],
+    numbers: Vec<i64>,
+}
+
+fn ids_text(choices: &[domain::Candidate]) -> String {
+    choices.iter().map(|c| c.id.to_string()).collect::<Vec<_>>().join(",")
 }
 
 fn choices_text(numbers: &[i64]) -> String {

@@ -2,10 +2,10 @@
 
 use crate::domain::{self, Action, ChainEntry, Rules, Status};
 use chrono::{DateTime, NaiveDate, Utc};
+use hromada_db::batch::{by_size, params_from, values_sql_from};
 use hromada_db::core::changes::ChangeCounter;
 use hromada_db::core::communities::LOCK_COMMUNITY;
 use hromada_db::core::holidays;
-use hromada_db::batch::{by_size, params_from, values_sql_from};
 use hromada_db::{BatchWriter, Db, DbError, DbResult, fetch_all, fetch_optional, write_tx};
 use hromada_kernel::{CommunityId, UserId, WorkingCalendar};
 use serde::Serialize;
