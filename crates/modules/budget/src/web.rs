@@ -314,6 +314,9 @@ async fn support(
 ) -> AppResult<Response> {
     require_level(&page.viewer, &tenant.community, &SUBMIT)?;
     let user = page.viewer.require_user()?.clone();
+    if !state.limiter.hit(&format!("budget-support:{}", user.id), 30, std::time::Duration::from_secs(60)) {
+        return Err(AppError::TooManyRequests);
+    }
     let p = store::project_by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
     let c = store::contest(&state.db, tenant.community.id, p.contest_id).await?.ok_or(AppError::NotFound)?;
     let back = tenant.url(&format!("/budget/projects/{number}"));
