@@ -1,12 +1,27 @@
 'use strict';
-// The participatory budget in the browser: the administrator opens a contest and a category,
+// The participatory budget in the browser (in the second demo community): the administrator opens a contest and a category,
 // a resident submits a project, the commission admits it, the administrator moves the dates on
 // to voting, the resident (verified with the stub e-ID) votes and gets a receipt, and the
 // results show the winner with a chart and a table. Every page on the way is axed.
 
 const { describe, it, before, after } = require('node:test');
 const assert = require('node:assert/strict');
-const { DEMO, c, launch, newContext, open, login, navigating, visibleText, expectNoAxeViolations } = require('./lib');
+const {
+  DEMO,
+  SECOND_COMMUNITY,
+  c,
+  launch,
+  newContext,
+  open,
+  login,
+  navigating,
+  visibleText,
+  expectNoAxeViolations,
+} = require('./lib');
+
+// The second demo community: its accounts have their own sign-in limits, which the walks in the
+// main community use up.
+const b = (path) => c(path, SECOND_COMMUNITY);
 
 let browser;
 let admin;
@@ -15,9 +30,9 @@ let resident;
 before(async () => {
   browser = await launch();
   admin = await (await newContext(browser)).newPage();
-  await login(admin, DEMO.admin);
+  await login(admin, DEMO.admin, { loginPath: b('/login') });
   resident = await (await newContext(browser)).newPage();
-  await login(resident, DEMO.resident);
+  await login(resident, DEMO.resident, { loginPath: b('/login') });
 });
 
 after(async () => {
@@ -32,7 +47,7 @@ function kyivDate(days) {
 
 /** Sets the contest's six dates so that today falls in the phase wanted. */
 async function setPhases(page, number, dates) {
-  await open(page, c(`/admin/budget/${number}`));
+  await open(page, b(`/admin/budget/${number}`));
   await setDates(page, dates);
   await navigating(page, () => page.locator('form:has(input[name=title]) button[type=submit]').click());
   assert.match(await visibleText(page), /Конкурс збережено/);
@@ -43,7 +58,7 @@ describe('participatory budget: submit, review, vote, results', () => {
   let project;
 
   it('the administrator opens a contest with a category', async () => {
-    await open(admin, c('/admin/budget/new'));
+    await open(admin, b('/admin/budget/new'));
     await expectNoAxeViolations(admin, 'budget: new contest');
     await admin.locator('input[name=title]').fill('Бюджет участі — тест у браузері');
     await admin.locator('input[name=total_budget]').fill('500000');
@@ -65,7 +80,7 @@ describe('participatory budget: submit, review, vote, results', () => {
   });
 
   it('the resident submits a project with a cost breakdown', async () => {
-    await open(resident, c(`/budget/${contest}`));
+    await open(resident, b(`/budget/${contest}`));
     await expectNoAxeViolations(resident, 'budget: contest page');
     await navigating(resident, () => resident.getByRole('link', { name: 'Подати проєкт' }).click());
     await expectNoAxeViolations(resident, 'budget: project form');
@@ -91,7 +106,7 @@ describe('participatory budget: submit, review, vote, results', () => {
 
   it('the commission admits the project during review', async () => {
     await setPhases(admin, contest, [-2, -1, 1, 1, 2, 3]);
-    await open(admin, c(`/admin/budget/projects/${project}`));
+    await open(admin, b(`/admin/budget/projects/${project}`));
     await expectNoAxeViolations(admin, 'budget: review');
     await admin.locator('input[value=competence]').check();
     await admin.locator('textarea[name=note]').fill('Відповідає положенню; кошторис реалістичний.');
@@ -101,11 +116,11 @@ describe('participatory budget: submit, review, vote, results', () => {
 
   it('the verified resident votes and gets a receipt', async () => {
     await setPhases(admin, contest, [-4, -3, -2, -1, 2, 3]);
-    await open(resident, c('/account/verify'));
+    await open(resident, b('/account/verify'));
     await navigating(resident, () => resident.getByRole('link', { name: /ID\.GOV\.UA/ }).click());
     await navigating(resident, () => resident.locator('a[href*="authorize"]').first().click());
     await resident.waitForURL(/\/account\/verify/);
-    await open(resident, c(`/budget/${contest}/vote`));
+    await open(resident, b(`/budget/${contest}/vote`));
     await expectNoAxeViolations(resident, 'budget: ballot');
     await resident.locator(`#p-${project}`).check();
     await navigating(resident, () => resident.getByRole('button', { name: 'Проголосувати' }).click());
@@ -116,18 +131,18 @@ describe('participatory budget: submit, review, vote, results', () => {
   });
 
   it('the results show the winner with a chart and its table', async () => {
-    await open(resident, c(`/budget/${contest}/results`));
+    await open(resident, b(`/budget/${contest}/results`));
     await expectNoAxeViolations(resident, 'budget: results');
     const text = await visibleText(resident);
     assert.match(text, /Дитячий майданчик у дворі/);
     assert.match(text, /Переможець/);
     assert.equal(await resident.locator('svg.bar-chart').count(), 1);
-    await open(resident, c(`/budget/${contest}/ballots`));
+    await open(resident, b(`/budget/${contest}/ballots`));
     await expectNoAxeViolations(resident, 'budget: public ballots');
     // The demo's past edition: its results, and its winners being carried out.
-    await open(resident, c('/budget/1/results'));
+    await open(resident, b('/budget/1/results'));
     await expectNoAxeViolations(resident, 'budget: demo results');
-    await open(resident, c('/budget/1/implementation'));
+    await open(resident, b('/budget/1/implementation'));
     await expectNoAxeViolations(resident, 'budget: implementation');
     assert.match(await visibleText(resident), /Виконано/);
   });
