@@ -699,7 +699,8 @@ impl BatchWriter for BallotWriter {
                     }
                     q.execute(&mut *tx).await?;
                 }
-                for chunk in by_size(&ballots, |b| b.numbers.len() * 45 + 160) {
+                // Ids, hashes and the choices twice (numbers and project ids), with length words.
+                for chunk in by_size(&ballots, |b| b.numbers.len() * 48 + 220) {
                     let sql = values_sql_from(
                         "INSERT INTO budget_ballots (community_id, contest_id, seq, slot, choices, project_ids, supersedes, live, paper, commitment, hash) VALUES ",
                         1, chunk.len(), 11, "");
@@ -717,7 +718,8 @@ impl BatchWriter for BallotWriter {
                     .filter(|b| b.live)
                     .flat_map(|b| items[b.item].choices.iter().map(move |c| (c.id, b.seq)))
                     .collect();
-                for chunk in by_size(&votes, |_| 0) {
+                // Three ids and a number a row, with their length words.
+                for chunk in by_size(&votes, |_| 24) {
                     let sql = values_sql_from(
                         "INSERT INTO budget_votes (community_id, contest_id, project_id, seq) VALUES ", 1, chunk.len(), 4, "");
                     let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));

@@ -535,7 +535,9 @@ impl BatchWriter for SignatureWriter {
                         *networks.entry((hour_of(item.at), item.network.as_str())).or_default() += 1;
                     }
                 }
-                for chunk in by_size(&rows, |(i, ..)| items[*i].display_name.len() + items[*i].signer_key.len() + 96) {
+                // A row's parameters on the wire: the name and key, two ids and the community,
+                // the hashes, numbers and their length words.
+                for chunk in by_size(&rows, |(i, ..)| items[*i].display_name.len() + items[*i].signer_key.len() + 180) {
                     let sql = values_sql_from(
                         "INSERT INTO petition_signatures (community_id, petition_id, seq, signer_key, user_id, display_name, signed_at, commitment, hash) VALUES ",
                         1,
