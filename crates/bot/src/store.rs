@@ -711,19 +711,3 @@ pub async fn leave_officials(db: &Db, community: CommunityId, chat: Uuid) -> DbR
     )?;
     Ok(())
 }
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn batches_are_cut_by_size_and_keep_every_row() {
-        let rows: Vec<usize> = vec![10_000, 10_000, 10_000, 30_000, 5, 5];
-        let chunks = super::by_size(&rows, |n| *n);
-        let lens: Vec<usize> = chunks.iter().map(|c| c.len()).collect();
-        assert_eq!(lens, vec![2, 1, 1, 2]);
-        let many = super::by_size(&[1usize; 37], |n| *n);
-        assert_eq!(many.iter().map(|c| c.len()).collect::<Vec<_>>(), vec![32, 4, 1]);
-        assert_eq!(chunks.concat(), rows);
-        let sql = super::values_sql("INSERT INTO t VALUES ", 2, 3, "");
-        assert_eq!(sql, "INSERT INTO t VALUES ($1, $2, $3),($4, $5, $6)");
-    }
-}

@@ -77,6 +77,18 @@ mod tests {
     use super::*;
 
     #[test]
+    fn batches_are_cut_by_size_and_keep_every_row() {
+        let b = BYTES_PER_STATEMENT;
+        let rows: Vec<usize> = vec![b * 5 / 12, b * 5 / 12, b * 5 / 12, b * 5 / 4, 5, 5];
+        let chunks = by_size(&rows, |n| *n);
+        let lens: Vec<usize> = chunks.iter().map(|c| c.len()).collect();
+        assert_eq!(lens, vec![2, 1, 1, 2]);
+        assert_eq!(chunks.concat(), rows);
+        let many = by_size(&[1usize; 37], |n| *n);
+        assert_eq!(many.iter().map(|c| c.len()).collect::<Vec<_>>(), vec![32, 4, 1]);
+    }
+
+    #[test]
     fn statements_have_a_few_fixed_shapes() {
         let rows: Vec<usize> = (0..13).collect();
         let sizes: Vec<usize> = by_size(&rows, |_| 0).iter().map(|s| s.len()).collect();
