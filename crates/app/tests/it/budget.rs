@@ -456,6 +456,15 @@ async fn a_contest_runs_from_submission_through_review_and_voting_to_results() {
         assert_eq!(tally.values().sum::<i64>() as u64, recount.votes.values().sum::<u64>(), "[{bk}]");
         // Results are shown with a table and a chart, and the ballots page lists choices, not people.
         assert!(results.contains("Переможець") && results.contains("Не вистачило бюджету"), "[{bk}]");
+        let csv = app.browser().get("/c/pb/budget/1/results.csv").await;
+        assert_eq!(csv.status, 200, "[{bk}]");
+        // With a byte-order mark, so that a spreadsheet reads the Ukrainian right.
+        let csv = csv.body;
+        assert!(csv.starts_with("\u{feff}category,rank,number,title,cost,votes,share,outcome"), "[{bk}] {csv}");
+        assert!(
+            csv.contains(&format!("Великі проєкти,2,{stadium},Стадіон,450000,1,25.0,does_not_fit")),
+            "[{bk}] {csv}"
+        );
         let ballots = app.browser().get("/c/pb/budget/1/ballots").await.text();
         assert!(!ballots.contains("v0@pb.test") && ballots.contains(&format!("№ {solar}")), "[{bk}]");
 
@@ -798,9 +807,15 @@ async fn paper_ballots_are_checked_and_a_second_vote_waits_for_the_officials_the
             .submit_files(&review_page, &progress, &[("status", "done"), ("percent", "50"), ("spent", "1000")], &[])
             .await;
         assert!(admin.follow(bad).await.text().contains("виконаний проєкт — це 100"), "[{bk}]");
-        let fields =
-            [("status", "in_progress"), ("percent", "40"), ("spent", "25 000"), ("note", "Закуплено матеріали.")];
-        let posted = admin.submit_files(&review_page, &progress, &fields, &[]).await;
+        let fields = [
+            ("status", "in_progress"),
+            ("percent", "40"),
+            ("spent", "25 000"),
+            ("note", "Закуплено матеріали."),
+            ("photo_alt", "Матеріали на майданчику"),
+        ];
+        let posted =
+            admin.submit_files(&review_page, &progress, &fields, &[("photo", "robota.png", crate::bot::png())]).await;
         assert_eq!(posted.status, 303, "[{bk}] {}", posted.text());
         let page = app.browser().get("/c/paper/budget/1/implementation").await.text();
         assert!(
@@ -809,6 +824,8 @@ async fn paper_ballots_are_checked_and_a_second_vote_waits_for_the_officials_the
         );
         let project = app.browser().get(&format!("/c/paper/budget/projects/{}", n[1])).await.text();
         assert!(project.contains("Закуплено матеріали.") && project.contains("40%"), "[{bk}]");
+        let shown = app.browser().get(&format!("/c/paper/budget/projects/{}", n[1])).await.html();
+        assert!(shown.contains("alt=\"Фото з реалізації проєкту"), "[{bk}] the update's photo is shown");
         // Paper ballots and decisions are in the audit log.
         let audit = admin.get("/c/paper/admin/audit").await.text();
         assert!(audit.contains("budget.paper_ballot") && audit.contains("budget.paper_conflict.count"), "[{bk}]");
