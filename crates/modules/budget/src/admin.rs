@@ -482,7 +482,7 @@ async fn tell_authors(state: &AppState, tenant: &Tenant, p: &store::Project, act
     to.extend(store::coauthors(&state.db, tenant.community.id, p.id).await?.into_iter().map(|(id, _)| id));
     let link = tenant.absolute_url(state, &format!("/budget/projects/{}", p.number)).await;
     let number = p.number.to_string();
-    let date = p.revise_by.map(|d| d.format("%d.%m.%Y").to_string()).unwrap_or_default();
+    let date = p.revise_by.map(crate::web::date).unwrap_or_default();
     let values = [
         ("title", p.title.as_str()),
         ("number", number.as_str()),

@@ -481,7 +481,13 @@ async fn submit(
 }
 
 /// What a project page shows of the questionnaire, the images and the co-authors.
-pub async fn extras(state: &AppState, page: &Page, c: &Contest, p: &Project) -> AppResult<Value> {
+pub async fn extras(
+    state: &AppState,
+    page: &Page,
+    c: &Contest,
+    p: &Project,
+    coauthors: &[(hromada_kernel::UserId, String)],
+) -> AppResult<Value> {
     let community = page.tenant.as_ref().map(|t| t.community.id).ok_or(AppError::NotFound)?;
     let files = hromada_media::store::list_for(&state.db, community, KEY, &p.id.to_string()).await?;
     let answers: Vec<Value> = c
@@ -497,8 +503,7 @@ pub async fn extras(state: &AppState, page: &Page, c: &Contest, p: &Project) -> 
             Some(context! { label => &q.label, value => value, file => file })
         })
         .collect();
-    let coauthors: Vec<String> =
-        store::coauthors(&state.db, community, p.id).await?.into_iter().map(|(_, name)| name).collect();
+    let coauthors: Vec<String> = coauthors.iter().map(|(_, name)| name.clone()).collect();
     Ok(context! {
         answers => answers,
         images => hromada_media::view::describe_all(page, &files, IMAGE),

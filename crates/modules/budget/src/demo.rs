@@ -222,11 +222,7 @@ async fn edition(
         }
     }
     // Ballots from demo voters (not accounts anyone signs in with).
-    let candidates: Vec<domain::Candidate> = store::projects(ctx.db, community, c.id, &["admitted"])
-        .await?
-        .iter()
-        .map(|p| domain::Candidate { id: p.id, number: p.number, category: p.category_id, cost: p.cost })
-        .collect();
+    let candidates = store::candidates(ctx.db, community, c.id).await?;
     let voting_day = day(e.days[4].min(0));
     let ballots: Vec<BallotRequest> = e
         .picks

@@ -111,7 +111,7 @@ async fn render(
                 id => x.id.to_string(),
                 name => &x.full_name,
                 choices => x.numbers(),
-                day => x.entered_at.format("%d.%m.%Y").to_string(),
+                day => crate::web::date(x.entered_at),
                 open => x.status == "open",
                 status_label => page.t(&format!("budget-conflict-{}", x.status)),
             }

@@ -137,13 +137,7 @@ impl Module for Budget {
         db: &'a Db,
         community: &'a Community,
     ) -> BoxFuture<'a, anyhow::Result<Vec<(&'static str, i64)>>> {
-        Box::pin(async move {
-            let mut waiting = 0;
-            for c in store::contests(db, community.id).await? {
-                waiting += store::projects(db, community.id, c.id, &["submitted"]).await?.len() as i64;
-            }
-            Ok(vec![("budget-stat-review", waiting)])
-        })
+        Box::pin(async move { Ok(vec![("budget-stat-review", store::count_in(db, community.id, "submitted").await?)]) })
     }
 
     fn seed_demo<'a>(&'a self, ctx: SeedContext<'a>) -> BoxFuture<'a, anyhow::Result<()>> {

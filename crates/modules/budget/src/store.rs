@@ -374,11 +374,46 @@ pub async fn project_by_number(db: &Db, community: CommunityId, number: i64) -> 
 
 /// A contest's projects in number order; `statuses` empty for all of them.
 pub async fn projects(db: &Db, community: CommunityId, contest: Uuid, statuses: &[&str]) -> DbResult<Vec<Project>> {
+    let only = if statuses.is_empty() {
+        String::new()
+    } else {
+        format!(" AND status IN ({})", params_from(3, statuses.len()))
+    };
     let sql = format!(
-        "SELECT {PROJECT_COLUMNS} FROM budget_projects WHERE community_id = $1 AND contest_id = $2 ORDER BY number"
+        "SELECT {PROJECT_COLUMNS} FROM budget_projects WHERE community_id = $1 AND contest_id = $2{only} ORDER BY number"
     );
-    let all = fetch_all!(db, sqlx::query_as::<_, Project>(sqlx::AssertSqlSafe(sql)).bind(community).bind(contest))?;
-    Ok(all.into_iter().filter(|p| statuses.is_empty() || statuses.contains(&p.status.as_str())).collect())
+    Ok(hromada_db::dispatch!(db, pool => {
+        let mut q = sqlx::query_as::<_, Project>(sqlx::AssertSqlSafe(sql.as_str())).bind(community).bind(contest);
+        for status in statuses {
+            q = q.bind(*status);
+        }
+        q.fetch_all(pool).await
+    })?)
+}
+
+/// The projects on a contest's ballot, as the ballot checks them: no texts, no costs breakdown.
+pub async fn candidates(db: &Db, community: CommunityId, contest: Uuid) -> DbResult<Vec<domain::Candidate>> {
+    let rows: Vec<(Uuid, i64, Uuid, i64)> = fetch_all!(
+        db,
+        sqlx::query_as(
+            "SELECT id, number, category_id, cost FROM budget_projects
+             WHERE community_id = $1 AND contest_id = $2 AND status = 'admitted' ORDER BY number"
+        )
+        .bind(community)
+        .bind(contest)
+    )?;
+    Ok(rows.into_iter().map(|(id, number, category, cost)| domain::Candidate { id, number, category, cost }).collect())
+}
+
+/// Projects of the community in one status, across its contests.
+pub async fn count_in(db: &Db, community: CommunityId, status: &str) -> DbResult<i64> {
+    let (n,): (i64,) = fetch_one!(
+        db,
+        sqlx::query_as("SELECT COUNT(*) FROM budget_projects WHERE community_id = $1 AND status = $2")
+            .bind(community)
+            .bind(status)
+    )?;
+    Ok(n)
 }
 
 pub async fn by_author(db: &Db, community: CommunityId, author: UserId) -> DbResult<Vec<Project>> {

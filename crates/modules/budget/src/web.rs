@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use hromada_db::GroupCommit;
 use hromada_db::core::users::User;
 use hromada_kernel::{Ineligible, Lang, money};
-use hromada_web::auth::{Viewer, eligibility_of, one_person_key};
+use hromada_web::auth::{eligibility_of, one_person_key};
 use hromada_web::module::require_level;
 use hromada_web::{AppError, AppResult, AppState, Flash, Page, Serde, Tenant, Value, context};
 use serde::Deserialize;
@@ -40,7 +40,7 @@ pub(crate) fn today(state: &AppState) -> NaiveDate {
     hromada_kernel::clock::kyiv_time(state.now()).date()
 }
 
-fn date(d: NaiveDate) -> String {
+pub(crate) fn date(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
 
@@ -212,28 +212,20 @@ pub(crate) fn refusal_key(e: Ineligible, authoring: bool) -> &'static str {
     }
 }
 
-/// A project someone may see: public ones to all, a draft to its author and the commission.
-async fn visible(state: &AppState, tenant: &Tenant, viewer: &Viewer, number: i64) -> AppResult<Project> {
-    let p = store::project_by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
-    let own = match &viewer.user {
-        Some(u) if u.id == p.author_id => true,
-        Some(u) => store::coauthors(&state.db, tenant.community.id, p.id).await?.iter().any(|(id, _)| *id == u.id),
-        None => false,
-    };
-    if p.status().public() || own || viewer.may(hromada_kernel::Permission::Moderate) {
-        Ok(p)
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 async fn project_page(
     State(state): State<AppState>,
     page: Page,
     tenant: Tenant,
     Path(number): Path<i64>,
 ) -> AppResult<Response> {
-    let p = visible(&state, &tenant, &page.viewer, number).await?;
+    let p = store::project_by_number(&state.db, tenant.community.id, number).await?.ok_or(AppError::NotFound)?;
+    let coauthors = store::coauthors(&state.db, tenant.community.id, p.id).await?;
+    let own =
+        page.viewer.user.as_ref().is_some_and(|u| u.id == p.author_id || coauthors.iter().any(|(id, _)| *id == u.id));
+    // A draft is its authors' and the commission's; everything else is public.
+    if !(p.status().public() || own || page.viewer.may(hromada_kernel::Permission::Moderate)) {
+        return Err(AppError::NotFound);
+    }
     let c = store::contest(&state.db, tenant.community.id, p.contest_id).await?.ok_or(AppError::NotFound)?;
     let categories = store::categories(&state.db, tenant.community.id, c.id).await?;
     let category = categories.iter().find(|k| k.id == p.category_id).map(|k| category_view(&page, k));
@@ -259,12 +251,9 @@ async fn project_page(
             p.checklist.get(*key).map(|ok| context! { label => page.t(&format!("budget-check-{key}")), ok => ok })
         })
         .collect();
-    let coauthors = store::coauthors(&state.db, tenant.community.id, p.id).await?;
-    let own =
-        page.viewer.user.as_ref().is_some_and(|u| u.id == p.author_id || coauthors.iter().any(|(id, _)| *id == u.id));
     let phase = c.phase_at(today(&state));
     let updates = store::progress(&state.db, tenant.community.id, p.id).await?;
-    let extras = crate::authoring::extras(&state, &page, &c, &p).await?;
+    let extras = crate::authoring::extras(&state, &page, &c, &p, &coauthors).await?;
     let overdue = p.status() == domain::ProjectStatus::Returned && p.revise_by.is_some_and(|d| today(&state) > d);
     let may_submit = own && !overdue && domain::transition(p.status(), ProjectAction::Submit, phase).is_ok();
     let supporting = c.rules.supports_needed > 0 && domain::may_support(p.status(), phase, own).is_ok();
@@ -474,11 +463,7 @@ pub(crate) fn writer(state: &AppState) -> AppResult<&GroupCommit<BallotWriter>> 
 
 /// The projects on the ballot.
 pub(crate) async fn candidates(state: &AppState, tenant: &Tenant, c: &Contest) -> AppResult<Vec<domain::Candidate>> {
-    Ok(store::projects(&state.db, tenant.community.id, c.id, &["admitted"])
-        .await?
-        .iter()
-        .map(|p| domain::Candidate { id: p.id, number: p.number, category: p.category_id, cost: p.cost })
-        .collect())
+    Ok(store::candidates(&state.db, tenant.community.id, c.id).await?)
 }
 
 async fn vote(
